@@ -1,0 +1,138 @@
+//! The command line: global flags, the subcommands, and dispatch.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::config::{Config, ConfigPath};
+use crate::context::{Clock, Ctx};
+use crate::error::{CliError, Exit};
+use crate::render::{ColorChoice, Printer, Style};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leads",
+    version,
+    about = "Triage your New Leads: what is waiting, how fresh it is, what it costs, and where your response rate stands",
+    after_help = "Start with `leads demo` to try it on sample leads, then `leads status`.\n\
+                  Docs: README.md · Exit codes: README.md#exit-codes"
+)]
+pub struct Cli {
+    /// Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]
+    #[arg(long, global = true, env = "LEADS_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]
+    #[arg(long, global = true, env = "LEADS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print JSON (stable field names, never coloured)
+    #[arg(long, global = true, conflicts_with = "plain")]
+    pub json: bool,
+
+    /// Print tab-separated records without headers or colour (the default when piped)
+    #[arg(long, global = true)]
+    pub plain: bool,
+
+    /// When to colour output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pending New Leads, most urgent first, with fee and freshness countdown
+    List(commands::list::Args),
+    /// One lead in full: answers, message, schedule, budget, fee, countdown, decision
+    Show(commands::show::Args),
+    /// Your response rate, how many leads may lapse, what must be answered, and this week's spend
+    Status(commands::status::Args),
+    /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
+    Import(commands::import::Args),
+    /// Fill the store with realistic sample leads and show them
+    Demo(commands::demo::Args),
+    /// Where the config is, what it says, and whether it is valid
+    #[command(subcommand)]
+    Config(commands::config::Command),
+}
+
+/// Parses `args`, runs the command, and turns the outcome into an exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and --version exit 0; real usage errors 2. clap prints both.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let exit = match build_context(&cli) {
+        Err(e) => report(&e, Style::new(cli.color.enabled(io::stderr().is_terminal()))),
+        Ok(ctx) => match dispatch(&ctx, cli.command) {
+            Ok(exit) => exit,
+            Err(e) => report(&e, ctx.out.err_style),
+        },
+    };
+    ExitCode::from(exit.code())
+}
+
+fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
+    let clock = Clock::from_env()?;
+    let out = Printer::new(cli.json, cli.plain, cli.color, *clock.now.offset());
+    let dirs = directories::ProjectDirs::from("", "", "leads");
+    let config_path = match &cli.config {
+        Some(path) => ConfigPath {
+            path: path.clone(),
+            explicit: true,
+        },
+        None => ConfigPath {
+            path: dirs
+                .as_ref()
+                .map(|d| d.config_dir().join("config.toml"))
+                .ok_or_else(no_home)?,
+            explicit: false,
+        },
+    };
+    let data_dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs
+            .as_ref()
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(no_home)?,
+    };
+    let config = Config::load(&config_path)?;
+    Ok(Ctx::new(config, config_path, data_dir, clock, out))
+}
+
+fn no_home() -> CliError {
+    CliError::usage("cannot find your home directory to place the config and the lead store")
+        .with_hint("set LEADS_CONFIG and LEADS_DATA_DIR (or pass --config and --data-dir)")
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
+    match command {
+        Command::List(args) => commands::list::run(ctx, args),
+        Command::Show(args) => commands::show::run(ctx, args),
+        Command::Status(args) => commands::status::run(ctx, args),
+        Command::Import(args) => commands::import::run(ctx, args),
+        Command::Demo(args) => commands::demo::run(ctx, args),
+        Command::Config(command) => commands::config::run(ctx, command),
+    }
+}
+
+/// Prints an error the way people read it: what happened, then what to do.
+fn report(e: &CliError, style: Style) -> Exit {
+    let mut text = format!("{} {}\n", style.error("error:"), e.message);
+    if let Some(hint) = &e.hint {
+        text.push_str(&format!("  {} {hint}\n", style.bold("hint:")));
+    }
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+    e.exit
+}

@@ -1,0 +1,401 @@
+//! `leads demo`: realistic sample leads, relative to now, and a month of history behind them.
+//!
+//! Demo leads have ids starting with `dm-`, so a second `leads demo` replaces them (fresh
+//! countdowns) without touching anything else. Large counts double as the benchmark data set.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::context::Ctx;
+use crate::domain::lead::{
+    Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
+};
+use crate::domain::money::{Currency, Money};
+use crate::error::{CliError, Exit};
+
+pub const ID_PREFIX: &str = "dm-";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How many pending New Leads to make
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub count: u32,
+
+    /// How many past leads (decided, lapsed, promotions) to spread over the rate window
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub history: u32,
+
+    /// Seed for the generator: the same seed and clock give the same leads
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+
+    /// Add the sample leads even though the store holds other leads (they are never touched)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Only fill the store; do not show the triage view afterwards
+    #[arg(long)]
+    pub no_show: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let store = ctx.store()?;
+    let (_, others) = store.count_by_prefix(ID_PREFIX)?;
+    if others > 0 && !args.force {
+        return Err(CliError::usage(format!(
+            "the store at {} already holds {others} lead{} of your own",
+            store.path().display(),
+            if others == 1 { "" } else { "s" }
+        ))
+        .with_hint(
+            "use another store (`leads --data-dir /tmp/leads-demo demo`), or pass --force to add the samples beside them",
+        ));
+    }
+    let window = TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
+    let leads = generate(args.seed, ctx.now(), args.count, args.history, window);
+    store.replace_prefixed(ID_PREFIX, &leads, ctx.now())?;
+    ctx.out.note(&format!(
+        "Seeded {} pending New Leads and {} past ones into {}.",
+        args.count,
+        args.history,
+        store.path().display()
+    ));
+    if args.no_show {
+        return Ok(Exit::Ok);
+    }
+    let exit = super::list::run(
+        ctx,
+        super::list::Args {
+            filter: Default::default(),
+        },
+    )?;
+    ctx.out
+        .note("Next: `leads show ID` for the whole lead, `leads status` for your response rate.");
+    Ok(exit)
+}
+
+/// splitmix64: tiny, fast, and its output for a seed never changes with a dependency upgrade,
+/// which snapshot tests and reproducible benchmarks rely on.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+}
+
+struct Service {
+    name: &'static str,
+    category: &'static str,
+    /// Contact fee range, whole NT$.
+    fee: (i64, i64),
+    /// Customer budget range, whole NT$.
+    budget: (i64, i64),
+    questions: &'static [(&'static str, &'static [&'static str])],
+}
+
+const SERVICES: &[Service] = &[
+    Service {
+        name: "Deep home cleaning",
+        category: "cleaning",
+        fee: (120, 220),
+        budget: (2_500, 8_000),
+        questions: &[
+            ("Home size", &["2 bedrooms, about 25 ping", "3 bedrooms, 2 baths", "Studio, 12 ping", "4 bedrooms, 40 ping"]),
+            ("Pets", &["One cat", "No pets", "Two dogs"]),
+            ("Supplies", &["Please bring your own", "We have everything"]),
+        ],
+    },
+    Service {
+        name: "Regular home cleaning",
+        category: "cleaning",
+        fee: (90, 160),
+        budget: (1_500, 3_500),
+        questions: &[
+            ("How often", &["Every week", "Every two weeks", "Once a month"]),
+            ("Home size", &["2 bedrooms", "3 bedrooms", "Studio"]),
+        ],
+    },
+    Service {
+        name: "Move-out cleaning",
+        category: "cleaning",
+        fee: (150, 260),
+        budget: (4_000, 12_000),
+        questions: &[
+            ("Home size", &["3 bedrooms, empty", "2 bedrooms, some furniture left"]),
+            ("Deadline", &["Landlord inspection on Friday", "By the end of the month"]),
+        ],
+    },
+    Service {
+        name: "Leaking pipe repair",
+        category: "plumbing",
+        fee: (150, 300),
+        budget: (1_500, 6_000),
+        questions: &[
+            ("Where", &["Under the kitchen sink", "Bathroom ceiling, from upstairs", "Balcony washing machine tap"]),
+            ("How bad", &["Slow drip", "Water on the floor every day", "Stopped it with the valve"]),
+        ],
+    },
+    Service {
+        name: "Water heater installation",
+        category: "plumbing",
+        fee: (200, 350),
+        budget: (8_000, 25_000),
+        questions: &[
+            ("Type", &["Gas, outdoor", "Electric storage, 20 gallons", "Not sure, need advice"]),
+            ("Old unit", &["Please remove it", "Already removed"]),
+        ],
+    },
+    Service {
+        name: "Small move (studio or 1 room)",
+        category: "moving",
+        fee: (180, 320),
+        budget: (3_000, 9_000),
+        questions: &[
+            ("From", &["4F, no elevator", "12F, elevator", "Ground floor"]),
+            ("Items", &["About 20 boxes and a bed", "Boxes, desk, washing machine", "Mostly boxes"]),
+            ("Distance", &["Same district", "About 15 km", "Taipei to Taoyuan"]),
+        ],
+    },
+    Service {
+        name: "Family move",
+        category: "moving",
+        fee: (300, 480),
+        budget: (12_000, 40_000),
+        questions: &[
+            ("Home size", &["3 bedrooms", "4 bedrooms with a piano", "2 bedrooms"]),
+            ("Packing", &["We pack, you move", "Need full packing service"]),
+        ],
+    },
+    Service {
+        name: "Split air conditioner installation",
+        category: "electrical",
+        fee: (160, 280),
+        budget: (3_000, 10_000),
+        questions: &[
+            ("Units", &["One 1-ton unit", "Two units, bedroom and living room"]),
+            ("Wall", &["Concrete, outdoor bracket needed", "Existing holes from the old unit"]),
+        ],
+    },
+    Service {
+        name: "Furniture assembly",
+        category: "handyman",
+        fee: (80, 150),
+        budget: (800, 3_000),
+        questions: &[
+            ("What", &["IKEA wardrobe, 2 m", "Bunk bed and two desks", "Sofa bed"]),
+            ("Floor", &["3F, elevator", "5F, stairs only"]),
+        ],
+    },
+    Service {
+        name: "Interior wall painting",
+        category: "painting",
+        fee: (200, 380),
+        budget: (8_000, 30_000),
+        questions: &[
+            ("Rooms", &["Living room and one bedroom", "Whole apartment, 28 ping", "One feature wall"]),
+            ("Walls", &["Some mould near the window", "Good condition, just a new colour"]),
+        ],
+    },
+];
+
+/// City, district, postcode.
+const PLACES: &[(&str, &str, &str)] = &[
+    ("台北市", "大安區", "106"),
+    ("台北市", "信義區", "110"),
+    ("台北市", "中山區", "104"),
+    ("台北市", "松山區", "105"),
+    ("台北市", "內湖區", "114"),
+    ("台北市", "士林區", "111"),
+    ("新北市", "板橋區", "220"),
+    ("新北市", "新店區", "231"),
+    ("新北市", "中和區", "235"),
+    ("新北市", "三重區", "241"),
+    ("桃園市", "中壢區", "320"),
+    ("桃園市", "桃園區", "330"),
+    ("台中市", "西屯區", "407"),
+];
+
+const NAMES: &[&str] = &[
+    "Ms. Lin", "Mr. Chen", "Wang family", "Ms. Huang", "Mr. Chang", "Ms. Tsai", "Mr. Liu",
+    "Ms. Yang", "Mr. Wu", "Ms. Hsu", "Kevin", "Amy", "Mr. Lai", "Ms. Cheng",
+];
+
+const SCHEDULES: &[&str] = &[
+    "This Saturday morning",
+    "Weekdays after 18:00",
+    "Flexible, within two weeks",
+    "As soon as possible",
+    "Next Tuesday 09:00–12:00",
+    "Any weekend in December",
+    "Before Lunar New Year",
+];
+
+const MESSAGES: &[&str] = &[
+    "Please quote a fixed price if you can. I work from home, so weekdays are fine.",
+    "We just moved in and the previous tenant left it quite dirty. Photos on request.",
+    "Need someone reliable, last company cancelled on the day.",
+    "Parking is difficult on our lane; there is a paid lot 200 m away.",
+    "Can you send an invoice (統一發票)? This is for our small office.",
+    "Elderly parents live here, please call before coming.",
+    "Is it possible to do it in one visit?",
+];
+
+fn ntd(whole: i64) -> i64 {
+    whole * 100
+}
+
+/// Makes `pending` answerable New Leads and `history` past leads over `window` before `now`.
+pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, window: TimeDelta) -> Vec<Lead> {
+    let mut rng = Rng(seed);
+    let twd: Currency = "TWD".parse().expect("TWD is ISO 4217");
+    let base = |rng: &mut Rng, id: String, created_at: DateTime<Utc>| -> Lead {
+        let service = rng.pick(SERVICES);
+        let (city, district, postcode) = *rng.pick(PLACES);
+        let fee = ntd(rng.range(service.fee.0, service.fee.1) / 10 * 10);
+        let lo = rng.range(service.budget.0, service.budget.1) / 100 * 100;
+        let budget = match rng.below(10) {
+            0 => None,
+            1 => Some(Budget { min: None, max: Some(ntd(lo)), currency: twd }),
+            _ => Some(Budget {
+                min: Some(ntd(lo)),
+                max: Some(ntd(lo + lo / 2 / 100 * 100)),
+                currency: twd,
+            }),
+        };
+        let answers = service
+            .questions
+            .iter()
+            .map(|(q, options)| Answer {
+                question: (*q).to_string(),
+                answer: (*rng.pick(options)).to_string(),
+            })
+            .collect();
+        Lead {
+            id,
+            kind: Kind::NewLead,
+            status: Status::Pending,
+            service: service.name.into(),
+            category: service.category.into(),
+            created_at,
+            // About a third of platforms' leads carry their own expiry; the rest use the shelf life.
+            expires_at: rng
+                .chance(35)
+                .then(|| created_at + TimeDelta::hours(*rng.pick(&[24, 36, 72]))),
+            fee: Money::new(fee, twd),
+            budget,
+            location: Some(Location {
+                city: Some(city.into()),
+                district: Some(district.into()),
+                postcode: Some(postcode.into()),
+            }),
+            schedule: rng.chance(85).then(|| (*rng.pick(SCHEDULES)).to_string()),
+            customer: Customer {
+                display_name: (*rng.pick(NAMES)).to_string(),
+                phone: None,
+                email: None,
+            },
+            answers,
+            message: rng.chance(60).then(|| (*rng.pick(MESSAGES)).to_string()),
+            decision: None,
+        }
+    };
+
+    let mut leads = Vec::with_capacity((pending + history) as usize);
+    // Pending: arrivals spread over the last 40 hours, so countdowns run from minutes to days.
+    for i in 0..pending {
+        let minutes_ago = rng.range(5, 40 * 60);
+        let created = now - TimeDelta::minutes(minutes_ago);
+        let mut lead = base(&mut rng, format!("{ID_PREFIX}{:04}", i + 1), created);
+        // A platform expiry must still be ahead for a pending lead to be answerable.
+        if lead.expires_at.is_some_and(|e| e <= now) {
+            lead.expires_at = Some(now + TimeDelta::minutes(rng.range(20, 300)));
+        }
+        leads.push(lead);
+    }
+    // History: decided, lapsed and auto-quoted leads over the window, answered well but not
+    // perfectly, so the rate sits in the low 80s and the pending queue matters.
+    let window_minutes = window.num_minutes().max(60 * 73);
+    for i in 0..history {
+        let minutes_ago = rng.range(72 * 60, window_minutes - 1);
+        let created = now - TimeDelta::minutes(minutes_ago);
+        let mut lead = base(&mut rng, format!("{ID_PREFIX}h{:05}", i + 1), created);
+        lead.expires_at = None;
+        let roll = rng.below(100);
+        let decided_at = created + TimeDelta::minutes(rng.range(4, 26 * 60));
+        if roll < 8 {
+            // Auto-quoted by Promotion Service: charged on arrival, never in the rate.
+            lead.kind = Kind::Promotion;
+            lead.status = Status::Accepted;
+            lead.decision = Some(Decision {
+                action: Action::Accept,
+                decided_at: created,
+                reason: None,
+                note: Some("auto-quoted by Promotion Service".into()),
+            });
+        } else if roll < 38 {
+            lead.status = Status::Accepted;
+            lead.customer.phone = Some(format!("09{:02}-{:03}-{:03}", rng.below(100), rng.below(1000), rng.below(1000)));
+            lead.decision = Some(Decision {
+                action: Action::Accept,
+                decided_at,
+                reason: None,
+                note: None,
+            });
+        } else if roll < 84 {
+            lead.status = Status::Rejected;
+            lead.decision = Some(Decision {
+                action: Action::Reject,
+                decided_at,
+                reason: Some(*rng.pick(&RejectReason::ALL)),
+                note: None,
+            });
+        } else {
+            lead.status = Status::Expired;
+        }
+        leads.push(lead);
+    }
+    leads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_leads_and_every_lead_is_valid() {
+        let now: DateTime<Utc> = "2026-11-23T02:00:00Z".parse().unwrap();
+        let a = generate(7, now, 50, 200, TimeDelta::days(30));
+        let b = generate(7, now, 50, 200, TimeDelta::days(30));
+        assert_eq!(a, b);
+        assert_ne!(a, generate(8, now, 50, 200, TimeDelta::days(30)));
+        for lead in &a {
+            lead.validate().unwrap();
+            assert!(lead.id.starts_with(ID_PREFIX));
+        }
+        let pending = a.iter().filter(|l| l.status == Status::Pending);
+        for lead in pending {
+            let shelf = TimeDelta::hours(48);
+            assert!(crate::domain::freshness::expiry(lead, shelf) > now, "{}", lead.id);
+        }
+    }
+}

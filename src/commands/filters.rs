@@ -1,0 +1,92 @@
+//! The lead filter flags, shared by every command that selects leads.
+
+use clap::ValueEnum;
+
+use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
+use crate::domain::freshness::Span;
+use crate::domain::money::Amount;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterArgs {
+    /// Only these categories (repeat or comma-separate: --category cleaning,moving)
+    #[arg(long, value_delimiter = ',', value_name = "SLUG")]
+    pub category: Vec<String>,
+
+    /// Only these places: part of a city or district name, or a postcode prefix (repeatable)
+    #[arg(long, value_delimiter = ',', value_name = "PLACE")]
+    pub city: Vec<String>,
+
+    /// Only leads created at least this long ago (e.g. 12h, 2d)
+    #[arg(long, value_name = "DUR")]
+    pub older_than: Option<Span>,
+
+    /// Only answerable leads that lapse within this long (e.g. 6h)
+    #[arg(long, value_name = "DUR")]
+    pub expiring_within: Option<Span>,
+
+    /// Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)
+    #[arg(long, value_name = "AMOUNT")]
+    pub fee_above: Option<Amount>,
+
+    /// Only leads whose fee is below this amount, in major units
+    #[arg(long, value_name = "AMOUNT")]
+    pub fee_below: Option<Amount>,
+
+    /// Which leads by status; "expired" includes pending leads past their expiry
+    #[arg(long, value_enum, default_value_t = StatusArg::Pending, value_name = "STATUS")]
+    pub status: StatusArg,
+
+    /// New Leads (which need an answer), promotions (auto-quoted), or both
+    #[arg(long, value_enum, default_value_t = KindArg::NewLead, value_name = "KIND")]
+    pub kind: KindArg,
+
+    /// At most this many leads
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    #[default]
+    Pending,
+    Accepted,
+    Rejected,
+    Expired,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    #[default]
+    #[value(name = "new_lead", alias = "new-lead")]
+    NewLead,
+    Promotion,
+    All,
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> LeadFilter {
+        LeadFilter {
+            categories: self.category.iter().map(|c| c.trim().to_string()).collect(),
+            cities: self.city.iter().map(|c| c.trim().to_string()).collect(),
+            older_than: self.older_than.map(|s| s.0),
+            expiring_within: self.expiring_within.map(|s| s.0),
+            fee_above: self.fee_above,
+            fee_below: self.fee_below,
+            status: match self.status {
+                StatusArg::Pending => StatusFilter::Pending,
+                StatusArg::Accepted => StatusFilter::Accepted,
+                StatusArg::Rejected => StatusFilter::Rejected,
+                StatusArg::Expired => StatusFilter::Expired,
+                StatusArg::All => StatusFilter::All,
+            },
+            kind: match self.kind {
+                KindArg::NewLead => KindFilter::NewLead,
+                KindArg::Promotion => KindFilter::Promotion,
+                KindArg::All => KindFilter::All,
+            },
+            limit: self.limit.map(|n| n as usize),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `leads list`: the triage view. Pending New Leads, most urgent first.
+
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use super::filters::FilterArgs;
+use crate::context::Ctx;
+use crate::domain::filter::StatusFilter;
+use crate::domain::freshness::{Span, Urgency};
+use crate::domain::money::{format_totals, totals};
+use crate::error::{CliError, Exit};
+use crate::render::{Format, Report, Style, lead::LeadView};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let filter = args.filter.to_filter();
+    let now = ctx.now();
+    let leads = ctx
+        .source()?
+        .select(&filter, now, ctx.config.freshness.shelf_life)?;
+    let list = LeadList {
+        rows: leads
+            .into_iter()
+            .map(|l| LeadView::new(l, now, &ctx.config.freshness))
+            .collect(),
+        urgent_window: Span(ctx.config.freshness.urgent),
+        pending_only: filter.status == StatusFilter::Pending,
+    };
+    if list.rows.is_empty() && ctx.out.format != Format::Json {
+        ctx.out.note(&empty_message(ctx, &args.filter));
+        return Ok(Exit::Ok);
+    }
+    ctx.out.emit(&list)?;
+    Ok(Exit::Ok)
+}
+
+fn empty_message(ctx: &Ctx, args: &FilterArgs) -> String {
+    if args.to_filter().is_unrestricted() && args.status == super::filters::StatusArg::Pending {
+        let last = ctx
+            .source()
+            .ok()
+            .and_then(|s| s.queue(ctx.now(), ctx.config.freshness.shelf_life, ctx.config.freshness.urgent).ok())
+            .and_then(|q| q.last_arrival);
+        match last {
+            Some(t) => format!(
+                "Nothing to answer: no pending New Leads. The last one arrived {} ago ({}). \
+                 `leads status` shows your response rate.",
+                crate::domain::freshness::compact(ctx.now() - t),
+                ctx.out.local(t)
+            ),
+            None => "No leads yet. Add some with `leads import FILE`, or try `leads demo`.".into(),
+        }
+    } else {
+        "No leads match these filters. `leads list --status all` shows every lead.".into()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct LeadList {
+    pub rows: Vec<LeadView>,
+    #[serde(skip)]
+    pub urgent_window: Span,
+    #[serde(skip)]
+    pub pending_only: bool,
+}
+
+impl LeadList {
+    fn cells(row: &LeadView) -> [String; 8] {
+        let l = &row.lead;
+        [
+            l.id.clone(),
+            l.service.clone(),
+            l.category.clone(),
+            l.place(),
+            l.budget_text(),
+            l.fee.to_string(),
+            row.age(),
+            row.freshness(),
+        ]
+    }
+
+    fn footer(&self) -> String {
+        let fees = format_totals(&totals(self.rows.iter().map(|r| r.lead.fee)));
+        let n = self.rows.len();
+        let what = if self.pending_only { "pending" } else { "shown" };
+        let mut footer = format!("{n} {what} · fees {fees}");
+        if self.pending_only {
+            let urgent = self
+                .rows
+                .iter()
+                .filter(|r| r.urgency == Some(Urgency::Urgent))
+                .count();
+            footer.push_str(&format!(
+                " · {urgent} expire within {}",
+                self.urgent_window
+            ));
+        }
+        footer
+    }
+}
+
+impl Report for LeadList {
+    fn human(&self, style: &Style) -> String {
+        let mut table = Table::new();
+        table
+            .load_style(presets::UTF8_BORDERS_ONLY.with_rounded_corners())
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(
+                ["ID", "SERVICE", "CATEGORY", "LOCATION", "BUDGET", "FEE", "AGE", "EXPIRES IN"]
+                    .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
+            );
+        if style.color {
+            table.enforce_styling();
+        }
+        for row in &self.rows {
+            let mut cells = Self::cells(row).map(Cell::new);
+            if let Some(color) = row.urgency.and_then(|u| style.cell_color(u)) {
+                let last = std::mem::replace(&mut cells[7], Cell::new(""));
+                cells[7] = last.fg(color);
+            }
+            table.add_row(cells);
+        }
+        format!("{table}\n{}\n", style.dim(&self.footer()))
+    }
+
+    fn plain(&self) -> String {
+        let mut out = String::with_capacity(self.rows.len() * 96);
+        for row in &self.rows {
+            out.push_str(&Self::cells(row).map(|c| tsv_field(&c)).join("\t"));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A field for tab-separated output: tabs and newlines inside it would split the record.
+pub fn tsv_field(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}

@@ -1,0 +1,157 @@
+//! `leads show ID`: one lead as a readable card.
+
+use chrono::FixedOffset;
+use serde::Serialize;
+
+use crate::context::Ctx;
+use crate::domain::freshness::Span;
+use crate::domain::lead::{Action, Kind, Status};
+use crate::error::{CliError, Exit};
+use crate::render::{Report, Style, lead::LeadView};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The lead's id, as `leads list` shows it
+    pub id: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let id = args.id.trim();
+    let lead = ctx.source()?.get(id)?.ok_or_else(|| ctx.not_found(id))?;
+    let card = LeadCard {
+        view: LeadView::new(lead, ctx.now(), &ctx.config.freshness),
+        offset: ctx.out.offset,
+        shelf_life: Span(ctx.config.freshness.shelf_life),
+    };
+    ctx.out.emit(&card)?;
+    Ok(Exit::Ok)
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct LeadCard {
+    pub view: LeadView,
+    #[serde(skip)]
+    pub offset: FixedOffset,
+    #[serde(skip)]
+    pub shelf_life: Span,
+}
+
+impl LeadCard {
+    fn local(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        t.with_timezone(&self.offset)
+            .format("%a %Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+impl Report for LeadCard {
+    fn human(&self, style: &Style) -> String {
+        let v = &self.view;
+        let l = &v.lead;
+        let mut out = String::new();
+        let mut line = |s: String| {
+            out.push_str(&s);
+            out.push('\n');
+        };
+        line(format!(
+            "{}  {}  {}",
+            style.bold(&l.id),
+            style.bold(&l.service),
+            style.dim(&format!("({})", l.category))
+        ));
+        let freshness = v.freshness_sentence();
+        let freshness = match v.urgency {
+            Some(u) => style.urgency(&freshness, u),
+            None => freshness,
+        };
+        let expiry_source = if l.expires_at.is_some() {
+            "set by the platform".to_string()
+        } else {
+            format!("arrival + shelf life {}", self.shelf_life)
+        };
+        line(format!(
+            "{freshness}  {}",
+            style.dim(&format!("(expiry {}, {expiry_source})", self.local(v.effective_expires_at)))
+        ));
+        line(String::new());
+        let field = |name: &str, value: &str| format!("  {:<10} {value}", name);
+        let kind = match l.kind {
+            Kind::NewLead => "New Lead: needs your accept or reject",
+            Kind::Promotion => "Promotion: auto-quoted, needs no answer",
+        };
+        line(field("Kind", kind));
+        let name = if l.customer.display_name.is_empty() {
+            "(no name given)"
+        } else {
+            &l.customer.display_name
+        };
+        line(field("Customer", name));
+        let mut place = l.place();
+        if let Some(pc) = l.location.as_ref().and_then(|loc| loc.postcode.as_deref())
+            && !place.contains(pc)
+        {
+            place.push_str(&format!(" ({pc})"));
+        }
+        line(field("Where", &place));
+        line(field("When", l.schedule.as_deref().unwrap_or("—")));
+        line(field("Budget", &l.budget_text()));
+        line(field(
+            "Fee",
+            &format!("{} to accept · rejecting is free", l.fee),
+        ));
+        line(field(
+            "Arrived",
+            &format!("{} ({} ago)", self.local(l.created_at), v.age()),
+        ));
+        if let Some(phone) = &l.customer.phone {
+            line(field("Phone", phone));
+        }
+        if let Some(email) = &l.customer.email {
+            line(field("Email", email));
+        }
+        if !l.answers.is_empty() {
+            line(String::new());
+            line(style.bold("Answers"));
+            for a in &l.answers {
+                line(format!("  {}: {}", a.question, a.answer));
+            }
+        }
+        if let Some(message) = l.message.as_deref().filter(|m| !m.trim().is_empty()) {
+            line(String::new());
+            line(style.bold("Message"));
+            for text in message.lines() {
+                line(format!("  {text}"));
+            }
+        }
+        line(String::new());
+        match &l.decision {
+            Some(d) => {
+                let what = match d.action {
+                    Action::Accept => format!("Accepted · fee {}", l.fee),
+                    Action::Reject => format!(
+                        "Rejected · {}",
+                        d.reason.map_or("no reason", |r| r.as_str())
+                    ),
+                };
+                let after = d.decided_at - l.created_at;
+                line(format!(
+                    "{what} · {} ({} after arrival)",
+                    self.local(d.decided_at),
+                    crate::domain::freshness::compact(after)
+                ));
+                if let Some(note) = &d.note {
+                    line(format!("  Note: {note}"));
+                }
+            }
+            None if v.effective_status == Status::Pending && l.kind == Kind::NewLead => {
+                line(style.dim("Not answered yet."));
+            }
+            None if v.effective_status == Status::Expired => {
+                line(style.dim("Lapsed without an answer: it counts against your response rate."));
+            }
+            None => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,270 @@
+//! `leads status`: the response-rate dashboard.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Serialize, Serializer};
+
+use crate::context::Ctx;
+use crate::domain::budget::{WeekSpend, week_start};
+use crate::domain::freshness::{Span, compact};
+use crate::domain::money::format_totals;
+use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict};
+use crate::error::{CliError, Exit};
+use crate::render::{Report, Style};
+use crate::store::QueueSummary;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Exit 0 when safe, 10 when at risk (letting pending leads lapse would drop the rate below
+    /// the threshold), 11 when already below: for cron jobs and shell prompts
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let status = Status::gather(ctx)?;
+    if args.check {
+        // One line is enough for a prompt or a cron mail; the full dashboard is one command away.
+        match ctx.out.format {
+            crate::render::Format::Json => ctx.out.emit(&status)?,
+            _ => crate::render::write_stdout(&format!("{}\n", status.verdict_line()))?,
+        }
+        return Ok(match status.rate.verdict {
+            Verdict::Safe => Exit::Ok,
+            Verdict::AtRisk => Exit::AtRisk,
+            Verdict::Below => Exit::Below,
+        });
+    }
+    ctx.out.emit(&status)?;
+    Ok(Exit::Ok)
+}
+
+pub struct Status {
+    pub as_of: DateTime<Utc>,
+    pub window_days: u32,
+    pub rate: RateReport,
+    pub queue: QueueSummary,
+    pub urgent_window: TimeDelta,
+    pub spend: WeekSpend,
+}
+
+impl Status {
+    pub fn gather(ctx: &Ctx) -> Result<Status, CliError> {
+        let now = ctx.now();
+        let f = &ctx.config.freshness;
+        let r = &ctx.config.response_rate;
+        let source = ctx.source()?;
+        let since = now - TimeDelta::days(i64::from(r.window_days));
+        let tally = source.tally(since, now, f.shelf_life)?;
+        let queue = source.queue(now, f.shelf_life, f.urgent)?;
+        let week = week_start(ctx.clock.now);
+        let spend = WeekSpend::new(week, source.spent_since(week)?, ctx.config.budget.weekly_cap);
+        Ok(Status {
+            as_of: now,
+            window_days: r.window_days,
+            rate: RateReport::new(tally, r.threshold),
+            queue,
+            urgent_window: f.urgent,
+            spend,
+        })
+    }
+
+    pub fn verdict_line(&self) -> String {
+        let r = &self.rate;
+        let t = r.threshold;
+        let p = r.tally.pending;
+        match (r.verdict, r.must_answer) {
+            (Verdict::Safe, _) if r.rate.is_none() => format!(
+                "Safe: no New Leads in the last {} days, nothing to answer.",
+                self.window_days
+            ),
+            (Verdict::Safe, _) => format!(
+                "Safe: {} is at or above {t}, even if every pending lead lapses.",
+                pct(r.rate)
+            ),
+            (Verdict::AtRisk, MustAnswer::Reachable(m)) => format!(
+                "At risk: answer {m} of your {p} pending leads to stay at or above {t}{}.",
+                self.next_lapse_suffix()
+            ),
+            (Verdict::Below, MustAnswer::Reachable(m)) => format!(
+                "Below {t}: answer {m} of your {p} pending leads to get back to {t}{}.",
+                self.next_lapse_suffix()
+            ),
+            (_, MustAnswer::Unreachable { best }) => format!(
+                "Below {t}{}: even answering all {p} pending leads reaches only {best}; answer new leads quickly to recover.",
+                if r.verdict == Verdict::AtRisk { " if pending leads lapse" } else { "" }
+            ),
+        }
+    }
+
+    fn next_lapse_suffix(&self) -> String {
+        match &self.queue.next {
+            Some((_, at)) => format!("; the next lapses in {}", compact(*at - self.as_of)),
+            None => String::new(),
+        }
+    }
+}
+
+fn pct(r: Option<Ratio>) -> String {
+    r.map_or_else(|| "—".into(), |r| r.to_string())
+}
+
+impl Report for Status {
+    fn human(&self, style: &Style) -> String {
+        let r = &self.rate;
+        let t = &r.tally;
+        let mut rows: Vec<(&str, String)> = Vec::new();
+        rows.push((
+            "Response rate",
+            format!(
+                "{}  {}",
+                style.bold(&pct(r.rate)),
+                style.dim(&format!(
+                    "({} of {} New Leads answered in the last {} days: {} accepted, {} rejected, {} lapsed · threshold {})",
+                    t.responded(),
+                    t.received(),
+                    self.window_days,
+                    t.accepted,
+                    t.rejected,
+                    t.lapsed,
+                    r.threshold
+                ))
+            ),
+        ));
+        rows.push((
+            "May lapse",
+            if r.verdict == Verdict::Below || r.rate.is_none() {
+                "0 more: every further lapse counts against you".into()
+            } else {
+                format!(
+                    "{} more lead{} before you drop below {}",
+                    r.lapse_allowance,
+                    plural(r.lapse_allowance),
+                    r.threshold
+                )
+            },
+        ));
+        let q = &self.queue;
+        let mut pending = format!(
+            "{} to answer · {} expire within {}",
+            q.pending,
+            q.urgent,
+            Span(self.urgent_window)
+        );
+        if let Some((id, at)) = &q.next {
+            pending.push_str(&format!(" · next lapses in {} ({id})", compact(*at - self.as_of)));
+        }
+        rows.push(("Pending", pending));
+        if t.pending > 0 {
+            let answer = match r.must_answer {
+                MustAnswer::Reachable(0) => "still safe".to_string(),
+                MustAnswer::Reachable(m) => {
+                    format!("answer at least {m} of them to stay at or above {}", r.threshold)
+                }
+                MustAnswer::Unreachable { best } => {
+                    format!("answering all of them reaches only {best}")
+                }
+            };
+            rows.push((
+                "If all lapse",
+                format!("{} · {answer}", pct(r.worst_case)),
+            ));
+        }
+        let s = &self.spend;
+        let spent = format_totals(&s.spent);
+        let spend = match (s.cap, s.left) {
+            (Some(cap), Some(left)) if left.amount < 0 => format!(
+                "{spent} of your {cap} weekly cap · {} over",
+                crate::domain::money::Money::new(-left.amount, left.currency)
+            ),
+            (Some(cap), Some(left)) => format!("{spent} of your {cap} weekly cap · {left} left"),
+            _ => format!("{spent} (no weekly cap set)"),
+        };
+        rows.push(("This week", spend));
+        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (k, v) in rows {
+            out.push_str(&format!("{:<width$}  {v}\n", k));
+        }
+        out.push('\n');
+        out.push_str(&style.verdict(&self.verdict_line(), r.verdict));
+        out.push('\n');
+        out
+    }
+
+    fn plain(&self) -> String {
+        // key<TAB>value lines, for `grep rate | cut -f2`; --json has every figure.
+        let r = &self.rate;
+        let t = &r.tally;
+        let opt = |x: Option<Ratio>| x.map_or("".into(), |r| r.percent_floor().to_string());
+        let lines = [
+            ("rate_percent", opt(r.rate)),
+            ("threshold", r.threshold.to_string()),
+            ("responded", t.responded().to_string()),
+            ("received", t.received().to_string()),
+            ("lapsed", t.lapsed.to_string()),
+            ("pending", self.queue.pending.to_string()),
+            ("urgent", self.queue.urgent.to_string()),
+            ("lapse_allowance", r.lapse_allowance.to_string()),
+            ("worst_case_percent", opt(r.worst_case)),
+            ("spent_this_week", format_totals(&self.spend.spent)),
+            ("verdict", verdict_code(r.verdict).into()),
+        ];
+        lines.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn verdict_code(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Safe => "safe",
+        Verdict::AtRisk => "at_risk",
+        Verdict::Below => "below",
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde_json::json;
+        let r = &self.rate;
+        let t = &r.tally;
+        let (must, best) = match r.must_answer {
+            MustAnswer::Reachable(m) => (Some(m), None),
+            MustAnswer::Unreachable { best } => (None, Some(best.to_f64())),
+        };
+        json!({
+            "as_of": self.as_of,
+            "window_days": self.window_days,
+            "threshold": r.threshold.to_f64(),
+            // Contract-compatible figures (GET /v1/response-rate), plus the local breakdown.
+            "rate": r.rate.map(Ratio::to_f64),
+            "responded": t.responded(),
+            "received": t.received(),
+            "accepted": t.accepted,
+            "rejected": t.rejected,
+            "lapsed": t.lapsed,
+            "pending": t.pending,
+            "worst_case_rate": r.worst_case.map(Ratio::to_f64),
+            "lapse_allowance": r.lapse_allowance,
+            "must_answer": must,
+            "best_reachable_rate": best,
+            "verdict": verdict_code(r.verdict),
+            "verdict_text": self.verdict_line(),
+            "queue": {
+                "pending": self.queue.pending,
+                "urgent": self.queue.urgent,
+                "urgent_window_seconds": self.urgent_window.num_seconds(),
+                "next_expiry": self.queue.next.as_ref().map(|(id, at)| json!({
+                    "id": id,
+                    "expires_at": at,
+                    "expires_in_seconds": (*at - self.as_of).num_seconds(),
+                })),
+                "last_arrival": self.queue.last_arrival,
+            },
+            "spend": self.spend,
+        })
+        .serialize(s)
+    }
+}

@@ -1,0 +1,293 @@
+//! The TOML configuration: what it holds, where it lives, and how a bad one is reported.
+//!
+//! Every key has a default, so no file at the default place is a valid (default) config. A file
+//! named with `--config` / `LEADS_CONFIG` must exist. Unknown keys and bad values are errors that
+//! name the file, the line, the key and what is allowed: a typo must never silently fall back to a
+//! default that decides which leads look urgent or how much may be spent.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::TimeDelta;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::domain::freshness::{Span, Thresholds};
+use crate::domain::money::{Money, format_units, parse_money};
+use crate::domain::rate::Threshold;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub freshness: Freshness,
+    pub response_rate: ResponseRate,
+    pub budget: Budget,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Freshness {
+    /// How long a lead without `expires_at` stays answerable after it was created.
+    #[serde(with = "span")]
+    pub shelf_life: TimeDelta,
+    /// Countdowns at or under this are urgent (red).
+    #[serde(with = "span")]
+    pub urgent: TimeDelta,
+    /// Countdowns at or under this are soon (yellow); longer ones are fresh.
+    #[serde(with = "span")]
+    pub soon: TimeDelta,
+}
+
+impl Default for Freshness {
+    fn default() -> Self {
+        Freshness {
+            shelf_life: TimeDelta::hours(48),
+            urgent: TimeDelta::hours(6),
+            soon: TimeDelta::hours(24),
+        }
+    }
+}
+
+impl Freshness {
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            urgent: self.urgent,
+            soon: self.soon,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseRate {
+    /// Below this share of answered New Leads the platform ranks you lower.
+    #[serde(with = "threshold")]
+    pub threshold: Threshold,
+    /// The platform's look-back window, in days.
+    pub window_days: u32,
+}
+
+impl Default for ResponseRate {
+    fn default() -> Self {
+        ResponseRate {
+            threshold: "0.75".parse().expect("a valid literal"),
+            window_days: 30,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budget {
+    /// The most you mean to spend on contact fees per calendar week (Monday to Sunday), e.g.
+    /// "3000 TWD". None: no cap.
+    #[serde(with = "money_opt", skip_serializing_if = "Option::is_none")]
+    pub weekly_cap: Option<Money>,
+}
+
+/// Where the config came from: the default place (may be absent) or a path the user named.
+#[derive(Clone, Debug)]
+pub struct ConfigPath {
+    pub path: PathBuf,
+    pub explicit: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {} does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {} is not valid:\n{detail}", path.display())]
+    Invalid { path: PathBuf, detail: String },
+}
+
+impl Config {
+    pub fn load(at: &ConfigPath) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(&at.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !at.explicit => {
+                return Ok(Config::default());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::Missing(at.path.clone()));
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: at.path.clone(),
+                    source,
+                });
+            }
+        };
+        Config::parse(&text, &at.path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |detail: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let config: Config = toml::from_str(text).map_err(|e| invalid(describe(&e)))?;
+        config.check().map_err(invalid)?;
+        Ok(config)
+    }
+
+    /// Rules that span keys or bound numbers, after every value has parsed.
+    fn check(&self) -> Result<(), String> {
+        let f = &self.freshness;
+        if f.shelf_life <= TimeDelta::zero() {
+            return Err("freshness.shelf_life must be longer than 0s".into());
+        }
+        if f.urgent > f.soon {
+            return Err(format!(
+                "freshness.urgent ({}) must not be longer than freshness.soon ({})",
+                Span(f.urgent),
+                Span(f.soon)
+            ));
+        }
+        if !(1..=365).contains(&self.response_rate.window_days) {
+            return Err(format!(
+                "response_rate.window_days must be 1 to 365, not {}",
+                self.response_rate.window_days
+            ));
+        }
+        if self.budget.weekly_cap.is_some_and(|m| m.amount <= 0) {
+            return Err("budget.weekly_cap must be more than 0 (leave it out for no cap)".into());
+        }
+        Ok(())
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a Config always serialises")
+    }
+}
+
+/// The toml crate's message already names the line, shows it with a caret under the key, and
+/// lists the allowed keys for an unknown one; it only lacks a hint for the fix.
+fn describe(e: &toml::de::Error) -> String {
+    let mut detail = e.to_string().trim_end().to_string();
+    detail.push_str("\nSee config.example.toml for every key, its default and allowed values.");
+    detail
+}
+
+impl fmt::Display for ConfigPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())
+    }
+}
+
+mod span {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&Span(*d).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse::<Span>()
+            .map(|s| s.0)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+mod threshold {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &Threshold, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(t.to_f64())
+    }
+
+    /// TOML gives 0.75 as a float; its shortest decimal form is exactly what was written, which is
+    /// then read as an exact fraction. A string ("0.75") is accepted too.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Threshold, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Float(f64),
+            Int(i64),
+            Text(String),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Float(f) => f.to_string(),
+            Raw::Int(i) => i.to_string(),
+            Raw::Text(s) => s,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+mod money_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+        match m {
+            Some(m) => s.serialize_str(&format!(
+                "{} {}",
+                format_units(m.amount.unsigned_abs(), m.currency.exponent()),
+                m.currency
+            )),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_money(&text).map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/cfg/config.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn values_parse_exactly() {
+        let c = parse(
+            "[freshness]\nshelf_life = \"36h\"\n[response_rate]\nthreshold = 0.8\n\
+             [budget]\nweekly_cap = \"2,500.50 TWD\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.freshness.shelf_life, TimeDelta::hours(36));
+        assert_eq!(c.response_rate.threshold.to_string(), "80%");
+        assert_eq!(c.budget.weekly_cap.unwrap().amount, 250050);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_file_the_key_and_the_choices() {
+        let e = parse("[freshness]\nshelf_lif = \"48h\"\n").unwrap_err();
+        assert!(e.contains("/cfg/config.toml"), "{e}");
+        assert!(e.contains("shelf_lif"), "{e}");
+        assert!(e.contains("shelf_life"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_say_what_is_allowed() {
+        let e = parse("[freshness]\nurgent = \"6 hours\"\n").unwrap_err();
+        assert!(e.contains("like 48h"), "{e}");
+        let e = parse("[response_rate]\nthreshold = 75\n").unwrap_err();
+        assert!(e.contains("at most 1"), "{e}");
+        let e = parse("[freshness]\nurgent = \"30h\"\n").unwrap_err();
+        assert!(e.contains("must not be longer than freshness.soon"), "{e}");
+        let e = parse("[budget]\nweekly_cap = 3000\n").unwrap_err();
+        assert!(e.contains("weekly_cap"), "{e}");
+    }
+
+    #[test]
+    fn shown_config_reads_back_the_same() {
+        let c = parse("[budget]\nweekly_cap = \"3000 TWD\"\n").unwrap();
+        assert_eq!(parse(&c.to_toml()).unwrap(), c);
+    }
+}

@@ -1,0 +1,235 @@
+//! Which leads a command works on. One filter, shared by every command that selects leads, so
+//! `leads list --category moving` shows exactly what `leads reject --category moving` would decide.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::freshness::{effective_status, expiry};
+use super::lead::{Kind, Lead, Status};
+use super::money::Amount;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Still answerable: pending and not past expiry.
+    #[default]
+    Pending,
+    Accepted,
+    Rejected,
+    /// Expired on the platform, or lapsed here while pending.
+    Expired,
+    All,
+}
+
+impl StatusFilter {
+    /// The stored statuses that can match, so a store can narrow its scan. A pending lead past its
+    /// expiry is stored as pending but matches `Expired`.
+    pub fn stored(self) -> &'static [Status] {
+        match self {
+            StatusFilter::Pending => &[Status::Pending],
+            StatusFilter::Accepted => &[Status::Accepted],
+            StatusFilter::Rejected => &[Status::Rejected],
+            StatusFilter::Expired => &[Status::Expired, Status::Pending],
+            StatusFilter::All => &[
+                Status::Pending,
+                Status::Accepted,
+                Status::Rejected,
+                Status::Expired,
+            ],
+        }
+    }
+
+    fn admits(self, status: Status) -> bool {
+        match self {
+            StatusFilter::Pending => status == Status::Pending,
+            StatusFilter::Accepted => status == Status::Accepted,
+            StatusFilter::Rejected => status == Status::Rejected,
+            StatusFilter::Expired => status == Status::Expired,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KindFilter {
+    #[default]
+    NewLead,
+    Promotion,
+    All,
+}
+
+impl KindFilter {
+    pub fn admits(self, kind: Kind) -> bool {
+        match self {
+            KindFilter::NewLead => kind == Kind::NewLead,
+            KindFilter::Promotion => kind == Kind::Promotion,
+            KindFilter::All => true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LeadFilter {
+    /// Any of these category slugs (empty: any category).
+    pub categories: Vec<String>,
+    /// Any of these places: matched against city and district (case-insensitive, part of the name
+    /// is enough, so `台北` finds `台北市`) and as a postcode prefix.
+    pub cities: Vec<String>,
+    /// Created at least this long ago.
+    pub older_than: Option<TimeDelta>,
+    /// Answerable, and lapsing within this long.
+    pub expiring_within: Option<TimeDelta>,
+    /// Fee strictly above this amount, in the fee's own currency.
+    pub fee_above: Option<Amount>,
+    /// Fee strictly below this amount, in the fee's own currency.
+    pub fee_below: Option<Amount>,
+    pub status: StatusFilter,
+    pub kind: KindFilter,
+    pub limit: Option<usize>,
+}
+
+impl LeadFilter {
+    pub fn matches(&self, lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> bool {
+        let status = effective_status(lead, now, shelf_life);
+        if !self.status.admits(status) || !self.kind.admits(lead.kind) {
+            return false;
+        }
+        if !self.categories.is_empty()
+            && !self
+                .categories
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&lead.category))
+        {
+            return false;
+        }
+        if !self.cities.is_empty() && !self.cities.iter().any(|c| in_place(lead, c)) {
+            return false;
+        }
+        if let Some(min_age) = self.older_than
+            && now - lead.created_at < min_age
+        {
+            return false;
+        }
+        if let Some(window) = self.expiring_within {
+            let left = expiry(lead, shelf_life) - now;
+            if status != Status::Pending || left > window {
+                return false;
+            }
+        }
+        if self
+            .fee_above
+            .is_some_and(|a| a.cmp_money(&lead.fee).is_ge())
+        {
+            return false;
+        }
+        if self
+            .fee_below
+            .is_some_and(|a| a.cmp_money(&lead.fee).is_le())
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Keeps the matching leads, in the order given, up to the limit.
+    pub fn apply(&self, leads: Vec<Lead>, now: DateTime<Utc>, shelf_life: TimeDelta) -> Vec<Lead> {
+        leads
+            .into_iter()
+            .filter(|l| self.matches(l, now, shelf_life))
+            .take(self.limit.unwrap_or(usize::MAX))
+            .collect()
+    }
+
+    /// True when nothing but the defaults narrows the selection. A bulk decision on such a filter
+    /// would touch every pending lead, so it asks for `--all`.
+    pub fn is_unrestricted(&self) -> bool {
+        self.categories.is_empty()
+            && self.cities.is_empty()
+            && self.older_than.is_none()
+            && self.expiring_within.is_none()
+            && self.fee_above.is_none()
+            && self.fee_below.is_none()
+            && self.limit.is_none()
+    }
+}
+
+fn in_place(lead: &Lead, needle: &str) -> bool {
+    let Some(loc) = &lead.location else {
+        return false;
+    };
+    let needle = needle.trim().to_lowercase();
+    let named = [&loc.city, &loc.district]
+        .into_iter()
+        .flatten()
+        .any(|name| name.to_lowercase().contains(&needle));
+    named || loc.postcode.as_deref().is_some_and(|p| p.starts_with(&needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lead::tests::sample;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T12:00:00Z".parse().unwrap()
+    }
+    const SHELF: TimeDelta = TimeDelta::hours(48);
+
+    #[test]
+    fn default_filter_is_pending_new_leads() {
+        let lead = sample();
+        assert!(LeadFilter::default().matches(&lead, now(), SHELF));
+        let mut promo = sample();
+        promo.kind = Kind::Promotion;
+        assert!(!LeadFilter::default().matches(&promo, now(), SHELF));
+        let lapsed_at = lead.created_at + SHELF;
+        assert!(!LeadFilter::default().matches(&lead, lapsed_at, SHELF));
+        let expired = LeadFilter {
+            status: StatusFilter::Expired,
+            ..Default::default()
+        };
+        assert!(expired.matches(&lead, lapsed_at, SHELF));
+    }
+
+    #[test]
+    fn place_matches_part_of_city_or_district_and_postcode_prefix() {
+        let lead = sample();
+        let by = |c: &str| LeadFilter {
+            cities: vec![c.into()],
+            ..Default::default()
+        };
+        assert!(by("台北").matches(&lead, now(), SHELF));
+        assert!(by("大安區").matches(&lead, now(), SHELF));
+        assert!(by("10").matches(&lead, now(), SHELF));
+        assert!(!by("新北市").matches(&lead, now(), SHELF));
+    }
+
+    #[test]
+    fn fee_bounds_are_strict_and_exact() {
+        let lead = sample(); // NT$180
+        let f = |above: Option<&str>, below: Option<&str>| LeadFilter {
+            fee_above: above.map(|a| a.parse().unwrap()),
+            fee_below: below.map(|a| a.parse().unwrap()),
+            ..Default::default()
+        };
+        assert!(f(Some("179.99"), None).matches(&lead, now(), SHELF));
+        assert!(!f(Some("180"), None).matches(&lead, now(), SHELF));
+        assert!(f(None, Some("180.01")).matches(&lead, now(), SHELF));
+        assert!(!f(None, Some("180")).matches(&lead, now(), SHELF));
+    }
+
+    #[test]
+    fn age_and_expiry_windows() {
+        let lead = sample(); // created 08:00, now 12:00, lapses 08:00 + 48h
+        let older = |h| LeadFilter {
+            older_than: Some(TimeDelta::hours(h)),
+            ..Default::default()
+        };
+        assert!(older(4).matches(&lead, now(), SHELF));
+        assert!(!older(5).matches(&lead, now(), SHELF));
+        let within = |h| LeadFilter {
+            expiring_within: Some(TimeDelta::hours(h)),
+            ..Default::default()
+        };
+        assert!(within(44).matches(&lead, now(), SHELF));
+        assert!(!within(43).matches(&lead, now(), SHELF));
+    }
+}

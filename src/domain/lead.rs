@@ -1,0 +1,369 @@
+//! The lead object of the Leads API v1, field for field, and the rules a valid one obeys.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::money::{Currency, Money};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A request that missed the PRO's working conditions: it waits for an accept or a reject.
+    #[default]
+    NewLead,
+    /// Auto-quoted because it matched the working conditions: needs no decision, never in the rate.
+    Promotion,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Pending,
+    Accepted,
+    Rejected,
+    Expired,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+            Status::Expired => "expired",
+        }
+    }
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NewLead => "new_lead",
+            Kind::Promotion => "promotion",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Accept,
+    Reject,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Reject => "reject",
+        }
+    }
+}
+
+/// Why a lead was rejected: the contract's codes, nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    NotMyService,
+    OutsideArea,
+    ScheduleConflict,
+    BudgetTooLow,
+    TooBusy,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 6] = [
+        RejectReason::NotMyService,
+        RejectReason::OutsideArea,
+        RejectReason::ScheduleConflict,
+        RejectReason::BudgetTooLow,
+        RejectReason::TooBusy,
+        RejectReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::NotMyService => "not_my_service",
+            RejectReason::OutsideArea => "outside_area",
+            RejectReason::ScheduleConflict => "schedule_conflict",
+            RejectReason::BudgetTooLow => "budget_too_low",
+            RejectReason::TooBusy => "too_busy",
+            RejectReason::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub currency: Currency,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Location {
+    pub city: Option<String>,
+    pub district: Option<String>,
+    pub postcode: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Customer {
+    #[serde(default)]
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub action: Action,
+    pub decided_at: DateTime<Utc>,
+    pub reason: Option<RejectReason>,
+    pub note: Option<String>,
+}
+
+/// A lead exactly as the API contract describes it. Optional fields default when absent so that a
+/// hand-written import file may leave them out; unknown fields are ignored, as the contract asks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: String,
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub status: Status,
+    pub service: String,
+    pub category: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub fee: Money,
+    #[serde(default)]
+    pub budget: Option<Budget>,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    #[serde(default)]
+    pub customer: Customer,
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+/// Why a lead cannot be stored. Each names the field, so an import error can point at it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InvalidLead {
+    #[error("`id` must be 1 to 128 visible characters without spaces")]
+    BadId,
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+    #[error("`category` must be a lowercase slug like `cleaning` or `home_repair`, not {0:?}")]
+    BadCategory(String),
+    #[error("`{0}` must not be negative")]
+    Negative(&'static str),
+    #[error("`budget.min` is above `budget.max`")]
+    BudgetInverted,
+    #[error("`expires_at` is not after `created_at`")]
+    ExpiresBeforeCreated,
+    #[error("status `{0}` needs a `decision` object with the matching action")]
+    MissingDecision(&'static str),
+    #[error("status `{status}` cannot carry a decision to {action}")]
+    DecisionMismatch {
+        status: &'static str,
+        action: &'static str,
+    },
+    #[error("a rejection needs a `decision.reason`")]
+    MissingReason,
+}
+
+impl Lead {
+    /// The rules the store relies on. Checked before anything is written.
+    pub fn validate(&self) -> Result<(), InvalidLead> {
+        let id_ok = !self.id.is_empty()
+            && self.id.chars().count() <= 128
+            && !self.id.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !id_ok {
+            return Err(InvalidLead::BadId);
+        }
+        if self.service.trim().is_empty() {
+            return Err(InvalidLead::Empty("service"));
+        }
+        let slug_ok = !self.category.is_empty()
+            && self
+                .category
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !slug_ok {
+            return Err(InvalidLead::BadCategory(self.category.clone()));
+        }
+        if self.fee.amount < 0 {
+            return Err(InvalidLead::Negative("fee.amount"));
+        }
+        if let Some(b) = &self.budget {
+            if b.min.is_some_and(|v| v < 0) || b.max.is_some_and(|v| v < 0) {
+                return Err(InvalidLead::Negative("budget"));
+            }
+            if let (Some(min), Some(max)) = (b.min, b.max)
+                && min > max
+            {
+                return Err(InvalidLead::BudgetInverted);
+            }
+        }
+        if self.expires_at.is_some_and(|e| e <= self.created_at) {
+            return Err(InvalidLead::ExpiresBeforeCreated);
+        }
+        let wanted = match self.status {
+            Status::Accepted => Some(Action::Accept),
+            Status::Rejected => Some(Action::Reject),
+            Status::Pending | Status::Expired => None,
+        };
+        match (wanted, &self.decision) {
+            (Some(_), None) => return Err(InvalidLead::MissingDecision(self.status.as_str())),
+            (Some(w), Some(d)) if w != d.action => {
+                return Err(InvalidLead::DecisionMismatch {
+                    status: self.status.as_str(),
+                    action: d.action.as_str(),
+                });
+            }
+            (None, Some(d)) => {
+                return Err(InvalidLead::DecisionMismatch {
+                    status: self.status.as_str(),
+                    action: d.action.as_str(),
+                });
+            }
+            _ => {}
+        }
+        if let Some(d) = &self.decision
+            && d.action == Action::Reject
+            && d.reason.is_none()
+        {
+            return Err(InvalidLead::MissingReason);
+        }
+        Ok(())
+    }
+
+    /// "台北市 大安區", or the postcode, or "—" when the customer gave no place.
+    pub fn place(&self) -> String {
+        let Some(loc) = &self.location else {
+            return "—".into();
+        };
+        let parts: Vec<&str> = [&loc.city, &loc.district]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if parts.is_empty() {
+            loc.postcode.clone().unwrap_or_else(|| "—".into())
+        } else {
+            parts.join(" ")
+        }
+    }
+
+    /// "NT$2,000–3,000", "from NT$2,000", "up to NT$3,000", or "—".
+    pub fn budget_text(&self) -> String {
+        let Some(b) = &self.budget else {
+            return "—".into();
+        };
+        let m = |a| Money::new(a, b.currency);
+        match (b.min, b.max) {
+            (Some(lo), Some(hi)) if lo == hi => m(lo).to_string(),
+            (Some(lo), Some(hi)) => {
+                let hi = super::money::format_units(hi.unsigned_abs(), b.currency.exponent());
+                format!("{}–{hi}", m(lo))
+            }
+            (Some(lo), None) => format!("from {}", m(lo)),
+            (None, Some(hi)) => format!("up to {}", m(hi)),
+            (None, None) => "—".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn sample() -> Lead {
+        serde_json::from_value(serde_json::json!({
+            "id": "ld_1", "kind": "new_lead", "status": "pending",
+            "service": "Deep home cleaning", "category": "cleaning",
+            "created_at": "2026-11-23T08:00:00Z", "expires_at": null,
+            "fee": {"amount": 18000, "currency": "TWD"},
+            "budget": {"min": 200000, "max": 300000, "currency": "TWD"},
+            "location": {"city": "台北市", "district": "大安區", "postcode": "106"},
+            "schedule": "Weekday mornings",
+            "customer": {"display_name": "Ms. Lin", "phone": null, "email": null},
+            "answers": [{"question": "Rooms", "answer": "3"}],
+            "message": "Before new year please", "decision": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn contract_example_round_trips() {
+        let lead = sample();
+        assert!(lead.validate().is_ok());
+        let back: Lead = serde_json::from_value(serde_json::to_value(&lead).unwrap()).unwrap();
+        assert_eq!(back, lead);
+        assert_eq!(lead.place(), "台北市 大安區");
+        assert_eq!(lead.budget_text(), "NT$2,000–3,000");
+    }
+
+    #[test]
+    fn status_and_decision_must_agree() {
+        let mut lead = sample();
+        lead.status = Status::Accepted;
+        assert_eq!(
+            lead.validate(),
+            Err(InvalidLead::MissingDecision("accepted"))
+        );
+        lead.decision = Some(Decision {
+            action: Action::Reject,
+            decided_at: lead.created_at,
+            reason: Some(RejectReason::TooBusy),
+            note: None,
+        });
+        assert!(matches!(
+            lead.validate(),
+            Err(InvalidLead::DecisionMismatch { .. })
+        ));
+        lead.status = Status::Rejected;
+        assert!(lead.validate().is_ok());
+        lead.decision.as_mut().unwrap().reason = None;
+        assert_eq!(lead.validate(), Err(InvalidLead::MissingReason));
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let mut lead = sample();
+        lead.id = "has space".into();
+        assert_eq!(lead.validate(), Err(InvalidLead::BadId));
+        let mut lead = sample();
+        lead.category = "Home Cleaning".into();
+        assert!(matches!(
+            lead.validate(),
+            Err(InvalidLead::BadCategory(_))
+        ));
+        let mut lead = sample();
+        lead.expires_at = Some(lead.created_at);
+        assert_eq!(lead.validate(), Err(InvalidLead::ExpiresBeforeCreated));
+        let mut lead = sample();
+        lead.fee.amount = -1;
+        assert_eq!(lead.validate(), Err(InvalidLead::Negative("fee.amount")));
+    }
+}

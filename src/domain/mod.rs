@@ -1,0 +1,11 @@
+//! The pure core: leads, money, freshness, the response rate and filters.
+//!
+//! Nothing here reads a clock, a file, a socket or a terminal. "Now" is always passed in, so every
+//! rule can be tested with plain values and gives the same answer on every machine.
+
+pub mod budget;
+pub mod filter;
+pub mod freshness;
+pub mod lead;
+pub mod money;
+pub mod rate;

@@ -1,0 +1,271 @@
+//! Money in integer minor units, as the API contract carries it, and the amounts people type.
+//!
+//! Floats never touch money: a fee is `{amount: 18000, currency: "TWD"}` (NT$180.00), and an amount a
+//! PRO types ("180", "1,250.50") is kept as an exact decimal until it meets a currency.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An ISO 4217 currency. Validated on the way in, so a typo in an import file is an error, not a
+/// currency nobody can format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency(iso_currency::Currency);
+
+impl Currency {
+    pub fn code(self) -> &'static str {
+        self.0.code()
+    }
+
+    /// Digits after the decimal point in this currency's major unit (2 for TWD and USD, 0 for JPY).
+    pub fn exponent(self) -> u32 {
+        // Funds and special codes have no exponent; two digits is what a payments API would use.
+        u32::from(self.0.exponent().unwrap_or(2))
+    }
+
+    fn symbol(self) -> String {
+        self.0.symbol().symbol
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown currency code {0:?}: use an ISO 4217 code such as TWD, USD or EUR")]
+pub struct UnknownCurrency(pub String);
+
+impl FromStr for Currency {
+    type Err = UnknownCurrency;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        iso_currency::Currency::from_code(s)
+            .map(Currency)
+            .ok_or_else(|| UnknownCurrency(s.to_string()))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An amount of money: integer minor units and a currency, exactly as the API carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(amount: i64, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+}
+
+impl fmt::Display for Money {
+    /// `NT$1,800`, `$25.50`, `¥3,000`: the symbol, grouped major units, and the minor part only when
+    /// it is not zero, so the common case reads short.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.amount < 0 { "-" } else { "" };
+        write!(
+            f,
+            "{sign}{}{}",
+            self.currency.symbol(),
+            format_units(self.amount.unsigned_abs(), self.currency.exponent())
+        )
+    }
+}
+
+/// Totals per currency, in the order each currency first appears. Money of different currencies
+/// is never added together.
+pub fn totals(items: impl IntoIterator<Item = Money>) -> Vec<Money> {
+    let mut out: Vec<Money> = Vec::new();
+    for m in items {
+        match out.iter_mut().find(|t| t.currency == m.currency) {
+            Some(t) => t.amount += m.amount,
+            None => out.push(m),
+        }
+    }
+    out
+}
+
+/// "NT$2,160", "NT$2,160 + $25", or "0" for no money at all.
+pub fn format_totals(totals: &[Money]) -> String {
+    if totals.is_empty() {
+        return "0".into();
+    }
+    totals
+        .iter()
+        .map(Money::to_string)
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Groups the major part in thousands and keeps the minor part only when it is not zero.
+pub(crate) fn format_units(minor: u64, exponent: u32) -> String {
+    let scale = 10u64.pow(exponent);
+    let (major, frac) = (minor / scale, minor % scale);
+    let digits = major.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac != 0 {
+        grouped.push_str(&format!(".{frac:0width$}", width = exponent as usize));
+    }
+    grouped
+}
+
+/// A decimal amount in major units as a person types it ("150", "1,250.50"), kept exact until it is
+/// compared with or turned into money of a given currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amount {
+    /// The digits without the point: "1250.50" is 125050 with scale 2.
+    mantissa: i128,
+    scale: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AmountError {
+    #[error("{0:?} is not an amount: use digits in major units, like 150 or 1,250.50")]
+    Malformed(String),
+    #[error("{amount:?} has more decimals than {currency} allows ({exponent})")]
+    TooPrecise {
+        amount: String,
+        currency: Currency,
+        exponent: u32,
+    },
+}
+
+impl FromStr for Amount {
+    type Err = AmountError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || AmountError::Malformed(s.to_string());
+        let t = s.trim();
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        let int: String = int.chars().filter(|&c| c != ',' && c != '_').collect();
+        let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        let dangling_point = t.ends_with('.');
+        if int.is_empty() || dangling_point || !all_digits(&int) || !all_digits(frac) || frac.len() > 6
+        {
+            return Err(bad());
+        }
+        let mantissa: i128 = format!("{int}{frac}").parse().map_err(|_| bad())?;
+        if mantissa > i128::from(i64::MAX) {
+            return Err(bad());
+        }
+        Ok(Amount {
+            mantissa,
+            scale: frac.len() as u32,
+        })
+    }
+}
+
+impl Amount {
+    /// Compares with money of any currency exactly, in that currency's major units.
+    pub fn cmp_money(&self, money: &Money) -> Ordering {
+        let exp = money.currency.exponent();
+        // Bring both to the finer scale before comparing; i128 holds i64 × 10^9 with room to spare.
+        let ours = self.mantissa * 10i128.pow(exp);
+        let theirs = i128::from(money.amount) * 10i128.pow(self.scale);
+        ours.cmp(&theirs)
+    }
+
+    /// This amount as money of `currency`, refusing to round away a fraction the currency lacks.
+    pub fn to_money(self, currency: Currency, original: &str) -> Result<Money, AmountError> {
+        let exp = currency.exponent();
+        if self.scale > exp {
+            let excess = 10i128.pow(self.scale - exp);
+            if self.mantissa % excess != 0 {
+                return Err(AmountError::TooPrecise {
+                    amount: original.to_string(),
+                    currency,
+                    exponent: exp,
+                });
+            }
+            return Ok(Money::new((self.mantissa / excess) as i64, currency));
+        }
+        let minor = self.mantissa * 10i128.pow(exp - self.scale);
+        i64::try_from(minor)
+            .map(|a| Money::new(a, currency))
+            .map_err(|_| AmountError::Malformed(original.to_string()))
+    }
+}
+
+/// Parses "3000 TWD" or "1,250.50 USD": an amount in major units and the currency it is in.
+pub fn parse_money(s: &str) -> Result<Money, String> {
+    let mut parts = s.split_whitespace();
+    let (Some(amount), Some(code), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!(
+            "{s:?} is not an amount with a currency: write it like \"3000 TWD\""
+        ));
+    };
+    let currency: Currency = code.parse().map_err(|e: UnknownCurrency| e.to_string())?;
+    let parsed: Amount = amount.parse().map_err(|e: AmountError| e.to_string())?;
+    parsed
+        .to_money(currency, amount)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn twd(amount: i64) -> Money {
+        Money::new(amount, "TWD".parse().unwrap())
+    }
+
+    #[test]
+    fn formats_symbol_grouping_and_only_nonzero_cents() {
+        assert_eq!(twd(18000).to_string(), "NT$180");
+        assert_eq!(twd(180050).to_string(), "NT$1,800.50");
+        assert_eq!(twd(123456789).to_string(), "NT$1,234,567.89");
+        let jpy = Money::new(3000, "JPY".parse().unwrap());
+        assert_eq!(jpy.to_string(), "¥3,000");
+        assert_eq!(format_units(5, 2), "0.05");
+    }
+
+    #[test]
+    fn amounts_compare_exactly_with_money() {
+        let a: Amount = "180".parse().unwrap();
+        assert_eq!(a.cmp_money(&twd(18000)), Ordering::Equal);
+        assert_eq!(a.cmp_money(&twd(18001)), Ordering::Less);
+        let b: Amount = "180.005".parse().unwrap();
+        assert_eq!(b.cmp_money(&twd(18000)), Ordering::Greater);
+        assert_eq!(b.cmp_money(&twd(18001)), Ordering::Less);
+        let c: Amount = "1,250.5".parse().unwrap();
+        assert_eq!(c.cmp_money(&twd(125050)), Ordering::Equal);
+    }
+
+    #[test]
+    fn bad_amounts_are_refused() {
+        for s in ["", "abc", "-5", "1.2.3", "1e3", "12.", "99999999999999999999999"] {
+            assert!(s.parse::<Amount>().is_err(), "{s:?} parsed");
+        }
+    }
+
+    #[test]
+    fn money_with_currency_parses_and_refuses_extra_decimals() {
+        assert_eq!(parse_money("3000 TWD").unwrap(), twd(300000));
+        assert_eq!(parse_money("1,250.50 TWD").unwrap(), twd(125050));
+        assert!(parse_money("3000").unwrap_err().contains("3000 TWD"));
+        assert!(parse_money("3000 XXX1").unwrap_err().contains("ISO 4217"));
+        assert!(parse_money("1.5 JPY").unwrap_err().contains("more decimals"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The one error type commands return, and the exit codes it maps to.
+//!
+//! Library layers raise typed errors (store, config, domain parse errors); they become a
+//! [`CliError`] here with a kind that fixes the exit code and, where we know it, the command that
+//! fixes the problem. The table in README.md ("Exit codes") lists the same codes.
+
+use std::fmt;
+
+use crate::config::ConfigError;
+use crate::store::StoreError;
+
+/// Every exit code `leads` uses. Scripts rely on these: change none, only add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Done.
+    Ok = 0,
+    /// Something failed that is not the input's fault: the store, the disk, an I/O error.
+    Failure = 1,
+    /// A bad flag, argument or value on the command line (clap uses 2 as well).
+    Usage = 2,
+    /// The config file is missing (when named), unreadable or invalid.
+    Config = 3,
+    /// Input data (an import file, stdin) is malformed or invalid. Nothing was changed.
+    BadInput = 5,
+    /// A lead id that is not in the store.
+    NotFound = 6,
+    /// `status --check`: at or above the threshold, but letting pending leads lapse would drop it.
+    AtRisk = 10,
+    /// `status --check`: below the threshold.
+    Below = 11,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+    /// What to do about it, usually a command to run.
+    pub hint: Option<String>,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        CliError {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(Exit::BadInput, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        let hint = match &e {
+            StoreError::CreateDir { .. } | StoreError::Open { .. } => {
+                Some("check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere")
+            }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                Some("another leads command is writing to the store; try again in a moment")
+            }
+            _ => None,
+        };
+        CliError {
+            exit: Exit::Failure,
+            message: e.to_string(),
+            hint: hint.map(str::to_string),
+        }
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        let hint = match &e {
+            ConfigError::Missing(_) => Some(
+                "create it (config.example.toml lists every key), or drop --config / LEADS_CONFIG to use the defaults",
+            ),
+            _ => None,
+        };
+        CliError {
+            exit: Exit::Config,
+            message: e.to_string(),
+            hint: hint.map(str::to_string),
+        }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        // `{:#}` prints the context chain on one line: "reading leads.json: permission denied".
+        CliError::new(Exit::Failure, format!("{e:#}"))
+    }
+}

@@ -1,0 +1,5 @@
+//! The `leads` binary: everything lives in the library so tests and benchmarks can call it.
+
+fn main() -> std::process::ExitCode {
+    leads::cli::run(std::env::args_os())
+}

@@ -1,0 +1,68 @@
+//! A lead as seen at a moment: its countdown, age and urgency, for tables, cards and JSON.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::config::Freshness;
+use crate::domain::freshness::{Urgency, compact, countdown, effective_status, expiry};
+use crate::domain::lead::{Lead, Status};
+
+/// A lead plus what "now" makes of it. Serialises as the contract's lead object with the computed
+/// fields added alongside, so `jq '.[].id'` works the same on this as on an API page.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeadView {
+    #[serde(flatten)]
+    pub lead: Lead,
+    /// `pending` becomes `expired` once a pending lead is past its expiry.
+    pub effective_status: Status,
+    /// `expires_at`, or `created_at` plus the shelf life when the platform gave none.
+    pub effective_expires_at: DateTime<Utc>,
+    /// Seconds until the lead lapses; zero or negative once it has.
+    pub expires_in_seconds: i64,
+    pub age_seconds: i64,
+    /// For leads still answerable: urgent, soon or fresh.
+    pub urgency: Option<Urgency>,
+}
+
+impl LeadView {
+    pub fn new(lead: Lead, now: DateTime<Utc>, freshness: &Freshness) -> LeadView {
+        let status = effective_status(&lead, now, freshness.shelf_life);
+        let expires = expiry(&lead, freshness.shelf_life);
+        let left = expires - now;
+        LeadView {
+            effective_status: status,
+            effective_expires_at: expires,
+            expires_in_seconds: left.num_seconds(),
+            age_seconds: (now - lead.created_at).num_seconds(),
+            urgency: (status == Status::Pending).then(|| freshness.thresholds().urgency(left)),
+            lead,
+        }
+    }
+
+    pub fn left(&self) -> TimeDelta {
+        TimeDelta::seconds(self.expires_in_seconds)
+    }
+
+    /// The freshness column: a countdown for answerable leads, otherwise where the lead ended up.
+    pub fn freshness(&self) -> String {
+        match self.effective_status {
+            Status::Pending => compact(self.left()),
+            Status::Expired if self.lead.status == Status::Pending => {
+                format!("lapsed {} ago", compact(-self.left()))
+            }
+            other => other.as_str().to_string(),
+        }
+    }
+
+    /// The freshness as a sentence, for cards: "expires in 2h 05m", "lapsed 3h ago", "accepted".
+    pub fn freshness_sentence(&self) -> String {
+        match self.effective_status {
+            Status::Pending => countdown(self.left()),
+            _ => self.freshness(),
+        }
+    }
+
+    pub fn age(&self) -> String {
+        compact(TimeDelta::seconds(self.age_seconds))
+    }
+}

@@ -1,0 +1,136 @@
+//! Output: every command builds a value that is both a table for people and JSON for programs,
+//! and hands it to the one [`Printer`].
+//!
+//! Data goes to stdout; summaries, hints and warnings go to stderr, so a pipe carries only data.
+
+pub mod lead;
+mod style;
+
+pub use style::Style;
+
+use std::io::{self, IsTerminal, Write};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+
+use crate::error::{CliError, Exit};
+
+/// How data is written to stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Tables and cards, for a person at a terminal.
+    Human,
+    /// Tab-separated records without decoration, for `cut`, `awk` and `while read`.
+    Plain,
+    Json,
+}
+
+/// Something a command prints: the same value as a table (or card), as plain lines, and as JSON.
+pub trait Report: Serialize {
+    fn human(&self, style: &Style) -> String;
+
+    /// Plain text for pipes; by default the human form without colour.
+    fn plain(&self) -> String {
+        self.human(&Style::plain())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Printer {
+    pub format: Format,
+    /// Colour and width for stdout.
+    pub style: Style,
+    /// Colour for stderr, decided separately: `leads list | less` still gets a red error.
+    pub err_style: Style,
+    /// The local offset times are shown in.
+    pub offset: FixedOffset,
+}
+
+impl Printer {
+    pub fn new(json: bool, plain: bool, color: ColorChoice, offset: FixedOffset) -> Printer {
+        let tty = io::stdout().is_terminal();
+        let format = if json {
+            Format::Json
+        } else if plain || !tty {
+            Format::Plain
+        } else {
+            Format::Human
+        };
+        Printer {
+            format,
+            style: Style::new(color.enabled(tty)),
+            err_style: Style::new(color.enabled(io::stderr().is_terminal())),
+            offset,
+        }
+    }
+
+    /// Writes `report` to stdout in the chosen format.
+    pub fn emit<R: Report>(&self, report: &R) -> Result<(), CliError> {
+        let text = match self.format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(report)
+                    .map_err(|e| CliError::new(Exit::Failure, format!("cannot write JSON: {e}")))?;
+                s.push('\n');
+                s
+            }
+            Format::Human => report.human(&self.style),
+            Format::Plain => report.plain(),
+        };
+        write_stdout(&text)
+    }
+
+    /// A line for the person, on stderr: summaries, hints, notices.
+    pub fn note(&self, line: &str) {
+        // A closed stderr is no reason to fail a command that did its work.
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+
+    pub fn local(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+/// Writes to stdout; a reader that went away (`leads list | head -1`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::new(
+            Exit::Failure,
+            format!("cannot write to stdout: {e}"),
+        )),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether a stream that is (or is not) a terminal gets colour.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        let var = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if var("NO_COLOR") {
+                    false
+                } else if var("CLICOLOR_FORCE") && std::env::var("CLICOLOR_FORCE").as_deref() != Ok("0") {
+                    true
+                } else {
+                    is_terminal
+                        && std::env::var("TERM").as_deref() != Ok("dumb")
+                        && std::env::var("CLICOLOR").as_deref() != Ok("0")
+                }
+            }
+        }
+    }
+}

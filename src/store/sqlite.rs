@@ -1,0 +1,618 @@
+//! The local lead store: one SQLite file in the data dir.
+//!
+//! WAL so readers never wait for a writer, `synchronous=FULL` so a committed decision survives a
+//! power cut, a busy timeout so two terminals take turns instead of failing. The schema only ever
+//! grows by numbered migrations, tracked in `PRAGMA user_version`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+
+use super::{LeadSource, QueueSummary};
+use crate::domain::filter::{LeadFilter, StatusFilter};
+use crate::domain::lead::{
+    Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
+};
+use crate::domain::money::{Currency, Money};
+use crate::domain::rate::Tally;
+
+/// Each entry is one schema version; entry N (from 1) brings a store from version N-1 to N.
+/// Only ever append: a released migration never changes.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub const FILE_NAME: &str = "leads.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data dir {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the lead store {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the lead store {} has schema version {found}, newer than this leads understands ({known}); \
+         upgrade leads", path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
+    #[error("the lead store holds a value it cannot read ({0}); it may have been edited by hand")]
+    Corrupt(String),
+    #[error("lead store error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+    /// Records whose status disagreed with a decision or expiry already recorded here; the
+    /// recorded one was kept, because a lead never goes back to pending.
+    pub kept: u64,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, bringing its schema up to date.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        create_private_dir(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(FILE_NAME);
+        let open = |path: &Path| -> rusqlite::Result<Connection> {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(conn)
+        };
+        let conn = open(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        let store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version as usize > MIGRATIONS.len() {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        if version as usize == MIGRATIONS.len() {
+            return Ok(());
+        }
+        // All pending steps in one transaction: a store is at one version or the next, never
+        // half-way. user_version lives in the file header and commits with the rest.
+        let tx = self.write()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A write transaction that takes the lock up front, so two writers queue on the busy timeout
+    /// instead of one failing half-way with SQLITE_BUSY.
+    fn write(&self) -> rusqlite::Result<Transaction<'_>> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+    }
+
+    /// Adds new leads and updates known ones, all or nothing.
+    pub fn import(&self, leads: &[Lead], now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
+        let tx = self.write()?;
+        let summary = upsert(&tx, leads, now)?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    /// Counts of leads whose id starts with `prefix`, and of all others.
+    pub fn count_by_prefix(&self, prefix: &str) -> Result<(u64, u64), StoreError> {
+        let (ours, others): (i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(substr(id, 1, length(?1)) = ?1), 0),
+                    COALESCE(SUM(substr(id, 1, length(?1)) != ?1), 0) FROM leads",
+            [prefix],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((ours as u64, others as u64))
+    }
+
+    /// Replaces every lead whose id starts with `prefix` (and its decision) with `leads`, in one
+    /// transaction, leaving all other leads alone.
+    pub fn replace_prefixed(
+        &self,
+        prefix: &str,
+        leads: &[Lead],
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary, StoreError> {
+        let tx = self.write()?;
+        tx.execute(
+            "DELETE FROM decisions WHERE substr(lead_id, 1, length(?1)) = ?1",
+            [prefix],
+        )?;
+        tx.execute(
+            "DELETE FROM leads WHERE substr(id, 1, length(?1)) = ?1",
+            [prefix],
+        )?;
+        let summary = upsert(&tx, leads, now)?;
+        tx.commit()?;
+        Ok(summary)
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        // The store holds customers' phone numbers once leads are accepted.
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt(format!("time {ms}")))
+}
+
+fn corrupt(what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        Box::new(StoreError::Corrupt(what)),
+    )
+}
+
+fn upsert(tx: &Transaction, leads: &[Lead], now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary::default();
+    let mut existing = tx.prepare_cached(
+        "SELECT l.status, d.lead_id IS NOT NULL FROM leads l
+         LEFT JOIN decisions d ON d.lead_id = l.id WHERE l.id = ?1",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO leads (id, kind, status, service, category, created_at, expires_at,
+            fee_amount, fee_currency, budget_min, budget_max, budget_currency, city, district,
+            postcode, schedule, customer_name, customer_phone, customer_email, answers, message,
+            updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+            service = excluded.service, category = excluded.category,
+            created_at = excluded.created_at, expires_at = excluded.expires_at,
+            fee_amount = excluded.fee_amount, fee_currency = excluded.fee_currency,
+            budget_min = excluded.budget_min, budget_max = excluded.budget_max,
+            budget_currency = excluded.budget_currency, city = excluded.city,
+            district = excluded.district, postcode = excluded.postcode,
+            schedule = excluded.schedule, customer_name = excluded.customer_name,
+            -- Contact details appear only after an accept; a later pending page must not erase them.
+            customer_phone = COALESCE(excluded.customer_phone, customer_phone),
+            customer_email = COALESCE(excluded.customer_email, customer_email),
+            answers = excluded.answers, message = excluded.message,
+            updated_at = excluded.updated_at",
+    )?;
+    let mut decide = tx.prepare_cached(
+        "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
+            charge_currency, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import')",
+    )?;
+    for lead in leads {
+        let known: Option<(String, bool)> = existing
+            .query_row([&lead.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // A lead only moves forward: pending → decided or expired. An import never reopens a
+        // lead, and never replaces a decision already recorded here.
+        let status = match &known {
+            Some((stored, _)) if stored != "pending" => {
+                if stored != lead.status.as_str() {
+                    summary.kept += 1;
+                }
+                stored.clone()
+            }
+            _ => lead.status.as_str().to_string(),
+        };
+        let (budget_min, budget_max, budget_currency) = match &lead.budget {
+            Some(b) => (b.min, b.max, Some(b.currency.code())),
+            None => (None, None, None),
+        };
+        let loc = lead.location.clone().unwrap_or_default();
+        let answers = serde_json::to_string(&lead.answers).expect("answers always serialise");
+        insert.execute(params![
+            lead.id,
+            lead.kind.as_str(),
+            status,
+            lead.service,
+            lead.category,
+            millis(lead.created_at),
+            lead.expires_at.map(millis),
+            lead.fee.amount,
+            lead.fee.currency.code(),
+            budget_min,
+            budget_max,
+            budget_currency,
+            loc.city,
+            loc.district,
+            loc.postcode,
+            lead.schedule,
+            lead.customer.display_name,
+            lead.customer.phone,
+            lead.customer.email,
+            answers,
+            lead.message,
+            millis(now),
+        ])?;
+        let had_decision = known.as_ref().is_some_and(|(_, d)| *d);
+        if let Some(d) = &lead.decision
+            && !had_decision
+            && status == lead.status.as_str()
+        {
+            let charge = (d.action == Action::Accept).then_some(lead.fee);
+            decide.execute(params![
+                lead.id,
+                d.action.as_str(),
+                millis(d.decided_at),
+                d.reason.map(RejectReason::as_str),
+                d.note,
+                charge.map(|c| c.amount),
+                charge.map(|c| c.currency.code()),
+            ])?;
+        }
+        match known {
+            Some(_) => summary.updated += 1,
+            None => summary.added += 1,
+        }
+    }
+    Ok(summary)
+}
+
+const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
+    l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
+    l.city, l.district, l.postcode, l.schedule, l.customer_name, l.customer_phone,
+    l.customer_email, l.answers, l.message, d.action, d.decided_at, d.reason, d.note";
+
+fn currency(code: String) -> rusqlite::Result<Currency> {
+    code.parse().map_err(|_| corrupt(format!("currency {code:?}")))
+}
+
+fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
+    let kind = match r.get_ref(1)?.as_str()? {
+        "promotion" => Kind::Promotion,
+        _ => Kind::NewLead,
+    };
+    let status = match r.get_ref(2)?.as_str()? {
+        "accepted" => Status::Accepted,
+        "rejected" => Status::Rejected,
+        "expired" => Status::Expired,
+        _ => Status::Pending,
+    };
+    let budget = match r.get::<_, Option<String>>(11)? {
+        Some(code) => Some(Budget {
+            min: r.get(9)?,
+            max: r.get(10)?,
+            currency: currency(code)?,
+        }),
+        None => None,
+    };
+    let location = Location {
+        city: r.get(12)?,
+        district: r.get(13)?,
+        postcode: r.get(14)?,
+    };
+    let location = (location != Location::default()).then_some(location);
+    let answers: Vec<Answer> = serde_json::from_str(r.get_ref(19)?.as_str()?)
+        .map_err(|_| corrupt("answers".into()))?;
+    let decision = match r.get::<_, Option<String>>(21)? {
+        Some(action) => Some(Decision {
+            action: if action == "accept" {
+                Action::Accept
+            } else {
+                Action::Reject
+            },
+            decided_at: from_millis(r.get(22)?)?,
+            reason: r
+                .get::<_, Option<String>>(23)?
+                .and_then(|c| RejectReason::from_code(&c)),
+            note: r.get(24)?,
+        }),
+        None => None,
+    };
+    Ok(Lead {
+        id: r.get(0)?,
+        kind,
+        status,
+        service: r.get(3)?,
+        category: r.get(4)?,
+        created_at: from_millis(r.get(5)?)?,
+        expires_at: r.get::<_, Option<i64>>(6)?.map(from_millis).transpose()?,
+        fee: Money::new(r.get(7)?, currency(r.get(8)?)?),
+        budget,
+        location,
+        schedule: r.get(15)?,
+        customer: Customer {
+            display_name: r.get(16)?,
+            phone: r.get(17)?,
+            email: r.get(18)?,
+        },
+        answers,
+        message: r.get(20)?,
+        decision,
+    })
+}
+
+/// Unwraps the conversion failures raised by [`corrupt`] back into a readable store error.
+fn read_error(e: rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
+            match inner.downcast::<StoreError>() {
+                Ok(store_error) => *store_error,
+                Err(other) => StoreError::Corrupt(other.to_string()),
+            }
+        }
+        other => StoreError::Sqlite(other),
+    }
+}
+
+impl LeadSource for Store {
+    fn select(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        // The SQL only narrows by stored status (an index range); the domain filter has the last
+        // word on every lead, so there is one definition of what matches.
+        let statuses = filter
+            .status
+            .stored()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let order = if filter.status == StatusFilter::Pending {
+            "COALESCE(l.expires_at, l.created_at + ?1), l.id"
+        } else {
+            "l.created_at DESC, l.id"
+        };
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM leads l LEFT JOIN decisions d ON d.lead_id = l.id
+             WHERE l.status IN ({statuses}) ORDER BY {order}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = if filter.status == StatusFilter::Pending {
+            stmt.query([shelf_life.num_milliseconds()])?
+        } else {
+            stmt.query([])?
+        };
+        let mut out = Vec::new();
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        while out.len() < limit {
+            let Some(row) = rows.next()? else { break };
+            let lead = lead_from_row(row).map_err(read_error)?;
+            if filter.matches(&lead, now, shelf_life) {
+                out.push(lead);
+            }
+        }
+        Ok(out)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM leads l LEFT JOIN decisions d ON d.lead_id = l.id
+             WHERE l.id = ?1"
+        );
+        self.conn
+            .query_row(&sql, [id], lead_from_row)
+            .optional()
+            .map_err(read_error)
+    }
+
+    fn tally(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Tally, StoreError> {
+        // The same lapse rule as domain::freshness::effective_status, in SQL so that 100,000
+        // decided leads are counted by the index, not loaded. A test keeps the two in step.
+        let (accepted, rejected, lapsed, pending): (i64, i64, i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(status = 'accepted'), 0),
+                    COALESCE(SUM(status = 'rejected'), 0),
+                    COALESCE(SUM(status = 'expired' OR (status = 'pending'
+                        AND COALESCE(expires_at, created_at + ?3) <= ?2)), 0),
+                    COALESCE(SUM(status = 'pending'
+                        AND COALESCE(expires_at, created_at + ?3) > ?2), 0)
+             FROM leads WHERE kind = 'new_lead' AND created_at > ?1 AND created_at <= ?2",
+            params![millis(since), millis(now), shelf_life.num_milliseconds()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        Ok(Tally {
+            accepted: accepted as u64,
+            rejected: rejected as u64,
+            lapsed: lapsed as u64,
+            pending: pending as u64,
+        })
+    }
+
+    fn queue(
+        &self,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+        urgent: TimeDelta,
+    ) -> Result<QueueSummary, StoreError> {
+        let args = params![
+            shelf_life.num_milliseconds(),
+            millis(now),
+            urgent.num_milliseconds()
+        ];
+        let (pending, urgent_count): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0) FROM (
+                SELECT COALESCE(expires_at, created_at + ?1) AS exp FROM leads
+                WHERE status = 'pending' AND kind = 'new_lead') WHERE exp > ?2",
+            args,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let next = self
+            .conn
+            .query_row(
+                "SELECT id, exp FROM (
+                    SELECT id, COALESCE(expires_at, created_at + ?1) AS exp FROM leads
+                    WHERE status = 'pending' AND kind = 'new_lead')
+                 WHERE exp > ?2 ORDER BY exp, id LIMIT 1",
+                params![shelf_life.num_milliseconds(), millis(now)],
+                |r| Ok((r.get::<_, String>(0)?, from_millis(r.get(1)?)?)),
+            )
+            .optional()
+            .map_err(read_error)?;
+        let last_arrival = self
+            .conn
+            .query_row(
+                "SELECT MAX(created_at) FROM leads WHERE kind = 'new_lead'",
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
+            .map(from_millis)
+            .transpose()
+            .map_err(read_error)?;
+        Ok(QueueSummary {
+            pending: pending as u64,
+            urgent: urgent_count as u64,
+            next,
+            last_arrival,
+        })
+    }
+
+    fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT charge_currency, SUM(charge_amount) FROM decisions
+             WHERE action = 'accept' AND decided_at >= ?1
+             GROUP BY charge_currency ORDER BY charge_currency",
+        )?;
+        let rows = stmt.query_map([millis(since)], |r| {
+            Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::freshness::effective_status;
+    use crate::domain::lead::tests::sample;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn leads_round_trip_exactly() {
+        let (_dir, store) = store();
+        let mut lead = sample();
+        lead.expires_at = Some(at("2026-11-24T08:00:00.250Z"));
+        let summary = store.import(&[lead.clone()], at("2026-11-23T09:00:00Z")).unwrap();
+        assert_eq!(summary.added, 1);
+        assert_eq!(store.get("ld_1").unwrap(), Some(lead));
+        assert_eq!(store.get("nope").unwrap(), None);
+    }
+
+    #[test]
+    fn an_import_never_reopens_a_decided_lead_or_erases_contact_details() {
+        let (_dir, store) = store();
+        let now = at("2026-11-23T09:00:00Z");
+        let mut decided = sample();
+        decided.status = Status::Accepted;
+        decided.customer.phone = Some("0912-345-678".into());
+        decided.decision = Some(Decision {
+            action: Action::Accept,
+            decided_at: now,
+            reason: None,
+            note: None,
+        });
+        store.import(&[decided.clone()], now).unwrap();
+        let summary = store.import(&[sample()], now).unwrap();
+        assert_eq!(summary, ImportSummary { added: 0, updated: 1, kept: 1 });
+        assert_eq!(store.get("ld_1").unwrap(), Some(decided));
+        assert_eq!(store.spent_since(now).unwrap(), vec![sample().fee]);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let (dir, store) = store();
+        store.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(store);
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("upgrade leads"), "{err}");
+    }
+
+    #[test]
+    fn sql_tally_agrees_with_the_domain_lapse_rule() {
+        let (_dir, store) = store();
+        let shelf = TimeDelta::hours(48);
+        let created = at("2026-11-20T00:00:00Z");
+        let leads: Vec<Lead> = (0..60)
+            .map(|i| {
+                let mut l = sample();
+                l.id = format!("ld_{i}");
+                l.created_at = created + TimeDelta::hours(i);
+                // Every third lead carries its own expiry; the rest use the shelf life.
+                if i % 3 == 0 {
+                    l.expires_at = Some(l.created_at + TimeDelta::hours(20));
+                }
+                l
+            })
+            .collect();
+        store.import(&leads, created).unwrap();
+        for hours in [30, 48, 60, 70, 90, 120] {
+            let now = created + TimeDelta::hours(hours);
+            let tally = store.tally(created - TimeDelta::days(1), now, shelf).unwrap();
+            let visible = leads.iter().filter(|l| l.created_at <= now);
+            let (lapsed, pending): (Vec<_>, Vec<_>) = visible
+                .partition(|l| effective_status(l, now, shelf) == Status::Expired);
+            assert_eq!(tally.lapsed as usize, lapsed.len(), "at +{hours}h");
+            assert_eq!(tally.pending as usize, pending.len(), "at +{hours}h");
+            let queue = store.queue(now, shelf, TimeDelta::hours(6)).unwrap();
+            let future_pending = leads
+                .iter()
+                .filter(|l| effective_status(l, now, shelf) == Status::Pending)
+                .count();
+            assert_eq!(queue.pending as usize, future_pending, "at +{hours}h");
+        }
+    }
+}

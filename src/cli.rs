@@ -74,7 +74,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let exit = match build_context(&cli) {
-        Err(e) => report(&e, Style::new(cli.color.enabled(io::stderr().is_terminal()))),
+        Err(e) => report(
+            &e,
+            Style::new(cli.color.enabled(io::stderr().is_terminal())),
+        ),
         Ok(ctx) => match dispatch(&ctx, cli.command) {
             Ok(exit) => exit,
             Err(e) => report(&e, ctx.out.err_style),

@@ -235,7 +235,9 @@ mod money_opt {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
         let text = String::deserialize(d)?;
-        parse_money(&text).map(Some).map_err(serde::de::Error::custom)
+        parse_money(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -283,6 +285,28 @@ mod tests {
         assert!(e.contains("must not be longer than freshness.soon"), "{e}");
         let e = parse("[budget]\nweekly_cap = 3000\n").unwrap_err();
         assert!(e.contains("weekly_cap"), "{e}");
+    }
+
+    #[test]
+    fn the_example_file_is_the_defaults_and_names_every_key() {
+        let example = include_str!("../config.example.toml");
+        assert_eq!(parse(example).unwrap(), Config::default());
+        // Every key the config has must be documented there (optional ones commented out).
+        let mut full = Config::default();
+        full.budget.weekly_cap = Some(parse_money("3000 TWD").unwrap());
+        let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
+        for (section, keys) in table {
+            assert!(
+                example.contains(&format!("[{section}]")),
+                "[{section}] undocumented"
+            );
+            for key in keys.as_table().unwrap().keys() {
+                assert!(
+                    example.contains(&format!("{key} = ")),
+                    "{section}.{key} undocumented"
+                );
+            }
+        }
     }
 
     #[test]

@@ -85,7 +85,10 @@ impl Ctx {
 
     /// An error for a lead id the source does not know.
     pub fn not_found(&self, id: &str) -> CliError {
-        CliError::new(Exit::NotFound, format!("no lead with id {id:?} in the store"))
-            .with_hint("`leads list --status all` shows every lead and its id")
+        CliError::new(
+            Exit::NotFound,
+            format!("no lead with id {id:?} in the store"),
+        )
+        .with_hint("`leads list --status all` shows every lead and its id")
     }
 }

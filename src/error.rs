@@ -78,9 +78,9 @@ impl std::error::Error for CliError {}
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         let hint = match &e {
-            StoreError::CreateDir { .. } | StoreError::Open { .. } => {
-                Some("check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere")
-            }
+            StoreError::CreateDir { .. } | StoreError::Open { .. } => Some(
+                "check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere",
+            ),
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::DatabaseBusy =>
             {

@@ -51,7 +51,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         ));
     }
     let window = TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let leads = generate(args.seed, ctx.now(), args.count, args.history, window);
+    let shelf = ctx.config.freshness.shelf_life;
+    let leads = generate(
+        args.seed,
+        ctx.now(),
+        shelf,
+        args.count,
+        args.history,
+        window,
+    );
     store.replace_prefixed(ID_PREFIX, &leads, ctx.now())?;
     ctx.out.note(&format!(
         "Seeded {} pending New Leads and {} past ones into {}.",
@@ -120,7 +128,15 @@ const SERVICES: &[Service] = &[
         fee: (120, 220),
         budget: (2_500, 8_000),
         questions: &[
-            ("Home size", &["2 bedrooms, about 25 ping", "3 bedrooms, 2 baths", "Studio, 12 ping", "4 bedrooms, 40 ping"]),
+            (
+                "Home size",
+                &[
+                    "2 bedrooms, about 25 ping",
+                    "3 bedrooms, 2 baths",
+                    "Studio, 12 ping",
+                    "4 bedrooms, 40 ping",
+                ],
+            ),
             ("Pets", &["One cat", "No pets", "Two dogs"]),
             ("Supplies", &["Please bring your own", "We have everything"]),
         ],
@@ -131,7 +147,10 @@ const SERVICES: &[Service] = &[
         fee: (90, 160),
         budget: (1_500, 3_500),
         questions: &[
-            ("How often", &["Every week", "Every two weeks", "Once a month"]),
+            (
+                "How often",
+                &["Every week", "Every two weeks", "Once a month"],
+            ),
             ("Home size", &["2 bedrooms", "3 bedrooms", "Studio"]),
         ],
     },
@@ -141,8 +160,14 @@ const SERVICES: &[Service] = &[
         fee: (150, 260),
         budget: (4_000, 12_000),
         questions: &[
-            ("Home size", &["3 bedrooms, empty", "2 bedrooms, some furniture left"]),
-            ("Deadline", &["Landlord inspection on Friday", "By the end of the month"]),
+            (
+                "Home size",
+                &["3 bedrooms, empty", "2 bedrooms, some furniture left"],
+            ),
+            (
+                "Deadline",
+                &["Landlord inspection on Friday", "By the end of the month"],
+            ),
         ],
     },
     Service {
@@ -151,8 +176,22 @@ const SERVICES: &[Service] = &[
         fee: (150, 300),
         budget: (1_500, 6_000),
         questions: &[
-            ("Where", &["Under the kitchen sink", "Bathroom ceiling, from upstairs", "Balcony washing machine tap"]),
-            ("How bad", &["Slow drip", "Water on the floor every day", "Stopped it with the valve"]),
+            (
+                "Where",
+                &[
+                    "Under the kitchen sink",
+                    "Bathroom ceiling, from upstairs",
+                    "Balcony washing machine tap",
+                ],
+            ),
+            (
+                "How bad",
+                &[
+                    "Slow drip",
+                    "Water on the floor every day",
+                    "Stopped it with the valve",
+                ],
+            ),
         ],
     },
     Service {
@@ -161,7 +200,14 @@ const SERVICES: &[Service] = &[
         fee: (200, 350),
         budget: (8_000, 25_000),
         questions: &[
-            ("Type", &["Gas, outdoor", "Electric storage, 20 gallons", "Not sure, need advice"]),
+            (
+                "Type",
+                &[
+                    "Gas, outdoor",
+                    "Electric storage, 20 gallons",
+                    "Not sure, need advice",
+                ],
+            ),
             ("Old unit", &["Please remove it", "Already removed"]),
         ],
     },
@@ -171,9 +217,22 @@ const SERVICES: &[Service] = &[
         fee: (180, 320),
         budget: (3_000, 9_000),
         questions: &[
-            ("From", &["4F, no elevator", "12F, elevator", "Ground floor"]),
-            ("Items", &["About 20 boxes and a bed", "Boxes, desk, washing machine", "Mostly boxes"]),
-            ("Distance", &["Same district", "About 15 km", "Taipei to Taoyuan"]),
+            (
+                "From",
+                &["4F, no elevator", "12F, elevator", "Ground floor"],
+            ),
+            (
+                "Items",
+                &[
+                    "About 20 boxes and a bed",
+                    "Boxes, desk, washing machine",
+                    "Mostly boxes",
+                ],
+            ),
+            (
+                "Distance",
+                &["Same district", "About 15 km", "Taipei to Taoyuan"],
+            ),
         ],
     },
     Service {
@@ -182,8 +241,14 @@ const SERVICES: &[Service] = &[
         fee: (300, 480),
         budget: (12_000, 40_000),
         questions: &[
-            ("Home size", &["3 bedrooms", "4 bedrooms with a piano", "2 bedrooms"]),
-            ("Packing", &["We pack, you move", "Need full packing service"]),
+            (
+                "Home size",
+                &["3 bedrooms", "4 bedrooms with a piano", "2 bedrooms"],
+            ),
+            (
+                "Packing",
+                &["We pack, you move", "Need full packing service"],
+            ),
         ],
     },
     Service {
@@ -192,8 +257,17 @@ const SERVICES: &[Service] = &[
         fee: (160, 280),
         budget: (3_000, 10_000),
         questions: &[
-            ("Units", &["One 1-ton unit", "Two units, bedroom and living room"]),
-            ("Wall", &["Concrete, outdoor bracket needed", "Existing holes from the old unit"]),
+            (
+                "Units",
+                &["One 1-ton unit", "Two units, bedroom and living room"],
+            ),
+            (
+                "Wall",
+                &[
+                    "Concrete, outdoor bracket needed",
+                    "Existing holes from the old unit",
+                ],
+            ),
         ],
     },
     Service {
@@ -202,7 +276,10 @@ const SERVICES: &[Service] = &[
         fee: (80, 150),
         budget: (800, 3_000),
         questions: &[
-            ("What", &["IKEA wardrobe, 2 m", "Bunk bed and two desks", "Sofa bed"]),
+            (
+                "What",
+                &["IKEA wardrobe, 2 m", "Bunk bed and two desks", "Sofa bed"],
+            ),
             ("Floor", &["3F, elevator", "5F, stairs only"]),
         ],
     },
@@ -212,8 +289,21 @@ const SERVICES: &[Service] = &[
         fee: (200, 380),
         budget: (8_000, 30_000),
         questions: &[
-            ("Rooms", &["Living room and one bedroom", "Whole apartment, 28 ping", "One feature wall"]),
-            ("Walls", &["Some mould near the window", "Good condition, just a new colour"]),
+            (
+                "Rooms",
+                &[
+                    "Living room and one bedroom",
+                    "Whole apartment, 28 ping",
+                    "One feature wall",
+                ],
+            ),
+            (
+                "Walls",
+                &[
+                    "Some mould near the window",
+                    "Good condition, just a new colour",
+                ],
+            ),
         ],
     },
 ];
@@ -236,8 +326,20 @@ const PLACES: &[(&str, &str, &str)] = &[
 ];
 
 const NAMES: &[&str] = &[
-    "Ms. Lin", "Mr. Chen", "Wang family", "Ms. Huang", "Mr. Chang", "Ms. Tsai", "Mr. Liu",
-    "Ms. Yang", "Mr. Wu", "Ms. Hsu", "Kevin", "Amy", "Mr. Lai", "Ms. Cheng",
+    "Ms. Lin",
+    "Mr. Chen",
+    "Wang family",
+    "Ms. Huang",
+    "Mr. Chang",
+    "Ms. Tsai",
+    "Mr. Liu",
+    "Ms. Yang",
+    "Mr. Wu",
+    "Ms. Hsu",
+    "Kevin",
+    "Amy",
+    "Mr. Lai",
+    "Ms. Cheng",
 ];
 
 const SCHEDULES: &[&str] = &[
@@ -265,7 +367,15 @@ fn ntd(whole: i64) -> i64 {
 }
 
 /// Makes `pending` answerable New Leads and `history` past leads over `window` before `now`.
-pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, window: TimeDelta) -> Vec<Lead> {
+/// `shelf_life` is the config's, so every pending lead is still answerable at `now`.
+pub fn generate(
+    seed: u64,
+    now: DateTime<Utc>,
+    shelf_life: TimeDelta,
+    pending: u32,
+    history: u32,
+    window: TimeDelta,
+) -> Vec<Lead> {
     let mut rng = Rng(seed);
     let twd: Currency = "TWD".parse().expect("TWD is ISO 4217");
     let base = |rng: &mut Rng, id: String, created_at: DateTime<Utc>| -> Lead {
@@ -275,7 +385,11 @@ pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, windo
         let lo = rng.range(service.budget.0, service.budget.1) / 100 * 100;
         let budget = match rng.below(10) {
             0 => None,
-            1 => Some(Budget { min: None, max: Some(ntd(lo)), currency: twd }),
+            1 => Some(Budget {
+                min: None,
+                max: Some(ntd(lo)),
+                currency: twd,
+            }),
             _ => Some(Budget {
                 min: Some(ntd(lo)),
                 max: Some(ntd(lo + lo / 2 / 100 * 100)),
@@ -321,22 +435,27 @@ pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, windo
     };
 
     let mut leads = Vec::with_capacity((pending + history) as usize);
-    // Pending: arrivals spread over the last 40 hours, so countdowns run from minutes to days.
+    // Pending: pick how long each has left first (a quarter urgent, a third due within a day, the
+    // rest fresh), then place its arrival so that its lifetime ends there.
     for i in 0..pending {
-        let minutes_ago = rng.range(5, 40 * 60);
-        let created = now - TimeDelta::minutes(minutes_ago);
-        let mut lead = base(&mut rng, format!("{ID_PREFIX}{:04}", i + 1), created);
-        // A platform expiry must still be ahead for a pending lead to be answerable.
-        if lead.expires_at.is_some_and(|e| e <= now) {
-            lead.expires_at = Some(now + TimeDelta::minutes(rng.range(20, 300)));
-        }
+        let mut lead = base(&mut rng, format!("{ID_PREFIX}{:04}", i + 1), now);
+        let lifetime = lead.expires_at.map_or(shelf_life, |e| e - lead.created_at);
+        let longest = (lifetime - TimeDelta::minutes(5)).num_minutes().max(20);
+        let (lo, hi) = match rng.below(100) {
+            0..25 => (15, 6 * 60),
+            25..60 => (6 * 60, 24 * 60),
+            _ => (24 * 60, longest),
+        };
+        let left = TimeDelta::minutes(rng.range(lo.min(longest - 5), hi.min(longest)));
+        lead.created_at = now + left - lifetime;
+        lead.expires_at = lead.expires_at.map(|_| lead.created_at + lifetime);
         leads.push(lead);
     }
     // History: decided, lapsed and auto-quoted leads over the window, answered well but not
     // perfectly, so the rate sits in the low 80s and the pending queue matters.
-    let window_minutes = window.num_minutes().max(60 * 73);
+    let window_minutes = window.num_minutes().max(50 * 60);
     for i in 0..history {
-        let minutes_ago = rng.range(72 * 60, window_minutes - 1);
+        let minutes_ago = rng.range(49 * 60, window_minutes - 1);
         let created = now - TimeDelta::minutes(minutes_ago);
         let mut lead = base(&mut rng, format!("{ID_PREFIX}h{:05}", i + 1), created);
         lead.expires_at = None;
@@ -354,7 +473,12 @@ pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, windo
             });
         } else if roll < 38 {
             lead.status = Status::Accepted;
-            lead.customer.phone = Some(format!("09{:02}-{:03}-{:03}", rng.below(100), rng.below(1000), rng.below(1000)));
+            lead.customer.phone = Some(format!(
+                "09{:02}-{:03}-{:03}",
+                rng.below(100),
+                rng.below(1000),
+                rng.below(1000)
+            ));
             lead.decision = Some(Decision {
                 action: Action::Accept,
                 decided_at,
@@ -381,21 +505,30 @@ pub fn generate(seed: u64, now: DateTime<Utc>, pending: u32, history: u32, windo
 mod tests {
     use super::*;
 
+    const SHELF: TimeDelta = TimeDelta::hours(48);
+
     #[test]
     fn same_seed_same_leads_and_every_lead_is_valid() {
         let now: DateTime<Utc> = "2026-11-23T02:00:00Z".parse().unwrap();
-        let a = generate(7, now, 50, 200, TimeDelta::days(30));
-        let b = generate(7, now, 50, 200, TimeDelta::days(30));
+        let a = generate(7, now, SHELF, 50, 200, TimeDelta::days(30));
+        let b = generate(7, now, SHELF, 50, 200, TimeDelta::days(30));
         assert_eq!(a, b);
-        assert_ne!(a, generate(8, now, 50, 200, TimeDelta::days(30)));
+        assert_ne!(a, generate(8, now, SHELF, 50, 200, TimeDelta::days(30)));
         for lead in &a {
             lead.validate().unwrap();
             assert!(lead.id.starts_with(ID_PREFIX));
         }
-        let pending = a.iter().filter(|l| l.status == Status::Pending);
-        for lead in pending {
-            let shelf = TimeDelta::hours(48);
-            assert!(crate::domain::freshness::expiry(lead, shelf) > now, "{}", lead.id);
+        let pending: Vec<_> = a.iter().filter(|l| l.status == Status::Pending).collect();
+        let left = |l: &Lead| crate::domain::freshness::expiry(l, SHELF) - now;
+        for lead in &pending {
+            assert!(
+                left(lead) > TimeDelta::zero() && lead.created_at <= now,
+                "{}",
+                lead.id
+            );
         }
+        // Countdowns span urgent to fresh.
+        assert!(pending.iter().any(|l| left(l) <= TimeDelta::hours(6)));
+        assert!(pending.iter().any(|l| left(l) > TimeDelta::hours(24)));
     }
 }

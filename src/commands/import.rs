@@ -98,8 +98,12 @@ fn read_input(file: &str) -> Result<(String, String), CliError> {
         })?;
         file.to_string()
     };
-    let text = String::from_utf8(bytes)
-        .map_err(|e| CliError::bad_input(format!("{name} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        CliError::bad_input(format!(
+            "{name} is not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     Ok((name, text))
 }
 
@@ -144,8 +148,8 @@ pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
     let text = text.trim_start_matches('\u{feff}');
     let records: Vec<(String, Value)> = match format {
         InputFormat::Json | InputFormat::Auto => {
-            let value: Value = serde_json::from_str(text)
-                .map_err(|e| format!("not valid JSON: {e}"))?;
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
             let items = match value {
                 Value::Array(items) => items,
                 Value::Object(mut page) if page.contains_key("data") => match page.remove("data") {
@@ -153,7 +157,12 @@ pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
                     _ => return Err("`data` must be an array of leads".into()),
                 },
                 Value::Object(_) => vec![value],
-                _ => return Err("expected an array of leads, an API page {\"data\": [...]}, or one lead".into()),
+                _ => {
+                    return Err(
+                        "expected an array of leads, an API page {\"data\": [...]}, or one lead"
+                            .into(),
+                    );
+                }
             };
             items
                 .into_iter()
@@ -181,7 +190,14 @@ pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
                 Some(id) => format!("{at} (id {id:?})"),
                 None => at,
             };
-            let lead: Lead = serde_json::from_value(value).map_err(|e| format!("{at}: {e}"))?;
+            // The path names the field inside the record: "fee.currency: unknown currency code".
+            let lead: Lead = serde_path_to_error::deserialize(value).map_err(|e| {
+                let path = e.path().to_string();
+                match path.as_str() {
+                    "." => format!("{at}: {}", e.inner()),
+                    _ => format!("{at}: `{path}`: {}", e.inner()),
+                }
+            })?;
             lead.validate().map_err(|e| format!("{at}: {e}"))?;
             Ok(lead)
         })
@@ -197,7 +213,14 @@ fn csv_records(text: &str) -> Result<Vec<(String, Value)>, String> {
         .headers()
         .map_err(|e| format!("cannot read the CSV header: {e}"))?
         .clone();
-    for required in ["id", "service", "category", "created_at", "fee_amount", "fee_currency"] {
+    for required in [
+        "id",
+        "service",
+        "category",
+        "created_at",
+        "fee_amount",
+        "fee_currency",
+    ] {
         if !headers.iter().any(|h| h == required) {
             return Err(format!(
                 "the CSV header has no `{required}` column (see `leads import --help` for the columns)"
@@ -227,7 +250,17 @@ fn csv_records(text: &str) -> Result<Vec<(String, Value)>, String> {
             }
         };
         let mut lead = Map::new();
-        for key in ["id", "kind", "status", "service", "category", "created_at", "expires_at", "schedule", "message"] {
+        for key in [
+            "id",
+            "kind",
+            "status",
+            "service",
+            "category",
+            "created_at",
+            "expires_at",
+            "schedule",
+            "message",
+        ] {
             let v = text(key);
             if !v.is_null() {
                 lead.insert(key.into(), v);
@@ -245,7 +278,10 @@ fn csv_records(text: &str) -> Result<Vec<(String, Value)>, String> {
                 serde_json::json!({"min": bmin, "max": bmax, "currency": currency}),
             );
         }
-        if ["city", "district", "postcode"].iter().any(|c| col(c).is_some()) {
+        if ["city", "district", "postcode"]
+            .iter()
+            .any(|c| col(c).is_some())
+        {
             lead.insert(
                 "location".into(),
                 serde_json::json!({"city": text("city"), "district": text("district"), "postcode": text("postcode")}),
@@ -289,7 +325,10 @@ mod tests {
     #[test]
     fn detects_formats_from_content() {
         assert_eq!(detect("-", &format!("[{ONE}]")), InputFormat::Json);
-        assert_eq!(detect("-", &format!("{{\"data\": [{ONE}]}}")), InputFormat::Json);
+        assert_eq!(
+            detect("-", &format!("{{\"data\": [{ONE}]}}")),
+            InputFormat::Json
+        );
         assert_eq!(detect("-", &format!("{ONE}\n{ONE}\n")), InputFormat::Ndjson);
         assert_eq!(detect("-", "id,service\n"), InputFormat::Csv);
         assert_eq!(detect("x.CSV", "[...]"), InputFormat::Csv);
@@ -298,7 +337,11 @@ mod tests {
     #[test]
     fn every_format_yields_the_same_lead() {
         let json = parse(&format!("[{ONE}]"), InputFormat::Json).unwrap();
-        let page = parse(&format!("{{\"data\": [{ONE}], \"next_cursor\": null}}"), InputFormat::Json).unwrap();
+        let page = parse(
+            &format!("{{\"data\": [{ONE}], \"next_cursor\": null}}"),
+            InputFormat::Json,
+        )
+        .unwrap();
         let nd = parse(&format!("{ONE}\n\n"), InputFormat::Ndjson).unwrap();
         let csv = parse(
             "id,service,category,created_at,fee_amount,fee_currency\na,Cleaning,cleaning,2026-11-23T08:00:00Z,100,TWD\n",

@@ -44,7 +44,14 @@ fn empty_message(ctx: &Ctx, args: &FilterArgs) -> String {
         let last = ctx
             .source()
             .ok()
-            .and_then(|s| s.queue(ctx.now(), ctx.config.freshness.shelf_life, ctx.config.freshness.urgent).ok())
+            .and_then(|s| {
+                s.queue(
+                    ctx.now(),
+                    ctx.config.freshness.shelf_life,
+                    ctx.config.freshness.urgent,
+                )
+                .ok()
+            })
             .and_then(|q| q.last_arrival);
         match last {
             Some(t) => format!(
@@ -88,7 +95,11 @@ impl LeadList {
     fn footer(&self) -> String {
         let fees = format_totals(&totals(self.rows.iter().map(|r| r.lead.fee)));
         let n = self.rows.len();
-        let what = if self.pending_only { "pending" } else { "shown" };
+        let what = if self.pending_only {
+            "pending"
+        } else {
+            "shown"
+        };
         let mut footer = format!("{n} {what} · fees {fees}");
         if self.pending_only {
             let urgent = self
@@ -96,10 +107,7 @@ impl LeadList {
                 .iter()
                 .filter(|r| r.urgency == Some(Urgency::Urgent))
                 .count();
-            footer.push_str(&format!(
-                " · {urgent} expire within {}",
-                self.urgent_window
-            ));
+            footer.push_str(&format!(" · {urgent} expire within {}", self.urgent_window));
         }
         footer
     }
@@ -112,8 +120,17 @@ impl Report for LeadList {
             .load_style(presets::UTF8_BORDERS_ONLY.with_rounded_corners())
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(
-                ["ID", "SERVICE", "CATEGORY", "LOCATION", "BUDGET", "FEE", "AGE", "EXPIRES IN"]
-                    .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
+                [
+                    "ID",
+                    "SERVICE",
+                    "CATEGORY",
+                    "LOCATION",
+                    "BUDGET",
+                    "FEE",
+                    "AGE",
+                    "EXPIRES IN",
+                ]
+                .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
             );
         if style.color {
             table.enforce_styling();

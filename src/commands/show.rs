@@ -72,7 +72,10 @@ impl Report for LeadCard {
         };
         line(format!(
             "{freshness}  {}",
-            style.dim(&format!("(expiry {}, {expiry_source})", self.local(v.effective_expires_at)))
+            style.dim(&format!(
+                "(expiry {}, {expiry_source})",
+                self.local(v.effective_expires_at)
+            ))
         ));
         line(String::new());
         let field = |name: &str, value: &str| format!("  {:<10} {value}", name);

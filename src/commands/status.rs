@@ -57,7 +57,11 @@ impl Status {
         let tally = source.tally(since, now, f.shelf_life)?;
         let queue = source.queue(now, f.shelf_life, f.urgent)?;
         let week = week_start(ctx.clock.now);
-        let spend = WeekSpend::new(week, source.spent_since(week)?, ctx.config.budget.weekly_cap);
+        let spend = WeekSpend::new(
+            week,
+            source.spent_since(week)?,
+            ctx.config.budget.weekly_cap,
+        );
         Ok(Status {
             as_of: now,
             window_days: r.window_days,
@@ -91,7 +95,11 @@ impl Status {
             ),
             (_, MustAnswer::Unreachable { best }) => format!(
                 "Below {t}{}: even answering all {p} pending leads reaches only {best}; answer new leads quickly to recover.",
-                if r.verdict == Verdict::AtRisk { " if pending leads lapse" } else { "" }
+                if r.verdict == Verdict::AtRisk {
+                    " if pending leads lapse"
+                } else {
+                    ""
+                }
             ),
         }
     }
@@ -119,7 +127,7 @@ impl Report for Status {
                 "{}  {}",
                 style.bold(&pct(r.rate)),
                 style.dim(&format!(
-                    "({} of {} New Leads answered in the last {} days: {} accepted, {} rejected, {} lapsed · threshold {})",
+                    "({} of {} answered in {} days: {} accepted, {} rejected, {} lapsed · threshold {})",
                     t.responded(),
                     t.received(),
                     self.window_days,
@@ -151,26 +159,33 @@ impl Report for Status {
             Span(self.urgent_window)
         );
         if let Some((id, at)) = &q.next {
-            pending.push_str(&format!(" · next lapses in {} ({id})", compact(*at - self.as_of)));
+            pending.push_str(&format!(
+                " · next lapses in {} ({id})",
+                compact(*at - self.as_of)
+            ));
         }
         rows.push(("Pending", pending));
         if t.pending > 0 {
             let answer = match r.must_answer {
                 MustAnswer::Reachable(0) => "still safe".to_string(),
                 MustAnswer::Reachable(m) => {
-                    format!("answer at least {m} of them to stay at or above {}", r.threshold)
+                    format!(
+                        "answer at least {m} of them to stay at or above {}",
+                        r.threshold
+                    )
                 }
                 MustAnswer::Unreachable { best } => {
                     format!("answering all of them reaches only {best}")
                 }
             };
-            rows.push((
-                "If all lapse",
-                format!("{} · {answer}", pct(r.worst_case)),
-            ));
+            rows.push(("If all lapse", format!("{} · {answer}", pct(r.worst_case))));
         }
         let s = &self.spend;
-        let spent = format_totals(&s.spent);
+        let spent = if s.spent.is_empty() {
+            "nothing spent yet".to_string()
+        } else {
+            format_totals(&s.spent)
+        };
         let spend = match (s.cap, s.left) {
             (Some(cap), Some(left)) if left.amount < 0 => format!(
                 "{spent} of your {cap} weekly cap · {} over",
@@ -189,27 +204,6 @@ impl Report for Status {
         out.push_str(&style.verdict(&self.verdict_line(), r.verdict));
         out.push('\n');
         out
-    }
-
-    fn plain(&self) -> String {
-        // key<TAB>value lines, for `grep rate | cut -f2`; --json has every figure.
-        let r = &self.rate;
-        let t = &r.tally;
-        let opt = |x: Option<Ratio>| x.map_or("".into(), |r| r.percent_floor().to_string());
-        let lines = [
-            ("rate_percent", opt(r.rate)),
-            ("threshold", r.threshold.to_string()),
-            ("responded", t.responded().to_string()),
-            ("received", t.received().to_string()),
-            ("lapsed", t.lapsed.to_string()),
-            ("pending", self.queue.pending.to_string()),
-            ("urgent", self.queue.urgent.to_string()),
-            ("lapse_allowance", r.lapse_allowance.to_string()),
-            ("worst_case_percent", opt(r.worst_case)),
-            ("spent_this_week", format_totals(&self.spend.spent)),
-            ("verdict", verdict_code(r.verdict).into()),
-        ];
-        lines.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
     }
 }
 

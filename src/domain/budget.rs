@@ -68,7 +68,10 @@ mod tests {
     fn the_week_starts_on_monday_midnight_local() {
         // Monday 2026-11-23 01:00 in Taipei is still Sunday in UTC; the week is Taipei's.
         let now = DateTime::parse_from_rfc3339("2026-11-23T01:00:00+08:00").unwrap();
-        assert_eq!(week_start(now), "2026-11-22T16:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            week_start(now),
+            "2026-11-22T16:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
         let sunday = DateTime::parse_from_rfc3339("2026-11-29T23:59:00+08:00").unwrap();
         assert_eq!(week_start(sunday), week_start(now));
     }

@@ -160,7 +160,11 @@ fn in_place(lead: &Lead, needle: &str) -> bool {
         .into_iter()
         .flatten()
         .any(|name| name.to_lowercase().contains(&needle));
-    named || loc.postcode.as_deref().is_some_and(|p| p.starts_with(&needle))
+    named
+        || loc
+            .postcode
+            .as_deref()
+            .is_some_and(|p| p.starts_with(&needle))
 }
 
 #[cfg(test)]

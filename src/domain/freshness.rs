@@ -16,7 +16,9 @@ use super::lead::{Lead, Status};
 pub struct Span(pub TimeDelta);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{0:?} is not a duration: write a number and a unit (d, h, m or s), like 48h, 90m, 2d or 1d12h")]
+#[error(
+    "{0:?} is not a duration: write a number and a unit (d, h, m or s), like 48h, 90m, 2d or 1d12h"
+)]
 pub struct SpanError(pub String);
 
 impl FromStr for Span {
@@ -162,7 +164,16 @@ mod tests {
         assert_eq!(span("1d12h"), TimeDelta::hours(36));
         assert_eq!(span("1h 30m"), TimeDelta::minutes(90));
         assert_eq!(span("45s"), TimeDelta::seconds(45));
-        for bad in ["", "48", "h", "48 hours", "1.5h", "-2h", "2w", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "48",
+            "h",
+            "48 hours",
+            "1.5h",
+            "-2h",
+            "2w",
+            "99999999999999999999d",
+        ] {
             assert!(bad.parse::<Span>().is_err(), "{bad:?} parsed");
         }
     }
@@ -200,7 +211,10 @@ mod tests {
         let lead = crate::domain::lead::tests::sample();
         let shelf = TimeDelta::hours(48);
         let at = lead.created_at + shelf;
-        assert_eq!(effective_status(&lead, at - TimeDelta::seconds(1), shelf), Status::Pending);
+        assert_eq!(
+            effective_status(&lead, at - TimeDelta::seconds(1), shelf),
+            Status::Pending
+        );
         assert_eq!(effective_status(&lead, at, shelf), Status::Expired);
     }
 }

@@ -130,6 +130,7 @@ pub struct Answer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub action: Action,
+    #[serde(deserialize_with = "time::required")]
     pub decided_at: DateTime<Utc>,
     pub reason: Option<RejectReason>,
     pub note: Option<String>,
@@ -146,8 +147,9 @@ pub struct Lead {
     pub status: Status,
     pub service: String,
     pub category: String,
+    #[serde(deserialize_with = "time::required")]
     pub created_at: DateTime<Utc>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "time::optional")]
     pub expires_at: Option<DateTime<Utc>>,
     pub fee: Money,
     #[serde(default)]
@@ -164,6 +166,33 @@ pub struct Lead {
     pub message: Option<String>,
     #[serde(default)]
     pub decision: Option<Decision>,
+}
+
+/// Times arrive as RFC 3339 with any offset and are kept in UTC. The message names the format,
+/// which chrono's own ("input contains invalid characters") does not.
+mod time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer};
+
+    fn parse<E: serde::de::Error>(s: &str) -> Result<DateTime<Utc>, E> {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.to_utc())
+            .map_err(|_| {
+                E::custom(format!(
+                    "{s:?} is not an RFC 3339 time like 2026-11-23T08:00:00Z"
+                ))
+            })
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        parse(&String::deserialize(d)?)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| parse(&s))
+            .transpose()
+    }
 }
 
 /// Why a lead cannot be stored. Each names the field, so an import error can point at it.
@@ -355,10 +384,7 @@ pub(crate) mod tests {
         assert_eq!(lead.validate(), Err(InvalidLead::BadId));
         let mut lead = sample();
         lead.category = "Home Cleaning".into();
-        assert!(matches!(
-            lead.validate(),
-            Err(InvalidLead::BadCategory(_))
-        ));
+        assert!(matches!(lead.validate(), Err(InvalidLead::BadCategory(_))));
         let mut lead = sample();
         lead.expires_at = Some(lead.created_at);
         assert_eq!(lead.validate(), Err(InvalidLead::ExpiresBeforeCreated));

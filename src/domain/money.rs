@@ -162,7 +162,11 @@ impl FromStr for Amount {
         let int: String = int.chars().filter(|&c| c != ',' && c != '_').collect();
         let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
         let dangling_point = t.ends_with('.');
-        if int.is_empty() || dangling_point || !all_digits(&int) || !all_digits(frac) || frac.len() > 6
+        if int.is_empty()
+            || dangling_point
+            || !all_digits(&int)
+            || !all_digits(frac)
+            || frac.len() > 6
         {
             return Err(bad());
         }
@@ -218,9 +222,7 @@ pub fn parse_money(s: &str) -> Result<Money, String> {
     };
     let currency: Currency = code.parse().map_err(|e: UnknownCurrency| e.to_string())?;
     let parsed: Amount = amount.parse().map_err(|e: AmountError| e.to_string())?;
-    parsed
-        .to_money(currency, amount)
-        .map_err(|e| e.to_string())
+    parsed.to_money(currency, amount).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -255,7 +257,15 @@ mod tests {
 
     #[test]
     fn bad_amounts_are_refused() {
-        for s in ["", "abc", "-5", "1.2.3", "1e3", "12.", "99999999999999999999999"] {
+        for s in [
+            "",
+            "abc",
+            "-5",
+            "1.2.3",
+            "1e3",
+            "12.",
+            "99999999999999999999999",
+        ] {
             assert!(s.parse::<Amount>().is_err(), "{s:?} parsed");
         }
     }
@@ -266,6 +276,10 @@ mod tests {
         assert_eq!(parse_money("1,250.50 TWD").unwrap(), twd(125050));
         assert!(parse_money("3000").unwrap_err().contains("3000 TWD"));
         assert!(parse_money("3000 XXX1").unwrap_err().contains("ISO 4217"));
-        assert!(parse_money("1.5 JPY").unwrap_err().contains("more decimals"));
+        assert!(
+            parse_money("1.5 JPY")
+                .unwrap_err()
+                .contains("more decimals")
+        );
     }
 }

@@ -313,7 +313,9 @@ mod tests {
                     let all = responded + lapsed + pending;
                     let ok = |m: u64| {
                         all == 0
-                            || Ratio::new(responded + m, all).unwrap().cmp_to(&t75().ratio())
+                            || Ratio::new(responded + m, all)
+                                .unwrap()
+                                .cmp_to(&t75().ratio())
                                 != Ordering::Less
                     };
                     let brute = (0..=pending).find(|&m| ok(m));

@@ -123,7 +123,9 @@ impl ColorChoice {
             ColorChoice::Auto => {
                 if var("NO_COLOR") {
                     false
-                } else if var("CLICOLOR_FORCE") && std::env::var("CLICOLOR_FORCE").as_deref() != Ok("0") {
+                } else if var("CLICOLOR_FORCE")
+                    && std::env::var("CLICOLOR_FORCE").as_deref() != Ok("0")
+                {
                     true
                 } else {
                     is_terminal

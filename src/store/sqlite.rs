@@ -195,7 +195,11 @@ fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-fn upsert(tx: &Transaction, leads: &[Lead], now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
+fn upsert(
+    tx: &Transaction,
+    leads: &[Lead],
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, StoreError> {
     let mut summary = ImportSummary::default();
     let mut existing = tx.prepare_cached(
         "SELECT l.status, d.lead_id IS NOT NULL FROM leads l
@@ -302,7 +306,8 @@ const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.cre
     l.customer_email, l.answers, l.message, d.action, d.decided_at, d.reason, d.note";
 
 fn currency(code: String) -> rusqlite::Result<Currency> {
-    code.parse().map_err(|_| corrupt(format!("currency {code:?}")))
+    code.parse()
+        .map_err(|_| corrupt(format!("currency {code:?}")))
 }
 
 fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
@@ -330,8 +335,8 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         postcode: r.get(14)?,
     };
     let location = (location != Location::default()).then_some(location);
-    let answers: Vec<Answer> = serde_json::from_str(r.get_ref(19)?.as_str()?)
-        .map_err(|_| corrupt("answers".into()))?;
+    let answers: Vec<Answer> =
+        serde_json::from_str(r.get_ref(19)?.as_str()?).map_err(|_| corrupt("answers".into()))?;
     let decision = match r.get::<_, Option<String>>(21)? {
         Some(action) => Some(Decision {
             action: if action == "accept" {
@@ -546,7 +551,9 @@ mod tests {
         let (_dir, store) = store();
         let mut lead = sample();
         lead.expires_at = Some(at("2026-11-24T08:00:00.250Z"));
-        let summary = store.import(&[lead.clone()], at("2026-11-23T09:00:00Z")).unwrap();
+        let summary = store
+            .import(&[lead.clone()], at("2026-11-23T09:00:00Z"))
+            .unwrap();
         assert_eq!(summary.added, 1);
         assert_eq!(store.get("ld_1").unwrap(), Some(lead));
         assert_eq!(store.get("nope").unwrap(), None);
@@ -567,7 +574,14 @@ mod tests {
         });
         store.import(&[decided.clone()], now).unwrap();
         let summary = store.import(&[sample()], now).unwrap();
-        assert_eq!(summary, ImportSummary { added: 0, updated: 1, kept: 1 });
+        assert_eq!(
+            summary,
+            ImportSummary {
+                added: 0,
+                updated: 1,
+                kept: 1
+            }
+        );
         assert_eq!(store.get("ld_1").unwrap(), Some(decided));
         assert_eq!(store.spent_since(now).unwrap(), vec![sample().fee]);
     }
@@ -601,10 +615,12 @@ mod tests {
         store.import(&leads, created).unwrap();
         for hours in [30, 48, 60, 70, 90, 120] {
             let now = created + TimeDelta::hours(hours);
-            let tally = store.tally(created - TimeDelta::days(1), now, shelf).unwrap();
+            let tally = store
+                .tally(created - TimeDelta::days(1), now, shelf)
+                .unwrap();
             let visible = leads.iter().filter(|l| l.created_at <= now);
-            let (lapsed, pending): (Vec<_>, Vec<_>) = visible
-                .partition(|l| effective_status(l, now, shelf) == Status::Expired);
+            let (lapsed, pending): (Vec<_>, Vec<_>) =
+                visible.partition(|l| effective_status(l, now, shelf) == Status::Expired);
             assert_eq!(tally.lapsed as usize, lapsed.len(), "at +{hours}h");
             assert_eq!(tally.pending as usize, pending.len(), "at +{hours}h");
             let queue = store.queue(now, shelf, TimeDelta::hours(6)).unwrap();

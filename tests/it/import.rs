@@ -1,0 +1,169 @@
+use serde_json::json;
+
+use crate::env::{TestEnv, decided, lead, path_str, with};
+
+const CSV_HEADER: &str = "id,service,category,created_at,fee_amount,fee_currency,city,district,budget_min,budget_max,customer_name,answers,extra_column";
+
+#[test]
+fn json_array_adds_then_updates() {
+    let env = TestEnv::new();
+    let file = env.write("a.json", &json!([lead("a", 1), lead("b", 2)]).to_string());
+    let err = env.run(&["import", path_str(&file)]);
+    assert_eq!(err.code, 0);
+    assert!(err.stderr.contains("2 added, 0 updated"), "{}", err.stderr);
+    let again = env.run(&["import", path_str(&file)]);
+    assert!(
+        again.stderr.contains("0 added, 2 updated"),
+        "{}",
+        again.stderr
+    );
+    // Most urgent first: b arrived earlier, so it lapses first.
+    assert_eq!(env.ids(&[]), ["b", "a"]);
+}
+
+#[test]
+fn ndjson_api_page_csv_and_stdin_all_import() {
+    let env = TestEnv::new();
+    let nd = format!("{}\n{}\n", lead("n1", 1), lead("n2", 1));
+    env.run(&["import", path_str(&env.write("x.ndjson", &nd))])
+        .ok();
+    let page = json!({"data": [lead("p1", 1)], "next_cursor": null}).to_string();
+    env.run(&["import", path_str(&env.write("page.json", &page))])
+        .ok();
+    let csv = format!(
+        "{CSV_HEADER}\nc1,Leaking pipe repair,plumbing,2026-11-23T02:00:00Z,25000,TWD,新北市,板橋區,150000,,Mr. Chen,\"[{{\"\"question\"\":\"\"Where\"\",\"\"answer\"\":\"\"Kitchen\"\"}}]\",ignored\n"
+    );
+    env.run(&["import", path_str(&env.write("x.csv", &csv))])
+        .ok();
+    // Stdin, format sniffed from the content.
+    let run = env.run_stdin(
+        &["import", "-"],
+        &format!("{}\n{}\n", lead("s1", 1), lead("s2", 1)),
+    );
+    assert!(run.stderr.contains("from stdin: 2 added"), "{}", run.stderr);
+    let mut ids = env.ids(&[]);
+    ids.sort();
+    assert_eq!(ids, ["c1", "n1", "n2", "p1", "s1", "s2"]);
+    let c1: serde_json::Value =
+        serde_json::from_str(&env.run(&["show", "c1", "--json"]).ok()).unwrap();
+    assert_eq!(c1["fee"], json!({"amount": 25000, "currency": "TWD"}));
+    assert_eq!(
+        c1["budget"],
+        json!({"min": 150000, "max": null, "currency": "TWD"})
+    );
+    assert_eq!(c1["answers"][0]["answer"], "Kitchen");
+    assert_eq!(c1["customer"]["display_name"], "Mr. Chen");
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let env = TestEnv::new();
+    env.import(&[with(
+        lead("a", 1),
+        json!({"promoted_by": "x", "fee": {"amount": 1, "currency": "TWD", "tax": 0}}),
+    )]);
+    assert_eq!(env.ids(&[]), ["a"]);
+}
+
+#[test]
+fn imported_decisions_are_kept_and_never_reopened() {
+    let env = TestEnv::new();
+    env.import(&[decided("d", 5, "accept")]);
+    // The platform's pending page comes in later without the decision: it must not reopen it.
+    let run = env.run_stdin(&["import", "-"], &lead("d", 6).to_string());
+    assert!(
+        run.stderr
+            .contains("Kept the decision or expiry already recorded for 1"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids(&["--status", "accepted"]), ["d"]);
+}
+
+/// Each bad input: exit 5, a message naming where and why, and a store exactly as before.
+#[test]
+fn bad_files_change_nothing_and_say_where() {
+    let env = TestEnv::new();
+    env.import(&[lead("keep", 1)]);
+    let before = env.snapshot_store();
+    let bad_fee = with(
+        lead("x3", 1),
+        json!({"fee": {"amount": -5, "currency": "TWD"}}),
+    );
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "bad.json",
+            json!([lead("x1", 1), lead("x2", 1), bad_fee]).to_string(),
+            "record 3 (id \"x3\"): `fee.amount` must not be negative",
+        ),
+        ("broken.json", "[{\"id\": ".into(), "not valid JSON"),
+        (
+            "lines.ndjson",
+            format!("{}\n{{nope\n", lead("x1", 1)),
+            "line 2: not valid JSON",
+        ),
+        (
+            "cur.json",
+            json!([with(
+                lead("x1", 1),
+                json!({"fee": {"amount": 1, "currency": "XYZ"}})
+            )])
+            .to_string(),
+            "`fee.currency`: unknown currency code \"XYZ\"",
+        ),
+        (
+            "missing.json",
+            json!([{"id": "x1"}]).to_string(),
+            "record 1 (id \"x1\"): missing field `service`",
+        ),
+        (
+            "status.json",
+            json!([with(lead("x1", 1), json!({"status": "accepted"}))]).to_string(),
+            "status `accepted` needs a `decision`",
+        ),
+        (
+            "time.json",
+            json!([with(lead("x1", 1), json!({"created_at": "yesterday"}))]).to_string(),
+            "record 1 (id \"x1\"): `created_at`: \"yesterday\" is not an RFC 3339 time",
+        ),
+        (
+            "no_col.csv",
+            "id,service\nx,y\n".into(),
+            "no `category` column",
+        ),
+        (
+            "amount.csv",
+            format!("{CSV_HEADER}\nx,S,cleaning,2026-11-23T02:00:00Z,12.5,TWD,,,,,,,\n"),
+            "row 1 (line 2): column fee_amount: \"12.5\" is not a whole number of minor units",
+        ),
+        ("scalar.json", "42".into(), "expected an array of leads"),
+    ];
+    for (name, contents, expected) in cases {
+        let path = env.write(name, &contents);
+        let err = env.run(&["import", path_str(&path)]).fails(5);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains(name), "{name}: the file is named: {err}");
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        assert_eq!(env.snapshot_store(), before, "{name} changed the store");
+    }
+    let err = env.run(&["import", "/no/such/file.json"]).fails(5);
+    assert!(
+        err.contains("cannot read /no/such/file.json: no such file"),
+        "{err}"
+    );
+    let not_utf8 = env.dir.path().join("latin1.csv");
+    std::fs::write(&not_utf8, b"id,service\n\xe9t\xe9\n").unwrap();
+    let err = env.run(&["import", path_str(&not_utf8)]).fails(5);
+    assert!(err.contains("is not UTF-8"), "{err}");
+    assert_eq!(env.snapshot_store(), before);
+}
+
+#[test]
+fn json_summary_for_scripts() {
+    let env = TestEnv::new();
+    let out = env
+        .run_stdin(&["import", "-", "--json"], &lead("a", 1).to_string())
+        .ok();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v, json!({"added": 1, "updated": 0, "kept": 0}));
+}

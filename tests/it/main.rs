@@ -1,0 +1,8 @@
+//! Integration tests: the real `leads` binary, in temp dirs, with a fixed clock.
+
+mod config;
+mod env;
+mod import;
+mod list;
+mod show;
+mod status;

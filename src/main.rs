@@ -3,3 +3,6 @@
 fn main() -> std::process::ExitCode {
     leads::cli::run(std::env::args_os())
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -129,13 +129,24 @@ impl LeadFilter {
         true
     }
 
-    /// Keeps the matching leads, in the order given, up to the limit.
+    /// Keeps the matching leads in triage order, up to the limit: answerable leads most urgent
+    /// first (least time left), otherwise newest first; ties by id, so the order is stable.
     pub fn apply(&self, leads: Vec<Lead>, now: DateTime<Utc>, shelf_life: TimeDelta) -> Vec<Lead> {
-        leads
+        let mut kept: Vec<Lead> = leads
             .into_iter()
             .filter(|l| self.matches(l, now, shelf_life))
-            .take(self.limit.unwrap_or(usize::MAX))
-            .collect()
+            .collect();
+        if self.status == StatusFilter::Pending {
+            kept.sort_by_cached_key(|l| (expiry(l, shelf_life), l.id.clone()));
+        } else {
+            kept.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+        }
+        kept.truncate(self.limit.unwrap_or(usize::MAX));
+        kept
     }
 
     /// True when nothing but the defaults narrows the selection. A bulk decision on such a filter
@@ -218,6 +229,30 @@ mod tests {
         assert!(!f(Some("180"), None).matches(&lead, now(), SHELF));
         assert!(f(None, Some("180.01")).matches(&lead, now(), SHELF));
         assert!(!f(None, Some("180")).matches(&lead, now(), SHELF));
+    }
+
+    #[test]
+    fn triage_order_is_least_time_left_then_newest() {
+        let mut with_expiry = sample();
+        with_expiry.id = "platform".into();
+        with_expiry.expires_at = Some(with_expiry.created_at + TimeDelta::hours(10));
+        let mut older = sample();
+        older.id = "older".into();
+        older.created_at -= TimeDelta::hours(1);
+        let leads = vec![sample(), with_expiry, older];
+        let ids = |f: &LeadFilter| -> Vec<String> {
+            f.apply(leads.clone(), now(), SHELF)
+                .into_iter()
+                .map(|l| l.id)
+                .collect()
+        };
+        assert_eq!(ids(&LeadFilter::default()), ["platform", "older", "ld_1"]);
+        let all = LeadFilter {
+            status: StatusFilter::All,
+            limit: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(ids(&all), ["ld_1", "platform"]);
     }
 
     #[test]

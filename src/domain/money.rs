@@ -37,9 +37,19 @@ pub struct UnknownCurrency(pub String);
 impl FromStr for Currency {
     type Err = UnknownCurrency;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        iso_currency::Currency::from_code(s)
+        // iso_currency matches the code against ~180 strings in turn; a store of 10,000 leads is
+        // nearly all one currency, so the last one found answers almost every lookup.
+        thread_local! {
+            static LAST: std::cell::Cell<Option<Currency>> = const { std::cell::Cell::new(None) };
+        }
+        if let Some(last) = LAST.get().filter(|c| c.code() == s) {
+            return Ok(last);
+        }
+        let found = iso_currency::Currency::from_code(s)
             .map(Currency)
-            .ok_or_else(|| UnknownCurrency(s.to_string()))
+            .ok_or_else(|| UnknownCurrency(s.to_string()))?;
+        LAST.set(Some(found));
+        Ok(found)
     }
 }
 

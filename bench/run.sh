@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reruns the performance budgets of README.md#performance with hyperfine.
+#
+#   bench/run.sh            # all of them; prints a Markdown table
+#
+# Needs hyperfine (Debian: apt-get install hyperfine). The data is the demo generator's: 10,000
+# pending New Leads and 132,000 past ones spread over the 30-day rate window (about 100,000 of them
+# decided, the rest lapsed or auto-quoted), at a fixed clock, so every run measures the same store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { echo "bench/run.sh needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
+cargo build --release --quiet
+bin=$PWD/target/release/leads
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+export LEADS_NOW=2026-11-23T12:00:00+08:00
+export LEADS_CONFIG=$work/config.toml
+: > "$LEADS_CONFIG"
+big=$work/big
+
+LEADS_DATA_DIR=$big "$bin" demo --count 10000 --history 132000 --no-show
+LEADS_DATA_DIR=$big "$bin" list --json > "$work/pending-10k.json"
+echo "store: $(LEADS_DATA_DIR=$big "$bin" status --json | tr -d ' \n' | grep -o '"responded":[0-9]*,"received":[0-9]*') ; $(wc -c < "$big/leads.db") bytes" >&2
+
+hyperfine --warmup 3 --min-runs 20 --export-markdown "$work/read.md" \
+  -n "leads list (10,000 pending, piped)" "LEADS_DATA_DIR=$big $bin list" \
+  -n "leads list --json" "LEADS_DATA_DIR=$big $bin list --json" \
+  -n "leads list --category moving --limit 20" "LEADS_DATA_DIR=$big $bin list --category moving --limit 20" \
+  -n "leads status" "LEADS_DATA_DIR=$big $bin status"
+
+hyperfine --warmup 1 --min-runs 10 --export-markdown "$work/import.md" \
+  --prepare "rm -rf $work/fresh" \
+  -n "leads import (10,000 leads, JSON, empty store)" "LEADS_DATA_DIR=$work/fresh $bin import $work/pending-10k.json"
+
+cat "$work/read.md"
+tail -n +3 "$work/import.md"

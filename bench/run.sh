@@ -22,7 +22,8 @@ big=$work/big
 
 LEADS_DATA_DIR=$big "$bin" demo --count 10000 --history 132000 --no-show
 LEADS_DATA_DIR=$big "$bin" list --json > "$work/pending-10k.json"
-echo "store: $(LEADS_DATA_DIR=$big "$bin" status --json | tr -d ' \n' | grep -o '"responded":[0-9]*,"received":[0-9]*') ; $(wc -c < "$big/leads.db") bytes" >&2
+echo "store: $(wc -c < "$big/leads.db") bytes; New Leads in the rate window:" >&2
+LEADS_DATA_DIR=$big "$bin" status --json | grep -E '^  "(responded|lapsed|pending)"' >&2
 
 hyperfine --warmup 3 --min-runs 20 --export-markdown "$work/read.md" \
   -n "leads list (10,000 pending, piped)" "LEADS_DATA_DIR=$big $bin list" \

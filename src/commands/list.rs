@@ -122,7 +122,7 @@ impl Report for LeadList {
     fn human(&self, style: &Style) -> String {
         let mut table = Table::new();
         table
-            .load_style(presets::UTF8_BORDERS_ONLY.with_rounded_corners())
+            .load_style(presets::NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(
                 [
@@ -140,6 +140,27 @@ impl Report for LeadList {
         if style.color {
             table.enforce_styling();
         }
+        // On a narrow terminal, service and location wrap; the id, budget, fee, age and countdown
+        // never break, since a PRO triages by exactly those.
+        use comfy_table::ColumnConstraint::{ContentWidth, LowerBoundary};
+        use comfy_table::Width::Fixed;
+        let wrap = LowerBoundary(Fixed(8));
+        // Below 100 columns the category goes: the service names it, and the slug is mostly
+        // for `--category`.
+        let category = match table.width() {
+            Some(w) if w < 100 => comfy_table::ColumnConstraint::Hidden,
+            _ => wrap,
+        };
+        table.set_constraints([
+            ContentWidth,
+            wrap,
+            category,
+            wrap,
+            ContentWidth,
+            ContentWidth,
+            ContentWidth,
+            ContentWidth,
+        ]);
         for row in &self.rows {
             let mut cells = Self::cells(row).map(|c| Cell::new(c.as_ref()));
             if let Some(color) = row.urgency.and_then(|u| style.cell_color(u)) {
@@ -172,5 +193,37 @@ pub fn push_tsv_field(out: &mut String, field: &str) {
         out.push_str(&field.replace(['\t', '\n', '\r'], " "));
     } else {
         out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Freshness;
+    use crate::domain::lead::tests::sample;
+
+    #[test]
+    fn the_table_has_a_row_per_lead_and_a_footer() {
+        let now = "2026-11-23T12:00:00Z".parse().unwrap();
+        let mut urgent = sample();
+        urgent.id = "ld_2".into();
+        urgent.expires_at = Some("2026-11-23T14:05:00Z".parse().unwrap());
+        urgent.location = None;
+        urgent.budget = None;
+        let freshness = Freshness::default();
+        let list = LeadList {
+            rows: vec![urgent, sample()]
+                .into_iter()
+                .map(|l| LeadView::new(l, now, &freshness))
+                .collect(),
+            urgent_window: Span(freshness.urgent),
+            pending_only: true,
+        };
+        insta::assert_snapshot!(list.human(&Style::plain()), @r"
+         ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN 
+         ld_2  Deep home cleaning  cleaning  —              —               NT$180  4h 00m  2h 05m     
+         ld_1  Deep home cleaning  cleaning  台北市 大安區  NT$2,000–3,000  NT$180  4h 00m  1d 20h     
+        2 pending · fees NT$360 · 1 expire within 6h
+        ");
     }
 }

@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{Format, Report, Style};
-use crate::store::ImportSummary;
+use crate::store::{ImportSummary, describe_io};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CSV_HELP)]
@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     };
     let leads = parse(&text, format).map_err(|e| {
         CliError::bad_input(format!("{name}: {e}"))
-            .with_hint("nothing was imported; fix that record and run the import again")
+            .with_hint("nothing was imported; fix the file and run the import again")
     })?;
     let store = ctx.store()?;
     let summary = store.import(&leads, ctx.now())?;
@@ -93,11 +93,16 @@ fn read_input(file: &str) -> Result<(String, String), CliError> {
         "stdin".to_string()
     } else {
         bytes = std::fs::read(file).map_err(|e| {
-            CliError::bad_input(format!("cannot read {file}: {}", io_reason(&e)))
+            CliError::bad_input(format!("cannot read {file}: {}", describe_io(&e)))
                 .with_hint("check the path; use - to read from stdin")
         })?;
         file.to_string()
     };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(CliError::bad_input(format!(
+            "{name} is empty: there is nothing to import"
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         CliError::bad_input(format!(
             "{name} is not UTF-8 text (byte {})",
@@ -105,15 +110,6 @@ fn read_input(file: &str) -> Result<(String, String), CliError> {
         ))
     })?;
     Ok((name, text))
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
-        _ => e.to_string(),
-    }
 }
 
 fn detect(file: &str, text: &str) -> InputFormat {

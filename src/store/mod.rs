@@ -11,6 +11,19 @@ use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 
+/// An I/O error as a person reads it: "no such file", not "No such file or directory (os error 2)".
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        AlreadyExists => "a file of that name is in the way".into(),
+        IsADirectory => "it is a directory".into(),
+        NotADirectory => "part of the path is a file, not a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// The pending queue at a glance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueSummary {

@@ -28,7 +28,7 @@ const HOUR: i64 = 3_600_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the data dir {}: {source}", path.display())]
+    #[error("cannot create the data dir {}: {}", path.display(), super::describe_io(source))]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,

@@ -52,8 +52,14 @@ pub enum Command {
     List(commands::list::Args),
     /// One lead in full: answers, message, schedule, budget, fee, countdown, decision
     Show(commands::show::Args),
+    /// Accept leads: pay their contact fees and get the customers' details
+    Accept(commands::accept::Args),
+    /// Reject leads: free, and it counts as a response
+    Reject(commands::reject::Args),
     /// Your response rate, how many leads may lapse, what must be answered, and this week's spend
     Status(commands::status::Args),
+    /// The decision log: when each lead arrived, how and when it was answered, what it cost
+    History(commands::history::Args),
     /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
     Import(commands::import::Args),
     /// Fill the store with realistic sample leads and show them
@@ -123,7 +129,10 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
     match command {
         Command::List(args) => commands::list::run(ctx, args),
         Command::Show(args) => commands::show::run(ctx, args),
+        Command::Accept(args) => commands::accept::run(ctx, args),
+        Command::Reject(args) => commands::reject::run(ctx, args),
         Command::Status(args) => commands::status::run(ctx, args),
+        Command::History(args) => commands::history::run(ctx, args),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Demo(args) => commands::demo::run(ctx, args),
         Command::Config(command) => commands::config::run(ctx, command),

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use chrono::TimeDelta;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::decision::parse_reason;
 use crate::domain::freshness::{Span, Thresholds};
+use crate::domain::lead::RejectReason;
 use crate::domain::money::{Money, format_units, parse_money};
 use crate::domain::rate::Threshold;
 
@@ -21,6 +23,15 @@ pub struct Config {
     pub freshness: Freshness,
     pub response_rate: ResponseRate,
     pub budget: Budget,
+    pub decisions: Decisions,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Decisions {
+    /// The reason `leads reject` uses when no --reason is given. None: --reason is required.
+    #[serde(with = "reason_opt", skip_serializing_if = "Option::is_none")]
+    pub default_reject_reason: Option<RejectReason>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -219,6 +230,24 @@ mod threshold {
     }
 }
 
+mod reason_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(r: &Option<RejectReason>, s: S) -> Result<S::Ok, S::Error> {
+        match r {
+            Some(r) => s.serialize_str(r.as_str()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RejectReason>, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_reason(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 mod money_opt {
     use super::*;
 
@@ -294,6 +323,7 @@ mod tests {
         // Every key the config has must be documented there (optional ones commented out).
         let mut full = Config::default();
         full.budget.weekly_cap = Some(parse_money("3000 TWD").unwrap());
+        full.decisions.default_reject_reason = Some(RejectReason::NotMyService);
         let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
         for (section, keys) in table {
             assert!(

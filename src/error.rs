@@ -24,6 +24,11 @@ pub enum Exit {
     BadInput = 5,
     /// A lead id that is not in the store.
     NotFound = 6,
+    /// A decision ran, but some selected leads were skipped (already decided, lapsed, unknown,
+    /// over --max-fee). Every lead reported decided was decided.
+    Partial = 7,
+    /// Nothing was decided: you declined at the prompt, or a guard refused (the weekly budget).
+    Declined = 8,
     /// `status --check`: at or above the threshold, but letting pending leads lapse would drop it.
     AtRisk = 10,
     /// `status --check`: below the threshold.

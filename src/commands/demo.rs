@@ -74,6 +74,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         ctx,
         super::list::Args {
             filter: Default::default(),
+            status: Default::default(),
         },
     )?;
     ctx.out

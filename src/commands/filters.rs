@@ -33,13 +33,9 @@ pub struct FilterArgs {
     #[arg(long, value_name = "AMOUNT")]
     pub fee_below: Option<Amount>,
 
-    /// Which leads by status; "expired" includes pending leads past their expiry
-    #[arg(long, value_enum, default_value_t = StatusArg::Pending, value_name = "STATUS")]
-    pub status: StatusArg,
-
-    /// New Leads (which need an answer), promotions (auto-quoted), or both
-    #[arg(long, value_enum, default_value_t = KindArg::NewLead, value_name = "KIND")]
-    pub kind: KindArg,
+    /// New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<KindArg>,
 
     /// At most this many leads
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -65,8 +61,29 @@ pub enum KindArg {
     All,
 }
 
+/// `--status`, for the commands that select leads by where they stand.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StatusFlag {
+    /// Which leads by status; "expired" includes pending leads past their expiry
+    #[arg(long, value_enum, default_value_t = StatusArg::Pending, value_name = "STATUS", help_heading = "Filters")]
+    pub status: StatusArg,
+}
+
+impl StatusFlag {
+    pub fn to_filter(&self) -> StatusFilter {
+        match self.status {
+            StatusArg::Pending => StatusFilter::Pending,
+            StatusArg::Accepted => StatusFilter::Accepted,
+            StatusArg::Rejected => StatusFilter::Rejected,
+            StatusArg::Expired => StatusFilter::Expired,
+            StatusArg::All => StatusFilter::All,
+        }
+    }
+}
+
 impl FilterArgs {
-    pub fn to_filter(&self) -> LeadFilter {
+    /// The filter these flags describe, with `status`, and `default_kind` when --kind is absent.
+    pub fn to_filter(&self, status: StatusFilter, default_kind: KindFilter) -> LeadFilter {
         LeadFilter {
             categories: self.category.iter().map(|c| c.trim().to_string()).collect(),
             cities: self.city.iter().map(|c| c.trim().to_string()).collect(),
@@ -74,17 +91,12 @@ impl FilterArgs {
             expiring_within: self.expiring_within.map(|s| s.0),
             fee_above: self.fee_above,
             fee_below: self.fee_below,
-            status: match self.status {
-                StatusArg::Pending => StatusFilter::Pending,
-                StatusArg::Accepted => StatusFilter::Accepted,
-                StatusArg::Rejected => StatusFilter::Rejected,
-                StatusArg::Expired => StatusFilter::Expired,
-                StatusArg::All => StatusFilter::All,
-            },
+            status,
             kind: match self.kind {
-                KindArg::NewLead => KindFilter::NewLead,
-                KindArg::Promotion => KindFilter::Promotion,
-                KindArg::All => KindFilter::All,
+                None => default_kind,
+                Some(KindArg::NewLead) => KindFilter::NewLead,
+                Some(KindArg::Promotion) => KindFilter::Promotion,
+                Some(KindArg::All) => KindFilter::All,
             },
             limit: self.limit.map(|n| n as usize),
         }

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use comfy_table::{Cell, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::filters::FilterArgs;
+use super::filters::{FilterArgs, StatusFlag};
 use crate::context::Ctx;
-use crate::domain::filter::StatusFilter;
+use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{Span, Urgency};
 use crate::domain::money::{format_totals, totals};
 use crate::error::{CliError, Exit};
@@ -17,10 +17,14 @@ use crate::render::{Format, Report, Style, lead::LeadView};
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub status: StatusFlag,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let filter = args.filter.to_filter();
+    let filter = args
+        .filter
+        .to_filter(args.status.to_filter(), KindFilter::NewLead);
     let now = ctx.now();
     let leads = ctx
         .source()?
@@ -34,7 +38,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         pending_only: filter.status == StatusFilter::Pending,
     };
     if list.rows.is_empty() && ctx.out.format != Format::Json {
-        ctx.out.note(&empty_message(ctx, &args.filter));
+        ctx.out.note(&empty_message(ctx, &filter));
         return Ok(Exit::Ok);
     }
     ctx.out.emit(&list)?;
@@ -44,8 +48,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     Ok(Exit::Ok)
 }
 
-fn empty_message(ctx: &Ctx, args: &FilterArgs) -> String {
-    if args.to_filter().is_unrestricted() && args.status == super::filters::StatusArg::Pending {
+fn empty_message(ctx: &Ctx, filter: &LeadFilter) -> String {
+    if filter.is_unrestricted() && filter.status == StatusFilter::Pending {
         let last = ctx
             .source()
             .ok()

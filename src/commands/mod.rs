@@ -1,9 +1,13 @@
 //! One file per subcommand: its clap `Args` and one `run(ctx, args)`.
 
+pub mod accept;
 pub mod config;
+pub mod decide;
 pub mod demo;
 pub mod filters;
+pub mod history;
 pub mod import;
 pub mod list;
+pub mod reject;
 pub mod show;
 pub mod status;

@@ -45,6 +45,8 @@ pub struct Status {
     pub queue: QueueSummary,
     pub urgent_window: TimeDelta,
     pub spend: WeekSpend,
+    /// Median time from a New Lead's arrival to its decision, over the window.
+    pub speed_to_lead: Option<TimeDelta>,
 }
 
 impl Status {
@@ -55,6 +57,7 @@ impl Status {
         let source = ctx.source()?;
         let since = now - TimeDelta::days(i64::from(r.window_days));
         let tally = source.tally(since, now, f.shelf_life)?;
+        let speed_to_lead = source.median_response(since, now, tally.responded())?;
         let queue = source.queue(now, f.shelf_life, f.urgent)?;
         let week = week_start(ctx.clock.now);
         let spend = WeekSpend::new(
@@ -69,6 +72,7 @@ impl Status {
             queue,
             urgent_window: f.urgent,
             spend,
+            speed_to_lead,
         })
     }
 
@@ -180,6 +184,13 @@ impl Report for Status {
             };
             rows.push(("If all lapse", format!("{} · {answer}", pct(r.worst_case))));
         }
+        rows.push((
+            "Speed to lead",
+            match self.speed_to_lead {
+                Some(d) => format!("{} median from arrival to answer", compact(d)),
+                None => "— (nothing answered in the window)".into(),
+            },
+        ));
         let s = &self.spend;
         let spent = if s.spent.is_empty() {
             "nothing spent yet".to_string()
@@ -244,6 +255,7 @@ impl Serialize for Status {
             "lapse_allowance": r.lapse_allowance,
             "must_answer": must,
             "best_reachable_rate": best,
+            "median_response_seconds": self.speed_to_lead.map(|d| d.num_seconds()),
             "verdict": verdict_code(r.verdict),
             "verdict_text": self.verdict_line(),
             "queue": {

@@ -149,8 +149,8 @@ impl LeadFilter {
         kept
     }
 
-    /// True when nothing but the defaults narrows the selection. A bulk decision on such a filter
-    /// would touch every pending lead, so it asks for `--all`.
+    /// True when nothing but status and kind narrows the selection. A bulk decision on such a
+    /// filter would touch every pending lead, so it asks for `--all`.
     pub fn is_unrestricted(&self) -> bool {
         self.categories.is_empty()
             && self.cities.is_empty()

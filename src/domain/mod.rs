@@ -4,6 +4,7 @@
 //! rule can be tested with plain values and gives the same answer on every machine.
 
 pub mod budget;
+pub mod decision;
 pub mod filter;
 pub mod freshness;
 pub mod lead;

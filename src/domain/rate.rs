@@ -35,6 +35,12 @@ impl Ratio {
         (u128::from(self.num) * 100 / u128::from(self.den)) as u64
     }
 
+    /// One decimal, rounded down like [`Ratio::percent_floor`]: "80.4%".
+    pub fn tenths_floor(&self) -> String {
+        let tenths = u128::from(self.num) * 1000 / u128::from(self.den);
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+
     /// For JSON only, where the contract carries the rate as a number. Never compared.
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
@@ -254,6 +260,7 @@ mod tests {
         let r = report(749, 251, 0);
         assert_eq!(r.verdict, Verdict::Below);
         assert_eq!(r.rate.unwrap().to_string(), "74%");
+        assert_eq!(r.rate.unwrap().tenths_floor(), "74.9%");
     }
 
     #[test]

@@ -6,9 +6,10 @@ pub use sqlite::{ImportSummary, Store, StoreError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
-use crate::domain::lead::Lead;
-use crate::domain::money::Money;
+use crate::domain::lead::{Action, Decision, Lead, RejectReason};
+use crate::domain::money::{Amount, Money};
 use crate::domain::rate::Tally;
 
 /// An I/O error as a person reads it: "no such file", not "No such file or directory (os error 2)".
@@ -37,7 +38,51 @@ pub struct QueueSummary {
     pub last_arrival: Option<DateTime<Utc>>,
 }
 
-/// What the read side of triage needs from a lead source, local or remote.
+/// One decision to make.
+#[derive(Clone, Debug)]
+pub struct DecisionRequest {
+    pub lead_id: String,
+    pub action: Action,
+    pub reason: Option<RejectReason>,
+    pub note: Option<String>,
+    /// Accept only at or under this fee.
+    pub max_fee: Option<Amount>,
+}
+
+/// What became of one [`DecisionRequest`].
+#[derive(Clone, Debug)]
+pub enum Decided {
+    /// Recorded and committed. `charge` is the contact fee of an accept.
+    Done {
+        lead: Lead,
+        charge: Option<Money>,
+    },
+    Skipped {
+        lead: Option<Lead>,
+        why: Skip,
+    },
+}
+
+/// Which decisions `leads history` shows.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryQuery {
+    pub since: Option<DateTime<Utc>>,
+    pub action: Option<Action>,
+    /// Narrows by the lead's own fields (category, place, fee…).
+    pub filter: LeadFilter,
+}
+
+/// A decision as the log shows it: the lead, how and when it was answered, what it cost.
+#[derive(Clone, Debug)]
+pub struct DecisionRecord {
+    pub lead: Lead,
+    pub decision: Decision,
+    pub charge: Option<Money>,
+    /// `local` (decided with leads) or `import` (arrived decided).
+    pub origin: String,
+}
+
+/// What triage needs from a lead source, local or remote.
 pub trait LeadSource {
     /// Leads matching `filter`, the pending ones most urgent first and the rest newest first.
     fn select(
@@ -66,4 +111,30 @@ pub trait LeadSource {
 
     /// Contact fees charged at or after `since`, one total per currency.
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError>;
+
+    /// The median time from arrival to decision of the `responded` New Leads that arrived in
+    /// `(since, now]` (the tally's count), or None when there are none.
+    fn median_response(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        responded: u64,
+    ) -> Result<Option<TimeDelta>, StoreError>;
+
+    /// Makes `requests` in order, all in one transaction: each lead is either decided once or
+    /// skipped with a reason, and nothing is returned before it is committed.
+    fn decide(
+        &self,
+        requests: &[DecisionRequest],
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Decided>, StoreError>;
+
+    /// The decision log, newest first.
+    fn history(
+        &self,
+        query: &HistoryQuery,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<DecisionRecord>, StoreError>;
 }

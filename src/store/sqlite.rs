@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
-use super::{LeadSource, QueueSummary};
+use super::{Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary};
+use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
     Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
@@ -237,8 +238,8 @@ fn upsert(
     )?;
     let mut decide = tx.prepare_cached(
         "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
-            charge_currency, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import')",
+            charge_currency, origin, arrived_at, counts_in_rate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import', ?8, ?9)",
     )?;
     for lead in leads {
         let known: Option<(String, bool)> = existing
@@ -299,6 +300,8 @@ fn upsert(
                 d.note,
                 charge.map(|c| c.amount),
                 charge.map(|c| c.currency.code()),
+                millis(lead.created_at),
+                lead.kind == Kind::NewLead,
             ])?;
         }
         match known {
@@ -440,7 +443,8 @@ impl LeadSource for Store {
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
         let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.id = ?1");
         self.conn
-            .query_row(&sql, [id], lead_from_row)
+            .prepare_cached(&sql)?
+            .query_row([id], lead_from_row)
             .optional()
             .map_err(read_error)
     }
@@ -570,6 +574,151 @@ impl LeadSource for Store {
             Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
         })?;
         rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+    }
+    fn median_response(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        responded: u64,
+    ) -> Result<Option<TimeDelta>, StoreError> {
+        if responded == 0 {
+            return Ok(None);
+        }
+        // Walks decisions_by_response in response-time order and stops at the middle: no sort
+        // of 100,000 durations. For an even count, the mean of the two middle ones.
+        let (offset, take) = if responded % 2 == 1 {
+            (responded / 2, 1)
+        } else {
+            (responded / 2 - 1, 2)
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_response
+             WHERE counts_in_rate = 1 AND arrived_at > ?1 AND arrived_at <= ?2
+             ORDER BY decided_at - arrived_at LIMIT ?3 OFFSET ?4",
+        )?;
+        let middle: Vec<i64> = stmt
+            .query_map(
+                params![millis(since), millis(now), take, offset as i64],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        if middle.is_empty() {
+            return Ok(None);
+        }
+        let ms = middle.iter().sum::<i64>() / middle.len() as i64;
+        Ok(Some(TimeDelta::milliseconds(ms)))
+    }
+
+    fn decide(
+        &self,
+        requests: &[DecisionRequest],
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Decided>, StoreError> {
+        // IMMEDIATE takes the write lock before the first read, so the checks below see the
+        // lead as it is when the decision commits: a second process waits, then finds it
+        // decided. The primary key on decisions.lead_id backs that up in the schema itself.
+        let tx = self.write()?;
+        let mut record = tx.prepare_cached(
+            "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
+                charge_currency, origin, arrived_at, counts_in_rate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'local', ?8, ?9)",
+        )?;
+        let mut mark = tx.prepare_cached(
+            "UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'",
+        )?;
+        let mut out = Vec::with_capacity(requests.len());
+        for req in requests {
+            let Some(mut lead) = self.get(&req.lead_id)? else {
+                out.push(Decided::Skipped {
+                    lead: None,
+                    why: Skip::Unknown,
+                });
+                continue;
+            };
+            if let Err(why) = check(&lead, req.action, req.max_fee, now, shelf_life) {
+                out.push(Decided::Skipped {
+                    lead: Some(lead),
+                    why,
+                });
+                continue;
+            }
+            let charge = (req.action == Action::Accept).then_some(lead.fee);
+            record.execute(params![
+                lead.id,
+                req.action.as_str(),
+                millis(now),
+                req.reason.map(RejectReason::as_str),
+                req.note,
+                charge.map(|c| c.amount),
+                charge.map(|c| c.currency.code()),
+                millis(lead.created_at),
+                lead.kind == Kind::NewLead,
+            ])?;
+            let status = match req.action {
+                Action::Accept => Status::Accepted,
+                Action::Reject => Status::Rejected,
+            };
+            if mark.execute(params![lead.id, status.as_str(), millis(now)])? != 1 {
+                // Unreachable while we hold the write lock; if it ever happens, the whole
+                // transaction rolls back rather than leave a decision beside a pending lead.
+                return Err(StoreError::Corrupt(format!(
+                    "lead {} changed while being decided",
+                    lead.id
+                )));
+            }
+            lead.status = status;
+            lead.decision = Some(Decision {
+                action: req.action,
+                decided_at: now,
+                reason: req.reason,
+                note: req.note.clone(),
+            });
+            out.push(Decided::Done { lead, charge });
+        }
+        drop((record, mark));
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn history(
+        &self,
+        query: &HistoryQuery,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<DecisionRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS}, d.charge_amount, d.charge_currency, d.origin
+             FROM {WITH_DECISION}
+             WHERE d.decided_at >= ?1 AND (?2 IS NULL OR d.action = ?2)
+             ORDER BY d.decided_at DESC, l.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let since = query.since.map_or(i64::MIN, millis);
+        let mut rows = stmt.query(params![since, query.action.map(Action::as_str)])?;
+        let limit = query.filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(r) = rows.next()? else { break };
+            let lead = lead_from_row(r).map_err(read_error)?;
+            if !query.filter.matches(&lead, now, shelf_life) {
+                continue;
+            }
+            let charge = match r.get::<_, Option<String>>(26)? {
+                Some(code) => Some(Money::new(r.get(25)?, currency(code).map_err(read_error)?)),
+                None => None,
+            };
+            let Some(decision) = lead.decision.clone() else {
+                continue;
+            };
+            out.push(DecisionRecord {
+                lead,
+                decision,
+                charge,
+                origin: r.get(27)?,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Integration tests: the real `leads` binary, in temp dirs, with a fixed clock.
 
 mod config;
+mod decide;
+mod durability;
 mod env;
 mod import;
 mod list;

@@ -80,6 +80,7 @@ fn pending_leads_put_a_safe_rate_at_risk() {
     May lapse      4 more leads before you drop below 75%
     Pending        8 to answer · 0 expire within 6h · next lapses in 1d 16h (p7)
     If all lapse   68% · answer at least 3 of them to stay at or above 75%
+    Speed to lead  1h 00m median from arrival to answer
     This week      nothing spent yet (no weekly cap set)
 
     At risk: answer 3 of your 8 pending leads to stay at or above 75%; the next lapses in 1d 16h.

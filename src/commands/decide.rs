@@ -1,0 +1,736 @@
+//! The decision workflow that `leads accept` and `leads reject` share: select leads (ids, stdin or
+//! filters), check each, preview fees and the rate effect, guard the budget, confirm, decide in
+//! committed batches, and report every lead.
+
+use std::collections::HashSet;
+use std::io::{IsTerminal, Read};
+
+use chrono::TimeDelta;
+use serde::Serialize;
+
+use super::filters::{FilterArgs, StatusFlag};
+use crate::context::Ctx;
+use crate::domain::budget::{WeekSpend, week_start};
+use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, check};
+use crate::domain::filter::KindFilter;
+use crate::domain::lead::{Action, Lead, RejectReason};
+use crate::domain::money::{Amount, Money, format_totals, totals};
+use crate::domain::rate::{RateReport, Ratio};
+use crate::error::{CliError, Exit};
+use crate::render::{Report, Style};
+use crate::store::{Decided, DecisionRequest};
+
+/// Decisions committed per transaction in a bulk run. Each batch is one `BEGIN IMMEDIATE`
+/// transaction, and its results are reported only after it commits; one fsync per lead would
+/// make 10,000 rejections take twice as long.
+const BATCH: usize = 100;
+
+/// Which leads to decide: ids, `-` for stdin, or the filter flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Selection {
+    /// Lead ids; `-` reads them from stdin: one a line, JSON lines with an "id", or a JSON array
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub status: StatusFlag,
+
+    /// Select every pending lead (needed when neither ids nor filters are given)
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// The flags that keep a decision safe.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Safety {
+    /// Do not ask for confirmation (needed without a terminal for an accept or for several leads)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Show what would be decided, the fees and the rate effect, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// What to do to the selected leads.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub action: Action,
+    pub reason: Option<RejectReason>,
+    pub note: Option<String>,
+    pub max_fee: Option<Amount>,
+    pub over_budget: bool,
+}
+
+/// A selected lead: the id as given, and the lead if the store has it.
+struct Target {
+    id: String,
+    lead: Option<Lead>,
+}
+
+pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Result<Exit, CliError> {
+    let now = ctx.now();
+    let shelf = ctx.config.freshness.shelf_life;
+    let (targets, from_stdin) = select(ctx, &selection)?;
+    let verb = Verb(plan.action);
+    if targets.is_empty() {
+        ctx.out.note(&format!(
+            "Nothing to {}: no pending leads match.",
+            verb.infinitive()
+        ));
+        return finish(ctx, &[], Exit::Ok);
+    }
+
+    // A first check, for the preview and the guards; the store checks again under its lock.
+    let mut results: Vec<Option<DecisionResult>> = Vec::with_capacity(targets.len());
+    let mut planned: Vec<&Lead> = Vec::new();
+    for t in &targets {
+        let verdict = match &t.lead {
+            None => Err(Skip::Unknown),
+            Some(lead) => check(lead, plan.action, plan.max_fee, now, shelf),
+        };
+        match verdict {
+            Ok(()) => {
+                planned.push(t.lead.as_ref().expect("checked"));
+                results.push(None);
+            }
+            Err(why) => results.push(Some(skipped(&t.id, plan.action, &why))),
+        }
+    }
+
+    let source = ctx.source()?;
+    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
+    let tally_before = source.tally(since, now, shelf)?;
+    let in_window = planned
+        .iter()
+        .filter(|l| l.created_at > since && l.created_at <= now)
+        .count() as u64;
+    let projected = match plan.action {
+        Action::Accept => after_deciding(tally_before, in_window, 0),
+        Action::Reject => after_deciding(tally_before, 0, in_window),
+    };
+    let threshold = ctx.config.response_rate.threshold;
+    let rate_change = RateChange::new(
+        RateReport::new(tally_before, threshold),
+        RateReport::new(projected, threshold),
+    );
+    let fees = fees_of(&planned, plan.action);
+    let week = week_start(ctx.clock.now);
+    let spend = WeekSpend::new(
+        week,
+        source.spent_since(week)?,
+        ctx.config.budget.weekly_cap,
+    );
+    let budget_after = budget_after(&spend, &fees);
+
+    // A single free rejection needs no preview; money, many leads or a dry run do.
+    let worth_previewing = plan.action == Action::Accept || planned.len() > 1 || safety.dry_run;
+    if !planned.is_empty() && worth_previewing {
+        ctx.out.note(&preview(
+            &plan,
+            &planned,
+            &fees,
+            &spend,
+            budget_after,
+            &rate_change,
+        ));
+    }
+
+    if safety.dry_run {
+        for (slot, t) in results.iter_mut().zip(&targets) {
+            if slot.is_none() {
+                let lead = t.lead.as_ref().expect("planned leads exist");
+                *slot = Some(result(
+                    &t.id,
+                    plan.action,
+                    Outcome::WouldDecide,
+                    fee_of(lead, plan.action),
+                ));
+            }
+        }
+        let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
+        ctx.out
+            .note(&summary(&verb, &results, true, &rate_change.to_string()));
+        return finish(ctx, &results, exit_for(&results));
+    }
+
+    if planned.is_empty() {
+        let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
+        ctx.out.note(&summary(&verb, &results, false, ""));
+        return finish(ctx, &results, exit_for(&results));
+    }
+
+    if plan.action == Action::Accept
+        && let Some(after) = budget_after
+        && after.amount < 0
+        && !plan.over_budget
+    {
+        let cap = spend.cap.expect("a budget left implies a cap");
+        return Err(CliError::new(
+            Exit::Declined,
+            format!(
+                "accepting {} for {} would take this week's spend {} over your {cap} weekly cap",
+                count(planned.len(), "lead"),
+                format_totals(&fees),
+                Money::new(-after.amount, after.currency),
+            ),
+        )
+        .with_hint("nothing was accepted; pass --over-budget to accept anyway, or --max-fee AMOUNT to take only the cheaper ones"));
+    }
+
+    confirm(&plan, planned.len(), &fees, &safety, from_stdin)?;
+
+    // Decide in committed batches, in selection order.
+    let requests: Vec<DecisionRequest> = planned
+        .iter()
+        .map(|l| DecisionRequest {
+            lead_id: l.id.clone(),
+            action: plan.action,
+            reason: plan.reason,
+            note: plan.note.clone(),
+            max_fee: plan.max_fee,
+        })
+        .collect();
+    let progress = progress_bar(requests.len());
+    let mut outcomes = Vec::with_capacity(requests.len());
+    for batch in requests.chunks(BATCH) {
+        match source.decide(batch, now, shelf) {
+            Ok(done) => {
+                progress.inc(done.len() as u64);
+                outcomes.extend(done);
+            }
+            Err(e) => {
+                // Whatever committed before is decided for good: report it, then the failure.
+                progress.finish_and_clear();
+                let done = merge(results, &targets, outcomes, plan.action);
+                ctx.out.note(&summary(&verb, &done, false, ""));
+                finish(ctx, &done, Exit::Failure)?;
+                return Err(e.into());
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let results = merge(results, &targets, outcomes, plan.action);
+    let tally_after = source.tally(since, now, shelf)?;
+    let actual = RateChange::new(rate_change.before, RateReport::new(tally_after, threshold));
+    ctx.out
+        .note(&summary(&verb, &results, false, &actual.to_string()));
+    finish(ctx, &results, exit_for(&results))
+}
+
+/// Resolves the selection into targets, in the order given. The flag says whether ids came from
+/// stdin (which then cannot answer a prompt).
+fn select(ctx: &Ctx, selection: &Selection) -> Result<(Vec<Target>, bool), CliError> {
+    let now = ctx.now();
+    let shelf = ctx.config.freshness.shelf_life;
+    let filter = selection
+        .filter
+        .to_filter(selection.status.to_filter(), KindFilter::NewLead);
+    let source = ctx.source()?;
+    if selection.ids.is_empty() {
+        if filter.is_unrestricted() && !selection.all {
+            return Err(CliError::usage("no leads selected").with_hint(
+                "give lead ids, - to read them from stdin, filters such as --category or --older-than, or --all for every pending lead",
+            ));
+        }
+        let leads = source.select(&filter, now, shelf)?;
+        let targets = leads
+            .into_iter()
+            .map(|l| Target {
+                id: l.id.clone(),
+                lead: Some(l),
+            })
+            .collect();
+        return Ok((targets, false));
+    }
+    if !filter.is_unrestricted() || selection.all {
+        return Err(CliError::usage(
+            "give lead ids or filters (or --all), not both",
+        )
+        .with_hint("to decide some of a filtered set, pipe it: leads list --json --category moving | jq -c '.[]' | leads reject - --reason service"));
+    }
+    let mut ids = Vec::new();
+    let mut from_stdin = false;
+    for id in &selection.ids {
+        if id == "-" {
+            if from_stdin {
+                continue;
+            }
+            from_stdin = true;
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::bad_input(format!("cannot read ids from stdin: {e}")))?;
+            ids.extend(parse_ids(&text).map_err(|e| {
+                CliError::bad_input(format!("stdin: {e}"))
+                    .with_hint("give one id a line, JSON lines with an \"id\", or a JSON array; nothing was decided")
+            })?);
+        } else {
+            ids.push(id.trim().to_string());
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut targets = Vec::new();
+    for id in ids {
+        if id.is_empty() || !seen.insert(id.clone()) {
+            continue;
+        }
+        let lead = source.get(&id)?;
+        targets.push(Target { id, lead });
+    }
+    Ok((targets, from_stdin))
+}
+
+/// Ids from text: one a line, or JSON lines / a JSON array of objects with an "id" (as
+/// `leads list --json` and `jq -c '.[]'` print them), or of plain strings.
+pub fn parse_ids(text: &str) -> Result<Vec<String>, String> {
+    fn id_of(v: &serde_json::Value, at: &str) -> Result<String, String> {
+        match v {
+            serde_json::Value::String(s) => Ok(s.trim().to_string()),
+            serde_json::Value::Object(o) => match o.get("id") {
+                Some(serde_json::Value::String(s)) => Ok(s.trim().to_string()),
+                _ => Err(format!("{at}: a JSON object without a string \"id\"")),
+            },
+            _ => Err(format!("{at}: expected an id or an object with an \"id\"")),
+        }
+    }
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        let items: Vec<serde_json::Value> =
+            serde_json::from_str(trimmed).map_err(|e| format!("not a valid JSON array: {e}"))?;
+        return items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| id_of(v, &format!("item {}", i + 1)))
+            .collect();
+    }
+    let mut ids = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('{') {
+            let at = format!("line {}", i + 1);
+            let v: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| format!("{at}: not valid JSON: {e}"))?;
+            ids.push(id_of(&v, &at)?);
+        } else if line.contains(char::is_whitespace) {
+            return Err(format!(
+                "line {}: {line:?} is not an id (ids have no spaces)",
+                i + 1
+            ));
+        } else {
+            ids.push(line.to_string());
+        }
+    }
+    Ok(ids)
+}
+
+fn fee_of(lead: &Lead, action: Action) -> Option<Money> {
+    (action == Action::Accept).then_some(lead.fee)
+}
+
+fn fees_of(planned: &[&Lead], action: Action) -> Vec<Money> {
+    totals(planned.iter().filter_map(|l| fee_of(l, action)))
+}
+
+/// The budget left after paying `fees`, in the cap's currency; None without a cap.
+fn budget_after(spend: &WeekSpend, fees: &[Money]) -> Option<Money> {
+    let left = spend.left?;
+    let paying: i64 = fees
+        .iter()
+        .filter(|m| m.currency == left.currency)
+        .map(|m| m.amount)
+        .sum();
+    Some(Money::new(left.amount - paying, left.currency))
+}
+
+fn preview(
+    plan: &Plan,
+    planned: &[&Lead],
+    fees: &[Money],
+    spend: &WeekSpend,
+    budget_after: Option<Money>,
+    rate: &RateChange,
+) -> String {
+    let verb = Verb(plan.action);
+    let mut out = format!("{} {}", verb.capitalised(), count(planned.len(), "lead"));
+    if let Some(r) = plan.reason {
+        out.push_str(&format!(" (reason: {})", r.as_str()));
+    }
+    out.push(':');
+    if plan.action == Action::Accept {
+        // The fee of each lead, because this is the moment money is committed.
+        for lead in planned.iter().take(20) {
+            out.push_str(&format!(
+                "\n  {:<10} {:<34} {}",
+                lead.id, lead.service, lead.fee
+            ));
+        }
+        if planned.len() > 20 {
+            out.push_str(&format!("\n  … and {} more", planned.len() - 20));
+        }
+        out.push_str(&format!("\n  total {}", format_totals(fees)));
+        match (spend.left, budget_after) {
+            (Some(left), Some(after)) => {
+                out.push_str(&format!(" · budget left this week {left} → {after}"));
+            }
+            _ => out.push_str(" · no weekly cap set"),
+        }
+        out.push_str("\n ");
+    }
+    out.push_str(&format!(" {rate}"));
+    out
+}
+
+/// Asks on the terminal when a decision needs it; without one, refuses unless --yes.
+fn confirm(
+    plan: &Plan,
+    n: usize,
+    fees: &[Money],
+    safety: &Safety,
+    ids_from_stdin: bool,
+) -> Result<(), CliError> {
+    let needed = plan.action == Action::Accept || n > 1;
+    if !needed || safety.yes {
+        return Ok(());
+    }
+    let verb = Verb(plan.action);
+    let terminal =
+        !ids_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !terminal {
+        let what = if plan.action == Action::Accept {
+            format!("accepting {} ({})", count(n, "lead"), format_totals(fees))
+        } else {
+            format!("rejecting {} at once", count(n, "lead"))
+        };
+        return Err(CliError::usage(format!(
+            "{what} needs confirmation, but there is no terminal to ask on"
+        ))
+        .with_hint(format!(
+            "pass --yes to {} without asking, or --dry-run to see what would happen",
+            verb.infinitive()
+        )));
+    }
+    let question = match plan.action {
+        Action::Accept => format!("Accept {} for {}?", count(n, "lead"), format_totals(fees)),
+        Action::Reject => format!("Reject {}?", count(n, "lead")),
+    };
+    let yes = dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact_on(&dialoguer::console::Term::stderr())
+        .map_err(|e| CliError::new(Exit::Failure, format!("cannot ask for confirmation: {e}")))?;
+    if yes {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Declined,
+            format!("nothing {}", verb.past()),
+        ))
+    }
+}
+
+fn progress_bar(n: usize) -> indicatif::ProgressBar {
+    // Only for long runs, and only where someone is watching: indicatif draws nothing when
+    // stderr is not a terminal.
+    if n <= BATCH * 2 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} decided · {eta} left")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+/// Puts the store's outcomes into the places left for them, in selection order.
+fn merge(
+    mut results: Vec<Option<DecisionResult>>,
+    targets: &[Target],
+    outcomes: Vec<Decided>,
+    action: Action,
+) -> Vec<DecisionResult> {
+    let mut outcomes = outcomes.into_iter();
+    for (slot, t) in results.iter_mut().zip(targets) {
+        if slot.is_some() {
+            continue;
+        }
+        *slot = match outcomes.next() {
+            Some(Decided::Done { charge, .. }) => {
+                Some(result(&t.id, action, Outcome::Decided, charge))
+            }
+            Some(Decided::Skipped { why, .. }) => Some(skipped(&t.id, action, &why)),
+            None => None, // not reached: a batch failed before it
+        };
+    }
+    results.into_iter().flatten().collect()
+}
+
+fn result(id: &str, action: Action, outcome: Outcome, fee: Option<Money>) -> DecisionResult {
+    DecisionResult {
+        id: id.to_string(),
+        action,
+        outcome,
+        why: None,
+        why_text: None,
+        fee,
+    }
+}
+
+fn skipped(id: &str, action: Action, why: &Skip) -> DecisionResult {
+    DecisionResult {
+        id: id.to_string(),
+        action,
+        outcome: Outcome::Skipped,
+        why: Some(why.code()),
+        why_text: Some(why.to_string()),
+        fee: None,
+    }
+}
+
+fn exit_for(results: &[DecisionResult]) -> Exit {
+    if results.iter().any(|r| r.outcome == Outcome::Skipped) {
+        Exit::Partial
+    } else {
+        Exit::Ok
+    }
+}
+
+/// "Rejected 42 · skipped 3 (2 already decided, 1 lapsed) · rate 76% → 84% · lapse allowance 0 → 3"
+fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -> String {
+    let decided: Vec<&DecisionResult> = results
+        .iter()
+        .filter(|r| r.outcome != Outcome::Skipped)
+        .collect();
+    let mut out = match (dry_run, decided.len()) {
+        (true, 0) => format!("Nothing to {}", verb.infinitive()),
+        (true, n) => format!("Would {} {n}", verb.infinitive()),
+        (false, 0) => format!("Nothing {}", verb.past()),
+        (false, n) => format!("{} {n}", capitalise(verb.past())),
+    };
+    let fees = totals(decided.iter().filter_map(|r| r.fee));
+    if !fees.is_empty() {
+        out.push_str(&format!(" for {}", format_totals(&fees)));
+    }
+    let skipped: Vec<&DecisionResult> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Skipped)
+        .collect();
+    if !skipped.is_empty() {
+        let mut groups: Vec<(&str, usize)> = Vec::new();
+        for r in &skipped {
+            let group = skip_group(r.why.unwrap_or("unknown"));
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, n)) => *n += 1,
+                None => groups.push((group, 1)),
+            }
+        }
+        let detail = groups
+            .iter()
+            .map(|(g, n)| format!("{n} {g}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(" · skipped {} ({detail})", skipped.len()));
+    }
+    if !rate.is_empty() && !decided.is_empty() {
+        out.push_str(&format!(" · {rate}"));
+    }
+    out
+}
+
+fn skip_group(code: &str) -> &'static str {
+    match code {
+        "already_decided" => "already decided",
+        "lapsed" | "expired" => "lapsed",
+        "promotion" => "promotions",
+        "over_max_fee" => "over --max-fee",
+        _ => "unknown",
+    }
+}
+
+/// The rate before and after, as one phrase.
+pub struct RateChange {
+    pub before: RateReport,
+    pub after: RateReport,
+}
+
+impl RateChange {
+    pub fn new(before: RateReport, after: RateReport) -> Self {
+        RateChange { before, after }
+    }
+}
+
+impl std::fmt::Display for RateChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Whole percents, unless that would show a real change as none ("80% → 80%").
+        let (a, b) = (self.before.rate, self.after.rate);
+        let fine = matches!((a, b), (Some(x), Some(y))
+            if x.percent_floor() == y.percent_floor() && x.cmp_to(&y).is_ne());
+        let pct = |r: Option<Ratio>| match r {
+            None => "—".to_string(),
+            Some(x) if fine => x.tenths_floor(),
+            Some(x) => x.to_string(),
+        };
+        write!(
+            f,
+            "rate {} → {} · lapse allowance {} → {}",
+            pct(a),
+            pct(b),
+            self.before.lapse_allowance,
+            self.after.lapse_allowance
+        )
+    }
+}
+
+/// Prints the per-lead results and returns the exit code.
+fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
+    if !results.is_empty() {
+        ctx.out.emit(&Results(results))?;
+    }
+    Ok(exit)
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Results<'a>(&'a [DecisionResult]);
+
+impl Report for Results<'_> {
+    /// On a terminal: every lead of a small run; of a large one, only the skipped (the summary
+    /// on stderr has the counts).
+    fn human(&self, style: &Style) -> String {
+        let small = self.0.len() <= 20;
+        let mut out = String::new();
+        let mut shown = 0;
+        for r in self.0 {
+            if !small && r.outcome != Outcome::Skipped {
+                continue;
+            }
+            if shown == 20 {
+                out.push_str(&style.dim("  … (--plain or --json lists every lead)\n"));
+                break;
+            }
+            shown += 1;
+            out.push_str(&match r.outcome {
+                Outcome::Skipped => format!(
+                    "  {} {}: {}\n",
+                    style.dim("skipped"),
+                    r.id,
+                    r.why_text.as_deref().unwrap_or("")
+                ),
+                Outcome::Decided | Outcome::WouldDecide => {
+                    let what = if r.outcome == Outcome::WouldDecide {
+                        format!("would {}", r.action.as_str())
+                    } else {
+                        Verb(r.action).past().to_string()
+                    };
+                    let fee = r.fee.map(|f| format!("  {f}")).unwrap_or_default();
+                    format!("  {} {}{fee}\n", style.bold(&what), r.id)
+                }
+            });
+        }
+        out
+    }
+
+    /// id, action, outcome, why, fee: one lead a line.
+    fn plain(&self) -> String {
+        self.0
+            .iter()
+            .map(|r| {
+                let outcome = match r.outcome {
+                    Outcome::Decided => "decided",
+                    Outcome::Skipped => "skipped",
+                    Outcome::WouldDecide => "would_decide",
+                };
+                format!(
+                    "{}\t{}\t{outcome}\t{}\t{}\n",
+                    r.id,
+                    r.action.as_str(),
+                    r.why.unwrap_or(""),
+                    r.fee.map(|f| f.to_string()).unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+}
+
+struct Verb(Action);
+
+impl Verb {
+    fn infinitive(&self) -> &'static str {
+        self.0.as_str()
+    }
+
+    fn past(&self) -> &'static str {
+        match self.0 {
+            Action::Accept => "accepted",
+            Action::Reject => "rejected",
+        }
+    }
+
+    fn capitalised(&self) -> &'static str {
+        match self.0 {
+            Action::Accept => "Accept",
+            Action::Reject => "Reject",
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_as_lines_json_lines_or_a_json_array() {
+        assert_eq!(parse_ids("a\n\n b \n").unwrap(), ["a", "b"]);
+        assert_eq!(
+            parse_ids("{\"id\":\"a\",\"fee\":1}\n{\"id\":\"b\"}\n").unwrap(),
+            ["a", "b"]
+        );
+        assert_eq!(parse_ids("[{\"id\":\"a\"}, \"b\"]").unwrap(), ["a", "b"]);
+        assert!(
+            parse_ids("{\"name\":\"x\"}")
+                .unwrap_err()
+                .contains("line 1")
+        );
+        assert!(parse_ids("two words").unwrap_err().contains("not an id"));
+    }
+
+    #[test]
+    fn the_summary_counts_skips_by_kind() {
+        let ok = result("a", Action::Reject, Outcome::Decided, None);
+        let s1 = skipped("b", Action::Reject, &Skip::Unknown);
+        let s2 = skipped("c", Action::Reject, &Skip::Expired);
+        let s3 = skipped("d", Action::Reject, &Skip::Expired);
+        let line = summary(
+            &Verb(Action::Reject),
+            &[ok, s1, s2, s3],
+            false,
+            "rate 76% → 84%",
+        );
+        assert_eq!(
+            line,
+            "Rejected 1 · skipped 3 (1 unknown, 2 lapsed) · rate 76% → 84%"
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! `leads history`: the decision log. PROs dispute platform figures; this is their record.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use super::filters::FilterArgs;
+use crate::context::Ctx;
+use crate::domain::filter::{KindFilter, StatusFilter};
+use crate::domain::freshness::{Span, compact};
+use crate::domain::lead::{Action, Kind};
+use crate::domain::money::{Money, format_totals, totals};
+use crate::error::{CliError, Exit};
+use crate::render::{Format, Report, Style, write_stdout};
+use crate::store::{DecisionRecord, HistoryQuery};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only decisions made since then: a span back from now (7d, 12h), a date (2026-11-01, local
+    /// midnight) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Only accepts or only rejects
+    #[arg(long, value_enum, value_name = "ACTION")]
+    pub action: Option<ActionArg>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Print CSV with a header row (for a spreadsheet), instead of a table
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ActionArg {
+    Accept,
+    Reject,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_since(s, ctx))
+        .transpose()?;
+    let query = HistoryQuery {
+        since,
+        action: args.action.map(|a| match a {
+            ActionArg::Accept => Action::Accept,
+            ActionArg::Reject => Action::Reject,
+        }),
+        // Promotions were charged too, so the log shows them unless --kind says otherwise.
+        filter: args.filter.to_filter(StatusFilter::All, KindFilter::All),
+    };
+    let records = ctx
+        .source()?
+        .history(&query, ctx.now(), ctx.config.freshness.shelf_life)?;
+    let log = Log {
+        rows: records.iter().map(|r| Row::new(r, ctx)).collect(),
+    };
+    if args.csv {
+        write_stdout(&log.csv())?;
+    } else if log.rows.is_empty() && ctx.out.format != Format::Json {
+        ctx.out
+            .note("No decisions match. `leads history` with no flags shows them all.");
+    } else {
+        ctx.out.emit(&log)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `7d` back from now, a local date, or an RFC 3339 time.
+fn parse_since(s: &str, ctx: &Ctx) -> Result<DateTime<Utc>, CliError> {
+    if let Ok(span) = s.parse::<Span>() {
+        return Ok(ctx.now() - span.0);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.to_utc());
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        && let Some(t) = ctx
+            .clock
+            .now
+            .offset()
+            .from_local_datetime(&date.and_time(NaiveTime::MIN))
+            .single()
+    {
+        return Ok(t.to_utc());
+    }
+    Err(CliError::usage(format!("--since {s:?} is not a time"))
+        .with_hint("write a span back from now (7d, 12h), a date (2026-11-01) or an RFC 3339 time"))
+}
+
+/// One decision as the log prints it.
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    service: String,
+    category: String,
+    kind: Kind,
+    arrived_at: DateTime<Utc>,
+    decided_at: DateTime<Utc>,
+    response_seconds: i64,
+    action: Action,
+    reason: Option<&'static str>,
+    note: Option<String>,
+    fee_paid: Option<Money>,
+    /// `local`: decided with leads; `import`: arrived already decided.
+    origin: String,
+    #[serde(skip)]
+    local: [String; 2],
+}
+
+impl Row {
+    fn new(r: &DecisionRecord, ctx: &Ctx) -> Row {
+        Row {
+            id: r.lead.id.clone(),
+            service: r.lead.service.clone(),
+            category: r.lead.category.clone(),
+            kind: r.lead.kind,
+            arrived_at: r.lead.created_at,
+            decided_at: r.decision.decided_at,
+            response_seconds: (r.decision.decided_at - r.lead.created_at).num_seconds(),
+            action: r.decision.action,
+            reason: r.decision.reason.map(|x| x.as_str()),
+            note: r.decision.note.clone(),
+            fee_paid: r.charge,
+            origin: r.origin.clone(),
+            local: [
+                ctx.out.local(r.lead.created_at),
+                ctx.out.local(r.decision.decided_at),
+            ],
+        }
+    }
+
+    fn cells(&self) -> [String; 8] {
+        [
+            self.local[1].clone(),
+            self.id.clone(),
+            self.service.clone(),
+            self.local[0].clone(),
+            compact(chrono::TimeDelta::seconds(self.response_seconds)),
+            self.action.as_str().to_string(),
+            self.fee_paid.map(|m| m.to_string()).unwrap_or_default(),
+            self.reason.unwrap_or("").to_string(),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Log {
+    rows: Vec<Row>,
+}
+
+impl Log {
+    fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "decided_at",
+            "id",
+            "service",
+            "category",
+            "kind",
+            "arrived_at",
+            "response_seconds",
+            "action",
+            "reason",
+            "note",
+            "fee_amount",
+            "fee_currency",
+            "origin",
+        ];
+        w.write_record(header).expect("writing to memory");
+        for r in &self.rows {
+            w.write_record([
+                rfc3339(r.decided_at),
+                r.id.clone(),
+                r.service.clone(),
+                r.category.clone(),
+                r.kind.as_str().to_string(),
+                rfc3339(r.arrived_at),
+                r.response_seconds.to_string(),
+                r.action.as_str().to_string(),
+                r.reason.unwrap_or("").to_string(),
+                r.note.clone().unwrap_or_default(),
+                r.fee_paid.map(|m| m.amount.to_string()).unwrap_or_default(),
+                r.fee_paid
+                    .map(|m| m.currency.code().to_string())
+                    .unwrap_or_default(),
+                r.origin.clone(),
+            ])
+            .expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory"))
+            .expect("CSV of UTF-8 is UTF-8")
+    }
+}
+
+impl Report for Log {
+    fn human(&self, style: &Style) -> String {
+        let mut table = Table::new();
+        table
+            .load_style(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(
+                [
+                    "DECIDED", "ID", "SERVICE", "ARRIVED", "AFTER", "ACTION", "FEE PAID", "REASON",
+                ]
+                .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
+            );
+        if style.color {
+            table.enforce_styling();
+        }
+        for r in &self.rows {
+            table.add_row(r.cells());
+        }
+        let accepted = self
+            .rows
+            .iter()
+            .filter(|r| r.action == Action::Accept)
+            .count();
+        let paid = totals(self.rows.iter().filter_map(|r| r.fee_paid));
+        let footer = format!(
+            "{} decisions · {accepted} accepted for {} · {} rejected",
+            self.rows.len(),
+            format_totals(&paid),
+            self.rows.len() - accepted
+        );
+        format!("{table}\n{}\n", style.dim(&footer))
+    }
+
+    fn plain(&self) -> String {
+        self.rows
+            .iter()
+            .map(|r| {
+                let mut cells = r.cells();
+                cells[0] = rfc3339(r.decided_at);
+                cells[3] = rfc3339(r.arrived_at);
+                let mut line = String::new();
+                for (i, c) in cells.iter().enumerate() {
+                    if i > 0 {
+                        line.push('\t');
+                    }
+                    super::list::push_tsv_field(&mut line, c);
+                }
+                line.push('\n');
+                line
+            })
+            .collect()
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

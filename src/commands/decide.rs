@@ -590,7 +590,8 @@ impl std::fmt::Display for RateChange {
 
 /// Prints the per-lead results and returns the exit code.
 fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
-    if !results.is_empty() {
+    // JSON is always a document, `[]` included, so a script can parse what it gets.
+    if !results.is_empty() || ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&Results(results))?;
     }
     Ok(exit)

@@ -523,29 +523,26 @@ impl LeadSource for Store {
             millis(now),
             urgent.num_milliseconds()
         ];
-        let (pending, urgent_count): (i64, i64) = self.conn.query_row(
-            "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0) FROM (
-                SELECT COALESCE(expires_at, created_at + ?1) AS exp FROM leads
-                WHERE status = 'pending' AND kind = 'new_lead') WHERE exp > ?2",
-            args,
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let next = self
-            .conn
-            .query_row(
-                // Ordered on the covering index by rowid (in every index), then one row fetched
-                // for its id: selecting `id` directly would read all pending rows from the table.
-                "SELECT l.id, next.exp FROM (
+        // One pass over the pending New Leads: the count, the urgent ones, and the next to
+        // lapse. With a single MIN(), SQLite takes the bare `r` from the row holding the
+        // minimum, so the next lead comes without a sort.
+        let (pending, urgent_count, next_row, next_exp): (i64, i64, Option<i64>, Option<i64>) =
+            self.conn.query_row(
+                "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0), r, MIN(exp) FROM (
                     SELECT rowid AS r, COALESCE(expires_at, created_at + ?1) AS exp FROM leads
-                    WHERE status = 'pending' AND kind = 'new_lead'
-                      AND COALESCE(expires_at, created_at + ?1) > ?2
-                    ORDER BY exp, r LIMIT 1) next
-                 JOIN leads l ON l.rowid = next.r",
-                params![shelf_life.num_milliseconds(), millis(now)],
-                |r| Ok((r.get::<_, String>(0)?, from_millis(r.get(1)?)?)),
-            )
-            .optional()
-            .map_err(read_error)?;
+                    WHERE status = 'pending' AND kind = 'new_lead') WHERE exp > ?2",
+                args,
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        let next = match (next_row, next_exp) {
+            (Some(row), Some(exp)) => {
+                let id: String =
+                    self.conn
+                        .query_row("SELECT id FROM leads WHERE rowid = ?1", [row], |r| r.get(0))?;
+                Some((id, from_millis(exp).map_err(read_error)?))
+            }
+            _ => None,
+        };
         let last_arrival = self
             .conn
             .query_row(
@@ -585,7 +582,9 @@ impl LeadSource for Store {
             return Ok(None);
         }
         // Walks decisions_by_response in response-time order and stops at the middle: no sort
-        // of 100,000 durations. For an even count, the mean of the two middle ones.
+        // of 100,000 durations. For an even count, the mean of the two middle ones. Reading the
+        // window's times and selecting in Rust was measured slower (24 ms against 16 ms for
+        // `leads status` over 100,000 decisions).
         let (offset, take) = if responded % 2 == 1 {
             (responded / 2, 1)
         } else {

@@ -182,12 +182,14 @@ fn filters_select_and_all_is_needed_for_everything() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("Rejected 4"), "{}", run.stderr);
     assert_eq!(env.ids(&[]), Vec::<String>::new());
-    // Nothing left: not an error.
+    // Nothing left: not an error, and still valid JSON.
     let run = env.run(&["reject", "--all", "--reason", "busy", "--yes"]);
     assert_eq!(
         (run.code, run.stderr.trim()),
         (0, "Nothing to reject: no pending leads match.")
     );
+    let run = env.run(&["reject", "--all", "--reason", "busy", "--yes", "--json"]);
+    assert_eq!((run.code, run.stdout.trim()), (0, "[]"));
 }
 
 #[test]

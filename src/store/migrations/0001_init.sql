@@ -91,8 +91,11 @@ CREATE TABLE decisions (
     CHECK ((action = 'reject') = (reason IS NOT NULL))
 ) STRICT, WITHOUT ROWID;
 
--- Speed to lead: New Leads' decisions in response-time order, so the median is an index walk.
-CREATE INDEX decisions_by_response ON decisions (counts_in_rate, decided_at - arrived_at, arrived_at);
+-- Speed to lead: New Leads' decisions in response-time order, so the median is an index walk
+-- that stops half-way (decided_at included so it never reads the table). The walk passes over
+-- decisions outside the window too: ~9 ms at 100,000 decisions, far less at everyday volumes.
+CREATE INDEX decisions_by_response
+    ON decisions (counts_in_rate, decided_at - arrived_at, arrived_at, decided_at);
 
 CREATE TRIGGER decisions_follow_lead AFTER UPDATE OF created_at, kind ON leads
 WHEN OLD.created_at IS NOT NEW.created_at OR OLD.kind IS NOT NEW.kind

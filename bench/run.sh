@@ -3,7 +3,7 @@
 #
 #   bench/run.sh            # all of them; prints a Markdown table
 #
-# Needs hyperfine (Debian: apt-get install hyperfine). The data is the demo generator's: 10,000
+# Needs hyperfine (Debian: apt-get install hyperfine). Takes about a minute. The data is the demo generator's: 10,000
 # pending New Leads and 132,000 past ones spread over the 30-day rate window (about 100,000 of them
 # decided, the rest lapsed or auto-quoted), at a fixed clock, so every run measures the same store.
 set -euo pipefail
@@ -35,5 +35,13 @@ hyperfine --warmup 1 --min-runs 10 --export-markdown "$work/import.md" \
   --prepare "rm -rf $work/fresh" \
   -n "leads import (10,000 leads, JSON, empty store)" "LEADS_DATA_DIR=$work/fresh $bin import $work/pending-10k.json"
 
+# A filtered bulk rejection of all 10,000 pending leads, on a fresh copy of the store each run.
+cp "$big/leads.db" "$work/template.db"
+hyperfine --runs 5 --export-markdown "$work/reject.md" \
+  --prepare "rm -rf $work/bulk && mkdir $work/bulk && cp $work/template.db $work/bulk/leads.db" \
+  -n "leads reject --older-than 1m (10,000 leads)" \
+  "LEADS_DATA_DIR=$work/bulk $bin reject --older-than 1m --reason service --yes > /dev/null 2>&1"
+
 cat "$work/read.md"
 tail -n +3 "$work/import.md"
+tail -n +3 "$work/reject.md"

@@ -87,8 +87,6 @@ impl Store {
             // at 1,500 syscalls a `leads list`): sort in memory, with room to do it.
             conn.pragma_update(None, "temp_store", "MEMORY")?;
             conn.pragma_update(None, "cache_size", -32_000)?;
-            // Reads through the page cache's mapping instead of a pread per page.
-            conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
             Ok(conn)
         };
         let conn = open(&path).map_err(|source| StoreError::Open {

@@ -25,11 +25,16 @@ LEADS_DATA_DIR=$big "$bin" list --json > "$work/pending-10k.json"
 echo "store: $(wc -c < "$big/leads.db") bytes; New Leads in the rate window:" >&2
 LEADS_DATA_DIR=$big "$bin" status --json | grep -E '^  "(responded|lapsed|pending)"' >&2
 
-hyperfine --warmup 3 --min-runs 20 --export-markdown "$work/read.md" \
-  -n "leads list (10,000 pending, piped)" "LEADS_DATA_DIR=$big $bin list" \
-  -n "leads list --json" "LEADS_DATA_DIR=$big $bin list --json" \
-  -n "leads list --category moving --limit 20" "LEADS_DATA_DIR=$big $bin list --category moving --limit 20" \
-  -n "leads status" "LEADS_DATA_DIR=$big $bin status"
+# Let the kernel finish writing the new store out, so it does not share the CPU with the runs.
+sync
+sleep 5
+
+# Reads run without a shell in between (-N), so the figures are the command's own.
+LEADS_DATA_DIR=$big hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/read.md" \
+  -n "leads list (10,000 pending, piped)" "$bin list" \
+  -n "leads list --json" "$bin list --json" \
+  -n "leads list --category moving --limit 20" "$bin list --category moving --limit 20" \
+  -n "leads status" "$bin status"
 
 hyperfine --warmup 1 --min-runs 10 --export-markdown "$work/import.md" \
   --prepare "rm -rf $work/fresh" \

@@ -38,6 +38,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub plain: bool,
 
+    /// Never prompt; a command that would ask fails instead, naming the flag to pass
+    #[arg(long, global = true, env = "LEADS_NO_INPUT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_input: bool,
+
     /// When to colour output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -48,6 +52,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk the pending leads, most urgent first, and accept or reject each in a keystroke
+    Inbox(commands::inbox::Args),
     /// Pending New Leads, most urgent first, with fee and freshness countdown
     List(commands::list::Args),
     /// One lead in full: answers, message, schedule, budget, fee, countdown, decision
@@ -117,7 +123,14 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
             .ok_or_else(no_home)?,
     };
     let config = Config::load(&config_path)?;
-    Ok(Ctx::new(config, config_path, data_dir, clock, out))
+    Ok(Ctx::new(
+        config,
+        config_path,
+        data_dir,
+        clock,
+        out,
+        cli.no_input,
+    ))
 }
 
 fn no_home() -> CliError {
@@ -127,6 +140,7 @@ fn no_home() -> CliError {
 
 fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
     match command {
+        Command::Inbox(args) => commands::inbox::run(ctx, args),
         Command::List(args) => commands::list::run(ctx, args),
         Command::Show(args) => commands::show::run(ctx, args),
         Command::Accept(args) => commands::accept::run(ctx, args),

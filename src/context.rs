@@ -15,25 +15,34 @@ use crate::store::{LeadSource, Store};
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
     pub now: DateTime<FixedOffset>,
+    /// Set by LEADS_NOW: the clock never moves.
+    fixed: bool,
 }
 
 impl Clock {
     pub fn from_env() -> Result<Clock, CliError> {
         match std::env::var("LEADS_NOW") {
             Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(text.trim())
-                .map(|now| Clock { now })
+                .map(|now| Clock { now, fixed: true })
                 .map_err(|_| {
                     CliError::usage(format!("LEADS_NOW={text:?} is not an RFC 3339 time"))
                         .with_hint("write it like 2026-11-23T08:00:00Z or 2026-11-23T16:00:00+08:00, or unset it")
                 }),
             _ => Ok(Clock {
                 now: Local::now().fixed_offset(),
+                fixed: false,
             }),
         }
     }
 
     pub fn utc(&self) -> DateTime<Utc> {
         self.now.to_utc()
+    }
+
+    /// The time now, for the one command that lives for minutes: the inbox reads it afresh for
+    /// each countdown and each decision. Under LEADS_NOW it stays put, like every other command.
+    pub fn current(&self) -> DateTime<Utc> {
+        if self.fixed { self.utc() } else { Utc::now() }
     }
 }
 
@@ -43,6 +52,8 @@ pub struct Ctx {
     pub data_dir: PathBuf,
     pub clock: Clock,
     pub out: Printer,
+    /// Never prompt (`--no-input` / LEADS_NO_INPUT): anything that would ask fails instead.
+    pub no_input: bool,
     /// Opened on first use, so `leads config path` never creates a store.
     store: OnceCell<Store>,
 }
@@ -54,6 +65,7 @@ impl Ctx {
         data_dir: PathBuf,
         clock: Clock,
         out: Printer,
+        no_input: bool,
     ) -> Ctx {
         Ctx {
             config,
@@ -61,8 +73,15 @@ impl Ctx {
             data_dir,
             clock,
             out,
+            no_input,
             store: OnceCell::new(),
         }
+    }
+
+    /// Whether a prompt can be shown: stdin and stderr are terminals and input is allowed.
+    pub fn can_prompt(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 
     pub fn now(&self) -> DateTime<Utc> {

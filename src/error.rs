@@ -33,6 +33,8 @@ pub enum Exit {
     AtRisk = 10,
     /// `status --check`: below the threshold.
     Below = 11,
+    /// Ctrl-C: stopped at your request; every decision made before it is kept.
+    Interrupted = 130,
 }
 
 impl Exit {

@@ -3,7 +3,7 @@
 //! committed batches, and report every lead.
 
 use std::collections::HashSet;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 
 use chrono::TimeDelta;
 use serde::Serialize;
@@ -181,7 +181,9 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
         .with_hint("nothing was accepted; pass --over-budget to accept anyway, or --max-fee AMOUNT to take only the cheaper ones"));
     }
 
-    confirm(&plan, planned.len(), &fees, &safety, from_stdin)?;
+    // Ids read from stdin leave no stdin to answer a question on.
+    let cannot_ask = from_stdin || !ctx.can_prompt();
+    confirm(&plan, planned.len(), &fees, &safety, cannot_ask)?;
 
     // Decide in committed batches, in selection order.
     let requests: Vec<DecisionRequest> = planned
@@ -393,23 +395,21 @@ fn confirm(
     n: usize,
     fees: &[Money],
     safety: &Safety,
-    ids_from_stdin: bool,
+    cannot_ask: bool,
 ) -> Result<(), CliError> {
     let needed = plan.action == Action::Accept || n > 1;
     if !needed || safety.yes {
         return Ok(());
     }
     let verb = Verb(plan.action);
-    let terminal =
-        !ids_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !terminal {
+    if cannot_ask {
         let what = if plan.action == Action::Accept {
             format!("accepting {} ({})", count(n, "lead"), format_totals(fees))
         } else {
             format!("rejecting {} at once", count(n, "lead"))
         };
         return Err(CliError::usage(format!(
-            "{what} needs confirmation, but there is no terminal to ask on"
+            "{what} needs confirmation, but there is no terminal to ask on (or --no-input is set)"
         ))
         .with_hint(format!(
             "pass --yes to {} without asking, or --dry-run to see what would happen",

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod filters;
 pub mod history;
 pub mod import;
+pub mod inbox;
 pub mod list;
 pub mod reject;
 pub mod show;

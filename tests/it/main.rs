@@ -5,6 +5,7 @@ mod decide;
 mod durability;
 mod env;
 mod import;
+mod inbox;
 mod list;
 mod show;
 mod status;

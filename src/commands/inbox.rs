@@ -1,0 +1,491 @@
+//! `leads inbox`: the pending leads one at a time, most urgent first, each decided in a keystroke
+//! or two. Decisions go through the same source call, and so the same rules, as `leads accept`
+//! and `leads reject`, and each is committed the moment it is made.
+
+use std::io::IsTerminal;
+
+use chrono::TimeDelta;
+use dialoguer::console::{Key, Term};
+
+use super::filters::FilterArgs;
+use super::show::LeadCard;
+use crate::context::Ctx;
+use crate::domain::budget::{WeekSpend, week_start};
+use crate::domain::decision::Skip;
+use crate::domain::filter::{KindFilter, StatusFilter};
+use crate::domain::freshness::{Span, compact};
+use crate::domain::lead::{Action, Lead, RejectReason};
+use crate::domain::money::{Money, format_totals, totals};
+use crate::domain::rate::{RateReport, Ratio};
+use crate::error::{CliError, Exit};
+use crate::render::{Report, Style, lead::LeadView};
+use crate::store::{Decided, DecisionRequest};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Allow accepts that take this week's spend past budget.weekly_cap
+    #[arg(long)]
+    pub over_budget: bool,
+}
+
+/// The reason keys, in the order the menu shows them.
+const REASONS: [(char, RejectReason, &str); 6] = [
+    ('1', RejectReason::NotMyService, "not my service"),
+    ('2', RejectReason::OutsideArea, "area"),
+    ('3', RejectReason::ScheduleConflict, "schedule"),
+    ('4', RejectReason::BudgetTooLow, "budget"),
+    ('5', RejectReason::TooBusy, "too busy"),
+    ('6', RejectReason::Other, "other"),
+];
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    if ctx.no_input || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::usage(
+            "leads inbox is interactive and needs a terminal (and no --no-input)",
+        )
+        .with_hint(
+            "`leads list` shows the queue; `leads accept ID` and `leads reject ID --reason R` decide (add --yes in scripts)",
+        ));
+    }
+    let filter = args
+        .filter
+        .to_filter(StatusFilter::Pending, KindFilter::NewLead);
+    let source = ctx.source()?;
+    let leads = source.select(
+        &filter,
+        ctx.clock.current(),
+        ctx.config.freshness.shelf_life,
+    )?;
+    let mut inbox = Inbox::new(ctx, args.over_budget)?;
+    if leads.is_empty() {
+        inbox.say(&empty_line(ctx, filter.is_unrestricted())?)?;
+        return Ok(Exit::Ok);
+    }
+    inbox.say(&inbox.header(leads.len())?)?;
+    let total = leads.len();
+    for (i, lead) in leads.into_iter().enumerate() {
+        match inbox.triage(&lead, i + 1, total)? {
+            Step::Next => {}
+            Step::Quit => break,
+            Step::Interrupted => {
+                inbox.say(&inbox.summary()?)?;
+                return Ok(Exit::Interrupted);
+            }
+        }
+    }
+    inbox.say(&inbox.summary()?)?;
+    Ok(Exit::Ok)
+}
+
+fn empty_line(ctx: &Ctx, unrestricted: bool) -> Result<String, CliError> {
+    if !unrestricted {
+        return Ok(
+            "No pending leads match these filters. `leads inbox` without them shows all.".into(),
+        );
+    }
+    let now = ctx.clock.current();
+    let f = &ctx.config.freshness;
+    let last = ctx
+        .source()?
+        .queue(now, f.shelf_life, f.urgent)?
+        .last_arrival;
+    Ok(match last {
+        Some(t) => format!(
+            "Inbox zero: nothing waiting. The last lead arrived {} ago. `leads status` shows your response rate.",
+            compact(now - t)
+        ),
+        None => "Inbox zero: no leads yet. `leads import FILE` brings them in; `leads demo` shows how it works.".into(),
+    })
+}
+
+enum Step {
+    Next,
+    Quit,
+    Interrupted,
+}
+
+/// The session: the terminal, and what has been decided so far.
+struct Inbox<'a> {
+    ctx: &'a Ctx,
+    term: Term,
+    style: Style,
+    over_budget: bool,
+    rate_at_start: RateReport,
+    accepted: Vec<Money>,
+    rejected: usize,
+    skipped: usize,
+    passed_over: usize,
+}
+
+impl<'a> Inbox<'a> {
+    fn new(ctx: &'a Ctx, over_budget: bool) -> Result<Self, CliError> {
+        let mut inbox = Inbox {
+            ctx,
+            term: Term::stdout(),
+            style: ctx.out.style,
+            over_budget,
+            rate_at_start: RateReport::new(Default::default(), ctx.config.response_rate.threshold),
+            accepted: Vec::new(),
+            rejected: 0,
+            skipped: 0,
+            passed_over: 0,
+        };
+        inbox.rate_at_start = inbox.rate()?;
+        Ok(inbox)
+    }
+
+    fn say(&self, text: &str) -> Result<(), CliError> {
+        self.term
+            .write_line(text)
+            .map_err(|e| CliError::new(Exit::Failure, format!("cannot write to the terminal: {e}")))
+    }
+
+    fn key(&self) -> Result<Key, CliError> {
+        // Raw reads: Ctrl-C arrives as a key, so the summary is printed and the terminal is left
+        // as it was, instead of a signal killing the process mid-line.
+        self.term
+            .read_key_raw()
+            .map_err(|e| CliError::new(Exit::Failure, format!("cannot read the keyboard: {e}")))
+    }
+
+    fn rate(&self) -> Result<RateReport, CliError> {
+        let now = self.ctx.clock.current();
+        let window = TimeDelta::days(i64::from(self.ctx.config.response_rate.window_days));
+        let tally =
+            self.ctx
+                .source()?
+                .tally(now - window, now, self.ctx.config.freshness.shelf_life)?;
+        Ok(RateReport::new(
+            tally,
+            self.ctx.config.response_rate.threshold,
+        ))
+    }
+
+    fn spend(&self) -> Result<WeekSpend, CliError> {
+        let week = week_start(self.ctx.clock.now);
+        Ok(WeekSpend::new(
+            week,
+            self.ctx.source()?.spent_since(week)?,
+            self.ctx.config.budget.weekly_cap,
+        ))
+    }
+
+    /// Where things stand: pending, urgent, the rate against the threshold, the budget.
+    fn header(&self, shown: usize) -> Result<String, CliError> {
+        let f = &self.ctx.config.freshness;
+        let now = self.ctx.clock.current();
+        let queue = self.ctx.source()?.queue(now, f.shelf_life, f.urgent)?;
+        let rate = self.rate()?;
+        let spend = self.spend()?;
+        let budget = match spend.left {
+            Some(left) => format!("budget left {left}"),
+            None => "no weekly cap".into(),
+        };
+        let of = if shown as u64 == queue.pending {
+            String::new()
+        } else {
+            format!(" (showing {shown})")
+        };
+        let line = format!(
+            "Inbox · {} pending{of} · {} expire within {} · rate {} (threshold {}, may lapse {}) · {budget}",
+            queue.pending,
+            queue.urgent,
+            Span(f.urgent),
+            pct(rate.rate),
+            rate.threshold,
+            rate.lapse_allowance,
+        );
+        Ok(self.style.verdict(&line, rate.verdict))
+    }
+
+    /// Shows one lead and acts on keys until it is decided, skipped, or the session ends.
+    fn triage(&mut self, lead: &Lead, n: usize, total: usize) -> Result<Step, CliError> {
+        let mut note: Option<String> = None;
+        loop {
+            let now = self.ctx.clock.current();
+            let view = LeadView::new(lead.clone(), now, &self.ctx.config.freshness);
+            self.say(&self.card(&view, n, total))?;
+            self.say(&self.style.bold(&format!(
+                "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit",
+                lead.fee
+            )))?;
+            match self.key()? {
+                Key::Char('a') => match self.accept(lead)? {
+                    Some(step) => return Ok(step),
+                    None => continue,
+                },
+                Key::Char('r') => match self.reject(lead, &mut note)? {
+                    Some(step) => return Ok(step),
+                    None => continue,
+                },
+                Key::Char('s') | Key::Char(' ') => {
+                    self.skipped += 1;
+                    self.say(&self.style.dim(&format!("Skipped {}.", lead.id)))?;
+                    return Ok(Step::Next);
+                }
+                Key::Char('d') => {
+                    let card = LeadCard {
+                        view,
+                        offset: self.ctx.out.offset,
+                        shelf_life: Span(self.ctx.config.freshness.shelf_life),
+                    };
+                    self.say(&card.human(&self.style))?;
+                }
+                Key::Char('q') | Key::Escape => return Ok(Step::Quit),
+                Key::CtrlC => return Ok(Step::Interrupted),
+                _ => self.say(&self.style.dim("Press a, r, s, d or q."))?,
+            }
+        }
+    }
+
+    /// None: back to the menu. Some: what to do next.
+    fn accept(&mut self, lead: &Lead) -> Result<Option<Step>, CliError> {
+        let spend = self.spend()?;
+        let after = spend
+            .left
+            .filter(|l| l.currency == lead.fee.currency)
+            .map(|l| Money::new(l.amount - lead.fee.amount, l.currency));
+        if let Some(after) = after
+            && after.amount < 0
+            && !self.over_budget
+        {
+            self.say(&format!(
+                "Accepting for {} would pass your weekly cap by {}. Not accepted; `leads inbox --over-budget` allows it.",
+                lead.fee,
+                Money::new(-after.amount, after.currency)
+            ))?;
+            return Ok(None);
+        }
+        let budget = match (spend.left, after) {
+            (Some(left), Some(after)) => format!(" · budget left {left} → {after}"),
+            _ => String::new(),
+        };
+        self.say(&format!(
+            "Accept {} for {}{budget}? [y] yes  [n] no",
+            lead.id, lead.fee
+        ))?;
+        match self.key()? {
+            Key::Char('y') => Ok(Some(self.decide(lead, Action::Accept, None, None)?)),
+            Key::CtrlC => Ok(Some(Step::Interrupted)),
+            _ => {
+                self.say(&self.style.dim("Not accepted."))?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn reject(&mut self, lead: &Lead, note: &mut Option<String>) -> Result<Option<Step>, CliError> {
+        loop {
+            let menu = REASONS
+                .iter()
+                .map(|(k, _, label)| format!("[{k}] {label}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            let with_note = match note {
+                Some(n) => format!("note: {n}"),
+                None => "[n] add a note first".into(),
+            };
+            self.say(&format!("Why? {menu}"))?;
+            self.say(&self.style.dim(&format!("  {with_note}  [esc] back")))?;
+            match self.key()? {
+                Key::Char(c) => {
+                    if let Some((_, reason, _)) = REASONS.iter().find(|(k, ..)| *k == c) {
+                        return Ok(Some(self.decide(
+                            lead,
+                            Action::Reject,
+                            Some(*reason),
+                            note.take(),
+                        )?));
+                    }
+                    if c == 'n' {
+                        match self.read_note()? {
+                            Some(text) => *note = (!text.trim().is_empty()).then_some(text),
+                            None => return Ok(Some(Step::Interrupted)),
+                        }
+                    }
+                }
+                Key::Escape => return Ok(None),
+                Key::CtrlC => return Ok(Some(Step::Interrupted)),
+                _ => {}
+            }
+        }
+    }
+
+    /// A line of text, read key by key so Ctrl-C stays a key. None: interrupted.
+    fn read_note(&self) -> Result<Option<String>, CliError> {
+        let write = |s: &str| {
+            self.term.write_str(s).map_err(|e| {
+                CliError::new(Exit::Failure, format!("cannot write to the terminal: {e}"))
+            })
+        };
+        write("Note: ")?;
+        let mut text = String::new();
+        loop {
+            match self.key()? {
+                Key::Enter => {
+                    write("\n")?;
+                    return Ok(Some(text));
+                }
+                Key::Backspace if !text.is_empty() => {
+                    text.pop();
+                    self.term.clear_chars(1).ok();
+                }
+                Key::Char(c) if !c.is_control() => {
+                    text.push(c);
+                    write(&c.to_string())?;
+                }
+                Key::CtrlC => {
+                    write("\n")?;
+                    return Ok(None);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn decide(
+        &mut self,
+        lead: &Lead,
+        action: Action,
+        reason: Option<RejectReason>,
+        note: Option<String>,
+    ) -> Result<Step, CliError> {
+        let before = self.rate()?;
+        let request = DecisionRequest {
+            lead_id: lead.id.clone(),
+            action,
+            reason,
+            note,
+            max_fee: None,
+        };
+        let now = self.ctx.clock.current();
+        let outcome =
+            self.ctx
+                .source()?
+                .decide(&[request], now, self.ctx.config.freshness.shelf_life)?;
+        match outcome.into_iter().next() {
+            Some(Decided::Done { charge, .. }) => {
+                let after = self.rate()?;
+                let what = match (action, charge) {
+                    (Action::Accept, Some(fee)) => {
+                        self.accepted.push(fee);
+                        format!("Accepted {} for {fee}", lead.id)
+                    }
+                    _ => {
+                        self.rejected += 1;
+                        format!(
+                            "Rejected {} ({})",
+                            lead.id,
+                            reason.map_or("", RejectReason::as_str)
+                        )
+                    }
+                };
+                // The header's figures, as they stand after this decision.
+                let f = &self.ctx.config.freshness;
+                let queue = self.ctx.source()?.queue(now, f.shelf_life, f.urgent)?;
+                let budget = match self.spend()?.left {
+                    Some(left) => format!(" · budget left {left}"),
+                    None => String::new(),
+                };
+                self.say(&format!(
+                    "{} · rate {} → {} · {} pending{budget}",
+                    self.style.bold(&what),
+                    pct(before.rate),
+                    pct(after.rate),
+                    queue.pending
+                ))?;
+            }
+            Some(Decided::Skipped { why, .. }) => {
+                self.passed_over += 1;
+                let why = match why {
+                    Skip::Lapsed { .. } | Skip::Expired => "it lapsed while shown".to_string(),
+                    Skip::AlreadyDecided { .. } => {
+                        format!("it was decided elsewhere meanwhile ({why})")
+                    }
+                    other => other.to_string(),
+                };
+                self.say(&format!(
+                    "Passed over {}: {why}. Nothing was charged.",
+                    lead.id
+                ))?;
+            }
+            None => {}
+        }
+        Ok(Step::Next)
+    }
+
+    fn card(&self, view: &LeadView, n: usize, total: usize) -> String {
+        let l = &view.lead;
+        let s = &self.style;
+        let countdown = view.freshness_sentence();
+        let countdown = match view.urgency {
+            Some(u) => s.urgency(&countdown, u),
+            None => countdown,
+        };
+        let mut out = format!(
+            "\n{} {}  {}  {}\n",
+            s.dim(&format!("[{n}/{total}]")),
+            s.bold(&l.id),
+            s.bold(&format!("{} · {}", l.service, l.category)),
+            countdown
+        );
+        let mut place = vec![l.place()];
+        if let Some(when) = &l.schedule {
+            place.push(when.clone());
+        }
+        out.push_str(&format!("  {}\n", place.join(" · ")));
+        out.push_str(&format!("  Budget {} · Fee {}\n", l.budget_text(), l.fee));
+        if let Some(message) = l.message.as_deref().filter(|m| !m.trim().is_empty()) {
+            out.push_str(&format!("  “{}”\n", fold(message, 150)));
+        }
+        if !l.answers.is_empty() {
+            let answers = l
+                .answers
+                .iter()
+                .map(|a| format!("{}: {}", a.question, a.answer))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            out.push_str(&format!("  {}\n", fold(&answers, 150)));
+        }
+        out
+    }
+
+    fn summary(&self) -> Result<String, CliError> {
+        let after = self.rate()?;
+        let paid = totals(self.accepted.iter().copied());
+        let mut parts = vec![format!("Accepted {}", self.accepted.len())];
+        if !paid.is_empty() {
+            parts[0].push_str(&format!(" for {}", format_totals(&paid)));
+        }
+        parts.push(format!("rejected {}", self.rejected));
+        parts.push(format!("skipped {}", self.skipped));
+        if self.passed_over > 0 {
+            parts.push(format!("passed over {}", self.passed_over));
+        }
+        parts.push(format!(
+            "rate {} → {}",
+            pct(self.rate_at_start.rate),
+            pct(after.rate)
+        ));
+        Ok(format!("\n{}", self.style.bold(&parts.join(" · "))))
+    }
+}
+
+fn pct(r: Option<Ratio>) -> String {
+    r.map_or("—".into(), |r| r.tenths_floor())
+}
+
+/// The first `max` characters of `text` on one line, with "…" and a pointer to the details when
+/// there is more.
+fn fold(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max).collect();
+        format!("{}… (d for more)", cut.trim_end())
+    }
+}

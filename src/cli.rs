@@ -68,6 +68,8 @@ pub enum Command {
     History(commands::history::Args),
     /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
     Import(commands::import::Args),
+    /// Serve the Leads API v1 from this store, for a shared queue or a remote client
+    Serve(commands::serve::Args),
     /// Fill the store with realistic sample leads and show them
     Demo(commands::demo::Args),
     /// Where the config is, what it says, and whether it is valid
@@ -149,6 +151,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::History(args) => commands::history::run(ctx, args),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Demo(args) => commands::demo::run(ctx, args),
+        Command::Serve(args) => commands::serve::run(ctx, args),
         Command::Config(command) => commands::config::run(ctx, command),
     }
 }

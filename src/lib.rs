@@ -14,7 +14,9 @@
 //!   decisions in their own table with one row per lead at most).
 //! - [`render`] turns results into output: every result is a [`render::Report`], printed by the one
 //!   [`render::Printer`] as a table for people, tab-separated lines for pipes, or JSON.
-//! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`.
+//! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
+//!   (accept, reject, the inbox) share one workflow, `commands::decide`.
+//! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
 //!   and the lead source into every command. [`cli`] parses the command line, builds the `Ctx`,
 //!   dispatches, and maps a [`error::CliError`] to its documented exit code.
@@ -32,4 +34,5 @@ pub mod context;
 pub mod domain;
 pub mod error;
 pub mod render;
+pub mod server;
 pub mod store;

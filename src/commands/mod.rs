@@ -10,5 +10,6 @@ pub mod import;
 pub mod inbox;
 pub mod list;
 pub mod reject;
+pub mod serve;
 pub mod show;
 pub mod status;

@@ -2,7 +2,7 @@
 
 mod sqlite;
 
-pub use sqlite::{ImportSummary, Store, StoreError};
+pub use sqlite::{ImportSummary, Keyed, Store, StoreError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -52,10 +52,12 @@ pub struct DecisionRequest {
 /// What became of one [`DecisionRequest`].
 #[derive(Clone, Debug)]
 pub enum Decided {
-    /// Recorded and committed. `charge` is the contact fee of an accept.
+    /// Recorded and committed. `charge` is the contact fee of an accept, `charge_id` its entry in
+    /// the ledger.
     Done {
         lead: Lead,
         charge: Option<Money>,
+        charge_id: Option<String>,
     },
     Skipped {
         lead: Option<Lead>,

@@ -20,7 +20,10 @@ use crate::domain::rate::Tally;
 
 /// Each entry is one schema version; entry N (from 1) brings a store from version N-1 to N.
 /// Only ever append: a released migration never changes.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_charges_and_idempotency.sql"),
+];
 
 pub const FILE_NAME: &str = "leads.db";
 
@@ -166,6 +169,10 @@ impl Store {
             [prefix],
         )?;
         tx.execute(
+            "DELETE FROM charges WHERE substr(lead_id, 1, length(?1)) = ?1",
+            [prefix],
+        )?;
+        tx.execute(
             "DELETE FROM leads WHERE substr(id, 1, length(?1)) = ?1",
             [prefix],
         )?;
@@ -173,6 +180,194 @@ impl Store {
         tx.commit()?;
         Ok(summary)
     }
+}
+
+/// What an idempotent decision came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Keyed {
+    /// Decided (or refused) now; this response was stored under the key.
+    First { status: u16, body: String },
+    /// The key was seen before with the same request: its stored response.
+    Replay { status: u16, body: String },
+    /// The key was seen before with a different request.
+    Reused,
+}
+
+impl Store {
+    /// One decision inside the caller's write transaction: the rules, the decision row, the
+    /// status change and, for an accept, the charge, all or nothing with that transaction.
+    fn decide_one(
+        &self,
+        tx: &Transaction,
+        req: &DecisionRequest,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Decided, StoreError> {
+        let Some(mut lead) = self.get(&req.lead_id)? else {
+            return Ok(Decided::Skipped {
+                lead: None,
+                why: Skip::Unknown,
+            });
+        };
+        if let Err(why) = check(&lead, req.action, req.max_fee, now, shelf_life) {
+            return Ok(Decided::Skipped {
+                lead: Some(lead),
+                why,
+            });
+        }
+        let charge = match req.action {
+            Action::Accept => Some((record_charge(tx, &lead.id, lead.fee, now)?, lead.fee)),
+            Action::Reject => None,
+        };
+        tx.prepare_cached(
+            "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
+                charge_currency, charge_id, origin, arrived_at, counts_in_rate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'local', ?9, ?10)",
+        )?
+        .execute(params![
+            lead.id,
+            req.action.as_str(),
+            millis(now),
+            req.reason.map(RejectReason::as_str),
+            req.note,
+            charge.as_ref().map(|(_, m)| m.amount),
+            charge.as_ref().map(|(_, m)| m.currency.code()),
+            charge.as_ref().map(|(id, _)| id.as_str()),
+            millis(lead.created_at),
+            lead.kind == Kind::NewLead,
+        ])?;
+        let status = match req.action {
+            Action::Accept => Status::Accepted,
+            Action::Reject => Status::Rejected,
+        };
+        let marked = tx
+            .prepare_cached(
+                "UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'",
+            )?
+            .execute(params![lead.id, status.as_str(), millis(now)])?;
+        if marked != 1 {
+            // Unreachable while we hold the write lock; if it ever happens, the whole
+            // transaction rolls back rather than leave a decision beside a pending lead.
+            return Err(StoreError::Corrupt(format!(
+                "lead {} changed while being decided",
+                lead.id
+            )));
+        }
+        lead.status = status;
+        lead.decision = Some(Decision {
+            action: req.action,
+            decided_at: now,
+            reason: req.reason,
+            note: req.note.clone(),
+        });
+        Ok(Decided::Done {
+            lead,
+            charge: charge.as_ref().map(|(_, m)| *m),
+            charge_id: charge.map(|(id, _)| id),
+        })
+    }
+
+    /// A decision under an idempotency key, as the API makes it: in one transaction, the key is
+    /// looked up, the decision made, `respond` turns the outcome into the response, and the key is
+    /// stored with that response. A repeat of the key with the same `fingerprint` gets the stored
+    /// response and changes nothing; with another fingerprint, nothing either.
+    pub fn decide_keyed(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        req: &DecisionRequest,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+        respond: impl FnOnce(&Decided) -> (u16, String),
+    ) -> Result<Keyed, StoreError> {
+        let tx = self.write()?;
+        let seen: Option<(String, u16, String)> = tx
+            .prepare_cached("SELECT fingerprint, status, body FROM idempotency WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if let Some((first, status, body)) = seen {
+            return Ok(if first == fingerprint {
+                Keyed::Replay { status, body }
+            } else {
+                Keyed::Reused
+            });
+        }
+        let decided = self.decide_one(&tx, req, now, shelf_life)?;
+        let (status, body) = respond(&decided);
+        tx.prepare_cached(
+            "INSERT INTO idempotency (key, fingerprint, status, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![key, fingerprint, status, body, millis(now)])?;
+        tx.commit()?;
+        Ok(Keyed::First { status, body })
+    }
+
+    /// A page of leads, oldest first, after the (created_at, id) `after` position. `matches`
+    /// says which leads belong (status is judged at "now", so it is not a column test); up to
+    /// `limit + 1` are returned so the caller knows whether another page follows.
+    pub fn page(
+        &self,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: usize,
+        mut matches: impl FnMut(&Lead) -> bool,
+    ) -> Result<Vec<Lead>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
+             WHERE (l.created_at, l.id) > (?1, ?2) ORDER BY l.created_at, l.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let (at, id) = after.map_or((i64::MIN, String::new()), |(t, id)| (millis(t), id));
+        let mut rows = stmt.query(params![at, id])?;
+        let mut out = Vec::with_capacity(limit + 1);
+        while out.len() <= limit {
+            let Some(row) = rows.next()? else { break };
+            let lead = lead_from_row(row).map_err(read_error)?;
+            if matches(&lead) {
+                out.push(lead);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Charges recorded in the ledger, for tests and audits: (charge id, lead id, money).
+    pub fn charges(&self) -> Result<Vec<(String, String, Money)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, lead_id, amount, currency FROM charges ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                charge_id(r.get(0)?),
+                r.get(1)?,
+                Money::new(r.get(2)?, currency(r.get(3)?)?),
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+    }
+}
+
+fn charge_id(seq: i64) -> String {
+    format!("ch_{seq:08}")
+}
+
+/// Adds `lead_id`'s charge to the ledger. A second charge for the same lead violates the
+/// ledger's UNIQUE and fails the transaction: the store itself refuses to charge twice.
+fn record_charge(
+    tx: &Transaction,
+    lead_id: &str,
+    fee: Money,
+    at: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        lead_id,
+        fee.amount,
+        fee.currency.code(),
+        millis(at)
+    ])?;
+    Ok(charge_id(tx.last_insert_rowid()))
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -290,6 +485,9 @@ fn upsert(
             && status == lead.status.as_str()
         {
             let charge = (d.action == Action::Accept).then_some(lead.fee);
+            if let Some(fee) = charge {
+                record_charge(tx, &lead.id, fee, d.decided_at)?;
+            }
             decide.execute(params![
                 lead.id,
                 d.action.as_str(),
@@ -612,68 +810,13 @@ impl LeadSource for Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Decided>, StoreError> {
-        // IMMEDIATE takes the write lock before the first read, so the checks below see the
-        // lead as it is when the decision commits: a second process waits, then finds it
-        // decided. The primary key on decisions.lead_id backs that up in the schema itself.
+        // IMMEDIATE takes the write lock before the first read, so the checks see the lead as it
+        // is when the decision commits: a second process waits, then finds it decided.
         let tx = self.write()?;
-        let mut record = tx.prepare_cached(
-            "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
-                charge_currency, origin, arrived_at, counts_in_rate)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'local', ?8, ?9)",
-        )?;
-        let mut mark = tx.prepare_cached(
-            "UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'",
-        )?;
-        let mut out = Vec::with_capacity(requests.len());
-        for req in requests {
-            let Some(mut lead) = self.get(&req.lead_id)? else {
-                out.push(Decided::Skipped {
-                    lead: None,
-                    why: Skip::Unknown,
-                });
-                continue;
-            };
-            if let Err(why) = check(&lead, req.action, req.max_fee, now, shelf_life) {
-                out.push(Decided::Skipped {
-                    lead: Some(lead),
-                    why,
-                });
-                continue;
-            }
-            let charge = (req.action == Action::Accept).then_some(lead.fee);
-            record.execute(params![
-                lead.id,
-                req.action.as_str(),
-                millis(now),
-                req.reason.map(RejectReason::as_str),
-                req.note,
-                charge.map(|c| c.amount),
-                charge.map(|c| c.currency.code()),
-                millis(lead.created_at),
-                lead.kind == Kind::NewLead,
-            ])?;
-            let status = match req.action {
-                Action::Accept => Status::Accepted,
-                Action::Reject => Status::Rejected,
-            };
-            if mark.execute(params![lead.id, status.as_str(), millis(now)])? != 1 {
-                // Unreachable while we hold the write lock; if it ever happens, the whole
-                // transaction rolls back rather than leave a decision beside a pending lead.
-                return Err(StoreError::Corrupt(format!(
-                    "lead {} changed while being decided",
-                    lead.id
-                )));
-            }
-            lead.status = status;
-            lead.decision = Some(Decision {
-                action: req.action,
-                decided_at: now,
-                reason: req.reason,
-                note: req.note.clone(),
-            });
-            out.push(Decided::Done { lead, charge });
-        }
-        drop((record, mark));
+        let out = requests
+            .iter()
+            .map(|req| self.decide_one(&tx, req, now, shelf_life))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(out)
     }
@@ -773,6 +916,42 @@ mod tests {
         );
         assert_eq!(store.get("ld_1").unwrap(), Some(decided));
         assert_eq!(store.spent_since(now).unwrap(), vec![sample().fee]);
+    }
+
+    #[test]
+    fn a_store_made_by_the_first_schema_opens_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // Schema 1 exactly as it shipped, with one accepted lead in it.
+            let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO leads (id, kind, status, service, category, created_at, fee_amount,
+                    fee_currency, customer_name, updated_at)
+                 VALUES ('old', 'new_lead', 'accepted', 'Cleaning', 'cleaning', 1000, 18000,
+                    'TWD', 'Ms. Lin', 1000);
+                 INSERT INTO decisions (lead_id, action, decided_at, charge_amount,
+                    charge_currency, origin, arrived_at, counts_in_rate)
+                 VALUES ('old', 'accept', 2000, 18000, 'TWD', 'local', 1000, 1);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let lead = store.get("old").unwrap().unwrap();
+        assert_eq!((lead.status, lead.fee.amount), (Status::Accepted, 18000));
+        // The accept made before the ledger existed is in the ledger now, once.
+        let charges = store.charges().unwrap();
+        assert_eq!(charges.len(), 1);
+        assert_eq!(
+            (charges[0].0.as_str(), charges[0].1.as_str()),
+            ("ch_00000001", "old")
+        );
     }
 
     #[test]

@@ -1,0 +1,252 @@
+//! `leads serve`: the Leads API v1 (../shared/api/leads-api-v1.md, docs/openapi.yaml) over a
+//! lead store, on axum and tokio.
+//!
+//! Every decision goes through `Store::decide_keyed`, which runs the same rules as `leads accept`
+//! and `leads reject` and stores the idempotency key, the decision, the charge and the response in
+//! one transaction. The store is blocking SQLite, so each request borrows a connection from a
+//! small pool on tokio's blocking threads and the async workers never wait on the disk.
+
+mod api;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use crate::config::Config;
+use crate::context::Clock;
+use crate::store::{Store, StoreError};
+
+/// Request bodies are a reason and a note; anything near this size is not one.
+const BODY_LIMIT: usize = 16 * 1024;
+
+pub struct Server {
+    pub data_dir: PathBuf,
+    pub config: Config,
+    pub clock: Clock,
+    pub tokens: Vec<String>,
+}
+
+pub(crate) struct AppState {
+    pool: Pool,
+    config: Config,
+    clock: Clock,
+    tokens: Vec<Vec<u8>>,
+}
+
+/// Store connections for the blocking threads: taken for one request, returned after.
+struct Pool {
+    dir: PathBuf,
+    idle: Mutex<Vec<Store>>,
+}
+
+impl Pool {
+    fn take(&self) -> Result<Store, StoreError> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match idle {
+            Some(store) => Ok(store),
+            None => Store::open(&self.dir),
+        }
+    }
+
+    fn give(&self, store: Store) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(store);
+    }
+}
+
+impl AppState {
+    /// Runs `f` with a store connection on a blocking thread.
+    pub(crate) async fn store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let store = state.pool.take().map_err(ApiError::store)?;
+            let out = f(&store, &state);
+            state.pool.give(store);
+            out
+        })
+        .await
+        .map_err(|_| ApiError::internal("the request's worker stopped"))?
+    }
+}
+
+/// An error response with the contract's body: `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    fn internal(message: &str) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+
+    pub(crate) fn store(e: StoreError) -> Self {
+        // The detail goes to the log, not to the client.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("leads serve: store error: {e}\n").as_bytes(),
+        );
+        Self::internal("the lead store failed; try again")
+    }
+
+    pub(crate) fn body(code: &str, message: &str) -> String {
+        json!({"error": {"code": code, "message": message}}).to_string()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            Self::body(self.code, &self.message),
+        )
+            .into_response()
+    }
+}
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1/leads", get(api::list_leads))
+        .route("/v1/leads/{id}", get(api::get_lead))
+        .route("/v1/leads/{id}/accept", post(api::accept))
+        .route("/v1/leads/{id}/reject", post(api::reject))
+        .route("/v1/response-rate", get(api::response_rate))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such endpoint; see docs/openapi.yaml",
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            authenticate,
+        ))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Bearer tokens, compared in constant time against every configured token, so neither the
+/// timing nor the order of the tokens leaks anything.
+async fn authenticate(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let presented = bearer(request.headers());
+    let mut ok = subtle::Choice::from(0);
+    if let Some(token) = presented {
+        for known in &state.tokens {
+            ok |= known.as_slice().ct_eq(token);
+        }
+    }
+    if bool::from(ok) {
+        next.run(request).await
+    } else {
+        let mut response = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or wrong bearer token",
+        )
+        .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            "Bearer".parse().expect("a valid header"),
+        );
+        response
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&[u8]> {
+    let value = headers.get(header::AUTHORIZATION)?.as_bytes();
+    value
+        .strip_prefix(b"Bearer ")
+        .or_else(|| value.strip_prefix(b"bearer "))
+}
+
+/// One line per request on stderr: method, path, status, latency. Never headers (the token is
+/// one) and never the query string.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let line = format!(
+        "{method} {path} {} {:.1}ms\n",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    response
+}
+
+impl Server {
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    pub fn run(self, listen: SocketAddr, announce: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+        let state = Arc::new(AppState {
+            pool: Pool {
+                dir: self.data_dir,
+                idle: Mutex::new(Vec::new()),
+            },
+            config: self.config,
+            clock: self.clock,
+            tokens: self.tokens.into_iter().map(String::into_bytes).collect(),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            announce(listener.local_addr()?);
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        })
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

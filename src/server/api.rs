@@ -35,7 +35,7 @@ fn encode_cursor(lead: &Lead) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
-    if cursor.len() % 2 != 0 {
+    if !cursor.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Vec<u8> = (0..cursor.len())

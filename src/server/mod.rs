@@ -134,13 +134,23 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Every route the server has, as (method, path). The router is built from this list, and a test
+/// holds docs/openapi.yaml to it, so the document cannot drift from what is served.
+pub const ROUTES: [(&str, &str); 5] = [
+    ("GET", "/v1/leads"),
+    ("GET", "/v1/leads/{id}"),
+    ("POST", "/v1/leads/{id}/accept"),
+    ("POST", "/v1/leads/{id}/reject"),
+    ("GET", "/v1/response-rate"),
+];
+
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/v1/leads", get(api::list_leads))
-        .route("/v1/leads/{id}", get(api::get_lead))
-        .route("/v1/leads/{id}/accept", post(api::accept))
-        .route("/v1/leads/{id}/reject", post(api::reject))
-        .route("/v1/response-rate", get(api::response_rate))
+        .route(ROUTES[0].1, get(api::list_leads))
+        .route(ROUTES[1].1, get(api::get_lead))
+        .route(ROUTES[2].1, post(api::accept))
+        .route(ROUTES[3].1, post(api::reject))
+        .route(ROUTES[4].1, get(api::response_rate))
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -149,12 +159,37 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             authenticate,
         ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The contract says every error has the Error body. axum answers a few itself (a body over the
+/// limit, a method a route lacks) in plain text; those get the body here.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is over 16 KiB"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "that method is not served here; see docs/openapi.yaml",
+        ),
+        s if s.is_server_error() => ("internal", "the server failed; try again"),
+        _ => ("invalid_request", "the request could not be read"),
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 /// Bearer tokens, compared in constant time against every configured token, so neither the

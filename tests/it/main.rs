@@ -7,5 +7,7 @@ mod env;
 mod import;
 mod inbox;
 mod list;
+mod openapi;
+pub mod serve;
 mod show;
 mod status;

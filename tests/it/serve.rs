@@ -1,0 +1,463 @@
+//! `leads serve` as a real HTTP server on 127.0.0.1:0, driven by a real HTTP client.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use reqwest::blocking::{Client, Response};
+use serde_json::{Value, json};
+
+use crate::env::{NOW, TestEnv, decided, expired, lead, with};
+
+pub const TOKEN: &str = "test-token-0123456789abcdef";
+
+/// A running `leads serve` over `env`'s store; stopped (SIGTERM) when dropped.
+pub struct TestServer {
+    pub base: String,
+    child: Child,
+    pub log: Arc<Mutex<String>>,
+    client: Client,
+}
+
+impl TestServer {
+    pub fn start(env: &TestEnv) -> TestServer {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("LEADS_CONFIG", env.config_path())
+            .env("LEADS_DATA_DIR", env.data_dir())
+            .env("LEADS_NOW", NOW)
+            .env(
+                "LEADS_SERVE_TOKENS",
+                format!("other-token-that-is-long,{TOKEN}"),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let base = first
+            .split("listening on ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        // Keep reading the request log, for the tests that look at it.
+        let log = Arc::new(Mutex::new(format!("{first}\n")));
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        TestServer {
+            base,
+            child,
+            log,
+            client: Client::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .unwrap()
+    }
+
+    pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send().unwrap()
+    }
+
+    /// Stops the server with SIGTERM and returns its exit code.
+    pub fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap().code()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn json_of(r: Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().unwrap())
+}
+
+fn error_code(r: Response) -> (u16, String) {
+    let (status, body) = json_of(r);
+    (
+        status,
+        body["error"]["code"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+fn charges(env: &TestEnv) -> Vec<(String, String, leads::domain::money::Money)> {
+    leads::store::Store::open(&env.data_dir())
+        .unwrap()
+        .charges()
+        .unwrap()
+}
+
+fn fixture() -> TestEnv {
+    let env = TestEnv::new();
+    env.import(&[
+        lead("a", 1),
+        lead("b", 2),
+        with(
+            lead("c", 3),
+            json!({"fee": {"amount": 25000, "currency": "TWD"}}),
+        ),
+        lead("late", 60),
+        expired("gone", 5),
+        decided("done", 4, "reject"),
+    ]);
+    env
+}
+
+#[test]
+fn every_endpoint_and_error_code() {
+    let env = fixture();
+    let server = TestServer::start(&env);
+
+    // GET /v1/leads: oldest first, filtered by status (as of now: "late" has lapsed).
+    let (status, page) = json_of(server.get("/v1/leads"));
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    // "done" and "gone" arrived at the same moment: ties go by id.
+    assert_eq!(ids, ["late", "done", "gone", "c", "b", "a"]);
+    assert_eq!(page["next_cursor"], Value::Null);
+    let (_, page) = json_of(server.get("/v1/leads?status=pending"));
+    assert_eq!(page["data"].as_array().unwrap().len(), 3);
+    let (_, page) = json_of(server.get("/v1/leads?status=expired"));
+    assert_eq!(page["data"][0]["id"], "late");
+    assert_eq!(page["data"][0]["status"], "expired");
+    for (query, code) in [
+        ("?limit=0", "invalid_limit"),
+        ("?limit=501", "invalid_limit"),
+        ("?limit=x", "invalid_limit"),
+        ("?cursor=zz", "invalid_cursor"),
+        ("?status=open", "invalid_status"),
+    ] {
+        assert_eq!(
+            error_code(server.get(&format!("/v1/leads{query}"))),
+            (400, code.into()),
+            "{query}"
+        );
+    }
+
+    // GET /v1/leads/{id}
+    let (status, a) = json_of(server.get("/v1/leads/a"));
+    assert_eq!((status, a["id"].as_str()), (200, Some("a")));
+    assert_eq!(
+        error_code(server.get("/v1/leads/nope")),
+        (404, "not_found".into())
+    );
+
+    // POST accept
+    let (status, body) = json_of(server.post("/v1/leads/a/accept", Some("k-a"), "{}"));
+    assert_eq!(status, 200);
+    assert_eq!(body["lead"]["status"], "accepted");
+    assert_eq!(body["charge"]["amount"], 18000);
+    assert!(body["charge"]["id"].as_str().unwrap().starts_with("ch_"));
+    assert_eq!(
+        error_code(server.post("/v1/leads/b/accept", None, "{}")),
+        (400, "idempotency_key_missing".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/nope/accept", Some("k-n"), "")),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/late/accept", Some("k-l"), "{}")),
+        (409, "lead_expired".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/gone/accept", Some("k-g"), "{}")),
+        (409, "lead_expired".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/done/accept", Some("k-d"), "{}")),
+        (409, "already_decided".into())
+    );
+    // Another key for a lead already accepted: already decided, and no second charge.
+    assert_eq!(
+        error_code(server.post("/v1/leads/a/accept", Some("k-a2"), "{}")),
+        (409, "already_decided".into())
+    );
+    assert_eq!(charges(&env).len(), 1);
+
+    // POST reject
+    let (status, body) = json_of(server.post(
+        "/v1/leads/b/reject",
+        Some("k-b"),
+        r#"{"reason": "outside_area", "note": "far"}"#,
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(body["lead"]["decision"]["reason"], "outside_area");
+    assert!(body.get("charge").is_none(), "rejecting is free");
+    for (body, code, status) in [
+        (r#"{"reason": "spam"}"#, "invalid_reason", 422),
+        (r#"{"reason": "area"}"#, "invalid_reason", 422),
+        (r#"{"note": "no reason"}"#, "invalid_reason", 422),
+        (r#"{"reason": 5}"#, "invalid_reason", 422),
+        ("{not json", "invalid_json", 400),
+        ("[1, 2]", "invalid_json", 400),
+        (r#"{"reason": "other", "note": 7}"#, "invalid_note", 400),
+    ] {
+        assert_eq!(
+            error_code(server.post("/v1/leads/c/reject", Some(&format!("k-{body}")), body)),
+            (status, code.into()),
+            "{body}"
+        );
+    }
+    let huge = format!(r#"{{"reason": "other", "note": "{}"}}"#, "x".repeat(20_000));
+    assert_eq!(
+        server
+            .post("/v1/leads/c/reject", Some("k-huge"), &huge)
+            .status()
+            .as_u16(),
+        413
+    );
+
+    // GET /v1/response-rate: the same rate code as `leads status`.
+    let (status, rate) = json_of(server.get("/v1/response-rate"));
+    assert_eq!(status, 200);
+    let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
+    assert_eq!(rate["responded"], local["responded"]);
+    assert_eq!(rate["received"], local["received"]);
+    assert_eq!(rate["rate"], local["rate"]);
+    assert_eq!(
+        (rate["window_days"].clone(), rate["threshold"].clone()),
+        (json!(30), json!(0.75))
+    );
+
+    // Unknown endpoints, and tokens.
+    assert_eq!(
+        error_code(server.get("/v1/nothing")),
+        (404, "not_found".into())
+    );
+    let anonymous = Client::new()
+        .get(format!("{}/v1/leads", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    assert_eq!(error_code(anonymous), (401, "unauthorized".into()));
+    let wrong = Client::new()
+        .get(format!("{}/v1/leads", server.base))
+        .bearer_auth("test-token-0123456789abcdeX")
+        .send()
+        .unwrap();
+    assert_eq!(error_code(wrong), (401, "unauthorized".into()));
+    let other = Client::new()
+        .get(format!("{}/v1/leads", server.base))
+        .bearer_auth("other-token-that-is-long")
+        .send()
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 200, "every configured token works");
+
+    // The log has every request and never a token.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("POST /v1/leads/a/accept 200"), "{log}");
+    assert!(log.contains("GET /v1/leads 401"), "{log}");
+    assert!(
+        !log.contains(TOKEN) && !log.contains("other-token"),
+        "a token reached the log"
+    );
+}
+
+#[test]
+fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
+    let env = fixture();
+    let server = TestServer::start(&env);
+    let first = server.post("/v1/leads/c/accept", Some("key-1"), "{}");
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let (_, first) = json_of(first);
+    let again = server.post("/v1/leads/c/accept", Some("key-1"), "{}");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let (status, again) = json_of(again);
+    assert_eq!(status, 200);
+    assert_eq!(again, first, "the stored response, byte for byte");
+    assert_eq!(charges(&env).len(), 1);
+    // A refusal is remembered too: the same key for the same request gets the same answer.
+    assert_eq!(
+        error_code(server.post(
+            "/v1/leads/gone/reject",
+            Some("key-2"),
+            r#"{"reason":"other"}"#
+        ))
+        .0,
+        409
+    );
+    let replay = server.post(
+        "/v1/leads/gone/reject",
+        Some("key-2"),
+        r#"{"reason":"other"}"#,
+    );
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+}
+
+#[test]
+fn the_same_key_for_another_request_is_refused() {
+    let env = fixture();
+    let server = TestServer::start(&env);
+    assert_eq!(
+        server
+            .post("/v1/leads/a/accept", Some("key"), "{}")
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/b/accept", Some("key"), "{}")),
+        (422, "idempotency_key_reuse".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/a/reject", Some("key"), r#"{"reason":"other"}"#)),
+        (422, "idempotency_key_reuse".into())
+    );
+    assert_eq!(json_of(server.get("/v1/leads/b")).1["status"], "pending");
+}
+
+#[test]
+fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge() {
+    let env = fixture();
+    let server = Arc::new(TestServer::start(&env));
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            let server = Arc::clone(&server);
+            std::thread::spawn(move || {
+                server
+                    .post("/v1/leads/c/accept", Some(&format!("race-{i}")), "{}")
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let charged = charges(&env);
+    assert_eq!(charged.len(), 1);
+    assert_eq!((charged[0].1.as_str(), charged[0].2.amount), ("c", 25000));
+}
+
+#[test]
+fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive() {
+    let env = TestEnv::new();
+    let leads: Vec<Value> = (0..1000)
+        .map(|i| lead(&format!("p{i:04}"), 40 - i / 50))
+        .collect();
+    env.import(&leads);
+    let server = TestServer::start(&env);
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/leads?limit=97&cursor={c}"),
+            None => "/v1/leads?limit=97".into(),
+        };
+        let (status, page) = json_of(server.get(&path));
+        assert_eq!(status, 200);
+        for l in page["data"].as_array().unwrap() {
+            assert!(
+                seen.insert(l["id"].as_str().unwrap().to_string()),
+                "{} twice",
+                l["id"]
+            );
+        }
+        pages += 1;
+        if pages == 3 {
+            // New leads arrive mid-paging, newer than everything: they come on later pages.
+            env.import(&[lead("new-1", 0), lead("new-2", 0)]);
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 1002);
+    assert_eq!(pages, 11);
+}
+
+#[test]
+fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
+    let env = fixture();
+    let run = env
+        .command()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("no API tokens") && err.contains("--tokens-file"),
+        "{err}"
+    );
+    let short = env
+        .command()
+        .env("LEADS_SERVE_TOKENS", "abc")
+        .args(["serve"])
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(2));
+    assert!(
+        !String::from_utf8_lossy(&short.stderr).contains("abc"),
+        "the token itself is never printed"
+    );
+    let tokens = env.write("tokens", &format!("# shared queue\n\n{TOKEN}\n"));
+    let file = env
+        .command()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tokens-file",
+            tokens.to_str().unwrap(),
+            "--help",
+        ])
+        .output()
+        .unwrap();
+    assert!(file.status.success());
+
+    let server = TestServer::start(&env);
+    assert_eq!(server.get("/v1/leads/a").status().as_u16(), 200);
+    let log = Arc::clone(&server.log);
+    assert_eq!(server.stop(), Some(0));
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(
+        log.lock().unwrap().contains("stopped"),
+        "{}",
+        log.lock().unwrap()
+    );
+}

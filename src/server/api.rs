@@ -105,7 +105,9 @@ pub(super) async fn list_leads(
                 ..Default::default()
             };
             let mut leads = store
-                .page(after, limit, |l| filter.matches(l, now, shelf))
+                .page(filter.status, after, limit, |l| {
+                    filter.matches(l, now, shelf)
+                })
                 .map_err(ApiError::store)?;
             let next_cursor = if leads.len() > limit {
                 leads.truncate(limit);
@@ -246,7 +248,7 @@ async fn decide(
     let fingerprint =
         json!([id, action.as_str(), reason.map(RejectReason::as_str), note]).to_string();
     let outcome = state
-        .store(move |store, state| {
+        .write(move |store, state| {
             let now = state.clock.current();
             let shelf = state.config.freshness.shelf_life;
             let request = DecisionRequest {

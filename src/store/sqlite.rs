@@ -308,13 +308,23 @@ impl Store {
     /// `limit + 1` are returned so the caller knows whether another page follows.
     pub fn page(
         &self,
+        status: StatusFilter,
         after: Option<(DateTime<Utc>, String)>,
         limit: usize,
         mut matches: impl FnMut(&Lead) -> bool,
     ) -> Result<Vec<Lead>, StoreError> {
+        // Narrowed by stored status in SQL (leads_by_status_created), as `select` does, so a page
+        // of pending leads does not walk past every decided one first.
+        let statuses = status
+            .stored()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE (l.created_at, l.id) > (?1, ?2) ORDER BY l.created_at, l.id"
+             WHERE l.status IN ({statuses}) AND (l.created_at, l.id) > (?1, ?2)
+             ORDER BY l.created_at, l.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let (at, id) = after.map_or((i64::MIN, String::new()), |(t, id)| (millis(t), id));

@@ -28,5 +28,6 @@ INSERT INTO charges (lead_id, amount, currency, created_at)
 SELECT lead_id, charge_amount, charge_currency, decided_at FROM decisions
 WHERE action = 'accept' ORDER BY decided_at, lead_id;
 
--- GET /v1/leads pages oldest first by a (created_at, id) cursor.
+-- GET /v1/leads pages oldest first by a (created_at, id) cursor, all leads or one status.
 CREATE INDEX leads_by_created ON leads (created_at, id);
+CREATE INDEX leads_by_status_created ON leads (status, created_at, id);

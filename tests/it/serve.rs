@@ -450,6 +450,26 @@ fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
         .unwrap();
     assert!(file.status.success());
 
+    // Any address but loopback gets a warning about clear text (binding only; nothing is sent).
+    let mut public = Command::new(assert_cmd::cargo::cargo_bin("leads"))
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .env("LEADS_CONFIG", env.config_path())
+        .env("LEADS_DATA_DIR", env.data_dir())
+        .env("LEADS_SERVE_TOKENS", TOKEN)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(public.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    public.kill().unwrap();
+    public.wait().unwrap();
+    assert!(
+        first.starts_with("warning: listening on 0.0.0.0:0 without TLS"),
+        "{first}"
+    );
+
     let server = TestServer::start(&env);
     assert_eq!(server.get("/v1/leads/a").status().as_u16(), 200);
     let log = Arc::clone(&server.log);

@@ -1,7 +1,6 @@
 //! `leads history`: the decision log. PROs dispute platform figures; this is their record.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use comfy_table::{Cell, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::filters::FilterArgs;
@@ -11,7 +10,7 @@ use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Kind};
 use crate::domain::money::{Money, format_totals, totals};
 use crate::error::{CliError, Exit};
-use crate::render::{Format, Report, Style, write_stdout};
+use crate::render::{self, Format, Report, Style, write_stdout};
 use crate::store::{DecisionRecord, HistoryQuery};
 
 #[derive(Debug, clap::Args)]
@@ -201,19 +200,12 @@ impl Log {
 
 impl Report for Log {
     fn human(&self, style: &Style) -> String {
-        let mut table = Table::new();
-        table
-            .load_style(presets::NOTHING)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(
-                [
-                    "DECIDED", "ID", "SERVICE", "ARRIVED", "AFTER", "ACTION", "FEE PAID", "REASON",
-                ]
-                .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
-            );
-        if style.color {
-            table.enforce_styling();
-        }
+        let mut table = render::table(
+            [
+                "DECIDED", "ID", "SERVICE", "ARRIVED", "AFTER", "ACTION", "FEE PAID", "REASON",
+            ],
+            style,
+        );
         for r in &self.rows {
             table.add_row(r.cells());
         }
@@ -233,23 +225,14 @@ impl Report for Log {
     }
 
     fn plain(&self) -> String {
-        self.rows
-            .iter()
-            .map(|r| {
-                let mut cells = r.cells();
-                cells[0] = rfc3339(r.decided_at);
-                cells[3] = rfc3339(r.arrived_at);
-                let mut line = String::new();
-                for (i, c) in cells.iter().enumerate() {
-                    if i > 0 {
-                        line.push('\t');
-                    }
-                    super::list::push_tsv_field(&mut line, c);
-                }
-                line.push('\n');
-                line
-            })
-            .collect()
+        let mut out = String::new();
+        for r in &self.rows {
+            let mut cells = r.cells();
+            cells[0] = rfc3339(r.decided_at);
+            cells[3] = rfc3339(r.arrived_at);
+            render::push_tsv_row(&mut out, &cells);
+        }
+        out
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use serde::Serialize;
 
 use super::filters::{FilterArgs, StatusFlag};
@@ -11,7 +11,7 @@ use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{Span, Urgency};
 use crate::domain::money::{format_totals, totals};
 use crate::error::{CliError, Exit};
-use crate::render::{Format, Report, Style, lead::LeadView};
+use crate::render::{self, Format, Report, Style, lead::LeadView};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -124,26 +124,19 @@ impl LeadList {
 
 impl Report for LeadList {
     fn human(&self, style: &Style) -> String {
-        let mut table = Table::new();
-        table
-            .load_style(presets::NOTHING)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(
-                [
-                    "ID",
-                    "SERVICE",
-                    "CATEGORY",
-                    "LOCATION",
-                    "BUDGET",
-                    "FEE",
-                    "AGE",
-                    "EXPIRES IN",
-                ]
-                .map(|h| Cell::new(h).add_attribute(comfy_table::Attribute::Bold)),
-            );
-        if style.color {
-            table.enforce_styling();
-        }
+        let mut table = render::table(
+            [
+                "ID",
+                "SERVICE",
+                "CATEGORY",
+                "LOCATION",
+                "BUDGET",
+                "FEE",
+                "AGE",
+                "EXPIRES IN",
+            ],
+            style,
+        );
         // On a narrow terminal, service and location wrap; the id, budget, fee, age and countdown
         // never break, since a PRO triages by exactly those.
         use comfy_table::ColumnConstraint::{ContentWidth, LowerBoundary};
@@ -179,24 +172,9 @@ impl Report for LeadList {
     fn plain(&self) -> String {
         let mut out = String::with_capacity(self.rows.len() * 128);
         for row in &self.rows {
-            for (i, cell) in Self::cells(row).iter().enumerate() {
-                if i > 0 {
-                    out.push('\t');
-                }
-                push_tsv_field(&mut out, cell);
-            }
-            out.push('\n');
+            render::push_tsv_row(&mut out, &Self::cells(row));
         }
         out
-    }
-}
-
-/// Appends a field of tab-separated output: a tab or newline inside it would split the record.
-pub fn push_tsv_field(out: &mut String, field: &str) {
-    if field.contains(['\t', '\n', '\r']) {
-        out.push_str(&field.replace(['\t', '\n', '\r'], " "));
-    } else {
-        out.push_str(field);
     }
 }
 

@@ -136,3 +136,35 @@ impl ColorChoice {
         }
     }
 }
+
+/// A table in the house style: no borders, bold headers, wrapping to the terminal, coloured cells
+/// only when the style has colour.
+pub fn table<const N: usize>(headers: [&str; N], style: &Style) -> comfy_table::Table {
+    use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(headers.map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
+    if style.color {
+        table.enforce_styling();
+    }
+    table
+}
+
+/// Appends one tab-separated record. A tab or newline inside a field would split the record, so
+/// those become spaces.
+pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        let field = field.as_ref();
+        if field.contains(['\t', '\n', '\r']) {
+            out.push_str(&field.replace(['\t', '\n', '\r'], " "));
+        } else {
+            out.push_str(field);
+        }
+    }
+    out.push('\n');
+}

@@ -17,6 +17,8 @@
 //! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
+//! - [`remote`] is the Leads API v1 client (reqwest, rustls): the contract's retry, timeout and
+//!   idempotency rules in one place, for the remote source.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
 //!   and the lead source into every command. [`cli`] parses the command line, builds the `Ctx`,
 //!   dispatches, and maps a [`error::CliError`] to its documented exit code.
@@ -33,6 +35,7 @@ pub mod config;
 pub mod context;
 pub mod domain;
 pub mod error;
+pub mod remote;
 pub mod render;
 pub mod server;
 pub mod store;

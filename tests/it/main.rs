@@ -8,6 +8,7 @@ mod import;
 mod inbox;
 mod list;
 mod openapi;
+mod remote_client;
 pub mod serve;
 mod show;
 mod status;

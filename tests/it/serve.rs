@@ -21,6 +21,7 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(env: &TestEnv) -> TestServer {
+        leads::remote::install_crypto();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("LEADS_CONFIG", env.config_path())

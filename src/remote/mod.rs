@@ -1,0 +1,340 @@
+//! The Leads API v1 client: what `source = "remote"` will talk to the platform with.
+//!
+//! The contract's fault rules live here once: 429 waits at least its `Retry-After`; 500, 502, 503,
+//! 504, timeouts and dropped connections are retried with exponential backoff and full jitter, a
+//! bounded number of times and within a total time bound; every other 4xx is final at once. A
+//! decision's idempotency key is sent unchanged on every attempt. The token goes in one header and
+//! nowhere else: no error, log line or `Debug` output contains it.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::lead::{Action, Lead, RejectReason};
+use crate::domain::money::Money;
+
+/// A secret that never prints: `Debug` and `Display` show that it is set, not what it is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(value: impl Into<String>) -> Token {
+        Token(value.into())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<hidden>)")
+    }
+}
+
+/// How hard to try before giving up.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// The first backoff; each retry doubles it, up to `max_delay`.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// No request, wait or retry goes past this long after the call began.
+    pub deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 5,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            deadline: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error("the API refused the token (401)")]
+    Unauthorized,
+    /// A final answer from the server: a 4xx other than 401 and 429.
+    #[error("the API answered {status} {code}: {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Transient faults until the attempts or the time ran out.
+    #[error("the API could not be reached after {attempts} attempt(s) in {elapsed:.1?}: {last}")]
+    Unreachable {
+        attempts: u32,
+        elapsed: Duration,
+        last: String,
+    },
+    #[error("the API sent a response this client cannot read: {0}")]
+    BadResponse(String),
+}
+
+impl RemoteError {
+    /// True when trying again later may work (the decision should stay queued).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, RemoteError::Unreachable { .. })
+    }
+}
+
+/// Makes rustls's ring provider the process default (once; later calls do nothing). TLS is rustls
+/// with ring: no system TLS library, and nothing to build but C through cc. Every HTTP client in
+/// the process needs it before it is built.
+pub fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err only when another provider is already the default, which serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A page of `GET /v1/leads`.
+#[derive(Debug, Deserialize)]
+pub struct Page {
+    pub data: Vec<Lead>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Charge {
+    pub id: String,
+    #[serde(flatten)]
+    pub money: Money,
+}
+
+/// The answer to an accept or a reject.
+#[derive(Debug, Deserialize)]
+pub struct DecisionReply {
+    pub lead: Lead,
+    pub charge: Option<Charge>,
+    /// Set when the server answered with the stored response of an earlier attempt.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
+/// `GET /v1/response-rate`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerRate {
+    pub rate: Option<f64>,
+    pub responded: u64,
+    pub received: u64,
+    pub window_days: u32,
+    pub threshold: f64,
+    pub as_of: chrono::DateTime<chrono::Utc>,
+}
+
+pub struct Client {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: Token,
+    policy: RetryPolicy,
+}
+
+impl Client {
+    pub fn new(
+        base: &str,
+        token: Token,
+        connect_timeout: Duration,
+        policy: RetryPolicy,
+    ) -> Result<Client, RemoteError> {
+        install_crypto();
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(connect_timeout)
+            .user_agent(concat!("leads/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| RemoteError::BadResponse(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            policy,
+        })
+    }
+
+    pub fn page(
+        &self,
+        status: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page, RemoteError> {
+        let mut path = format!("/v1/leads?limit={limit}");
+        if let Some(s) = status {
+            path.push_str(&format!("&status={s}"));
+        }
+        if let Some(c) = cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let (body, _) = self.call(reqwest::Method::GET, &path, None, None)?;
+        serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))
+    }
+
+    pub fn response_rate(&self) -> Result<ServerRate, RemoteError> {
+        let (body, _) = self.call(reqwest::Method::GET, "/v1/response-rate", None, None)?;
+        serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))
+    }
+
+    /// Accepts or rejects `lead_id` under `key`, the same key on every attempt.
+    pub fn decide(
+        &self,
+        lead_id: &str,
+        action: Action,
+        reason: Option<RejectReason>,
+        note: Option<&str>,
+        key: &str,
+    ) -> Result<DecisionReply, RemoteError> {
+        let path = format!("/v1/leads/{lead_id}/{}", action.as_str());
+        let body = match action {
+            Action::Accept => json!({"note": note}),
+            Action::Reject => json!({"reason": reason.map(RejectReason::as_str), "note": note}),
+        };
+        let (body, replayed) = self.call(reqwest::Method::POST, &path, Some(key), Some(body))?;
+        let mut reply: DecisionReply =
+            serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))?;
+        reply.replayed = replayed;
+        Ok(reply)
+    }
+
+    /// One request, with the contract's retry rules. Returns the JSON body and whether the server
+    /// marked it a replay.
+    fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<(Value, bool), RemoteError> {
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let left = self.policy.deadline.saturating_sub(started.elapsed());
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.base))
+                .bearer_auth(&self.token.0)
+                .timeout(left.max(Duration::from_millis(1)));
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let (fault, retry_after) = match request.send() {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let replayed = response
+                        .headers()
+                        .get("idempotent-replayed")
+                        .is_some_and(|v| v.as_bytes() == b"true");
+                    let text = response.text().unwrap_or_default();
+                    match status {
+                        200..=299 => {
+                            let value = serde_json::from_str(&text)
+                                .map_err(|e| RemoteError::BadResponse(e.to_string()))?;
+                            return Ok((value, replayed));
+                        }
+                        401 => return Err(RemoteError::Unauthorized),
+                        429 | 500 | 502 | 503 | 504 => (format!("HTTP {status}"), retry_after),
+                        _ => return Err(refused(status, &text)),
+                    }
+                }
+                Err(e) => (describe(&e), None),
+            };
+            let elapsed = started.elapsed();
+            let wait = retry_after
+                .unwrap_or_default()
+                .max(backoff(&self.policy, attempt));
+            if attempt >= self.policy.attempts || elapsed + wait >= self.policy.deadline {
+                return Err(RemoteError::Unreachable {
+                    attempts: attempt,
+                    elapsed,
+                    last: fault,
+                });
+            }
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+/// A final error answer, read from the contract's error body when there is one.
+fn refused(status: u16, text: &str) -> RemoteError {
+    let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    RemoteError::Refused {
+        status,
+        code: body["error"]["code"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_string(),
+        message: body["error"]["message"].as_str().unwrap_or("").to_string(),
+    }
+}
+
+/// A transport fault in words, without the URL's query or any header.
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "could not connect".into()
+    } else {
+        "the connection failed".into()
+    }
+}
+
+/// Full jitter: a random wait up to base · 2^(attempt−1), capped, so many clients retrying at
+/// once spread out instead of arriving together.
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let ceiling = policy
+        .base_delay
+        .saturating_mul(1 << (attempt - 1).min(20))
+        .min(policy.max_delay);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    // splitmix64 of the clock's nanoseconds: enough spread for jitter, no dependency.
+    let mut z = u64::from(nanos).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let fraction = (z >> 11) as f64 / (1u64 << 53) as f64;
+    ceiling.mul_f64(fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_never_prints() {
+        let t = Token::new("s3cret-value");
+        assert!(!format!("{t:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn backoff_grows_then_caps_and_stays_under_its_ceiling() {
+        let p = RetryPolicy {
+            attempts: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(800),
+            deadline: Duration::from_secs(60),
+        };
+        for attempt in 1..10 {
+            let ceiling =
+                Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_millis(800));
+            for _ in 0..20 {
+                assert!(backoff(&p, attempt) <= ceiling);
+            }
+        }
+    }
+}

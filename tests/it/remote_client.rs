@@ -1,0 +1,292 @@
+//! The API client against a real `leads serve`, through a fault-injecting proxy on loopback.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use leads::domain::lead::{Action, RejectReason};
+use leads::remote::{Client, RemoteError, RetryPolicy, Token};
+
+use crate::env::{TestEnv, lead};
+use crate::serve::{TOKEN, TestServer};
+
+/// What the proxy does with the next request.
+#[derive(Clone, Debug)]
+enum Fault {
+    /// Answer this status (with a Retry-After of some seconds, if given) without forwarding.
+    Status(u16, Option<u64>),
+    /// Close the connection without answering.
+    Drop,
+    /// Say nothing for this long, then close.
+    Hang(Duration),
+    /// Forward to the real server and pass its answer back.
+    Forward,
+    /// Forward, then drop the answer: the server did the work, the client never hears of it.
+    ForwardThenDrop,
+}
+
+/// A request as the proxy saw it: its request line and its Idempotency-Key.
+type Seen = (String, Option<String>);
+
+struct Proxy {
+    url: String,
+    /// Every request, in order.
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Proxy {
+    /// Serves the faults in order, then forwards everything.
+    fn start(upstream: &str, faults: Vec<Fault>) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let mut faults: VecDeque<Fault> = faults.into();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let Some((head, request)) = read_request(&mut stream) else {
+                    continue;
+                };
+                let key = head.lines().find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("idempotency-key:")
+                        .map(|k| k.trim().to_string())
+                });
+                log.lock()
+                    .unwrap()
+                    .push((head.lines().next().unwrap_or("").to_string(), key));
+                match faults.pop_front().unwrap_or(Fault::Forward) {
+                    Fault::Status(code, retry_after) => {
+                        let extra =
+                            retry_after.map_or(String::new(), |s| format!("Retry-After: {s}\r\n"));
+                        let body = r#"{"error":{"code":"injected","message":"injected fault"}}"#;
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                    Fault::Drop => {}
+                    Fault::Hang(d) => std::thread::sleep(d),
+                    Fault::Forward => {
+                        let answer = forward(&upstream, &request);
+                        let _ = stream.write_all(&answer);
+                    }
+                    Fault::ForwardThenDrop => {
+                        let _ = forward(&upstream, &request);
+                    }
+                }
+            }
+        });
+        Proxy { url, seen }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// One HTTP/1.1 request: its head as text and all its bytes (rewritten to close the connection).
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let end = line == "\r\n";
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            head.push_str(&line);
+        }
+        if end {
+            break;
+        }
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0usize);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let head_closed = head.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+    let mut bytes = head_closed.into_bytes();
+    bytes.extend_from_slice(&body);
+    Some((head, bytes))
+}
+
+fn forward(upstream: &str, request: &[u8]) -> Vec<u8> {
+    let mut conn = TcpStream::connect(upstream).unwrap();
+    conn.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer).unwrap();
+    answer
+}
+
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 5,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(200),
+        deadline: Duration::from_secs(10),
+    }
+}
+
+fn client(url: &str, policy: RetryPolicy) -> Client {
+    Client::new(url, Token::new(TOKEN), Duration::from_secs(2), policy).unwrap()
+}
+
+fn served() -> (TestEnv, TestServer) {
+    let env = TestEnv::new();
+    env.import(&[lead("a", 1), lead("b", 2), lead("c", 3)]);
+    let server = TestServer::start(&env);
+    (env, server)
+}
+
+fn charges(env: &TestEnv) -> usize {
+    leads::store::Store::open(&env.data_dir())
+        .unwrap()
+        .charges()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn transient_faults_are_retried_with_the_same_key_until_the_decision_lands() {
+    let (env, server) = served();
+    let proxy = Proxy::start(
+        &server.base,
+        vec![
+            Fault::Status(500, None),
+            Fault::Drop,
+            Fault::Status(503, None),
+        ],
+    );
+    let reply = client(&proxy.url, quick())
+        .decide("a", Action::Accept, None, None, "key-a")
+        .unwrap();
+    assert_eq!(reply.charge.unwrap().money.amount, 18000);
+    let seen = proxy.seen();
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert!(
+        seen.iter().all(|(_, key)| key.as_deref() == Some("key-a")),
+        "{seen:?}"
+    );
+    assert_eq!(charges(&env), 1);
+}
+
+#[test]
+fn a_response_lost_after_the_server_committed_is_recovered_by_replay_without_a_second_charge() {
+    let (env, server) = served();
+    let proxy = Proxy::start(&server.base, vec![Fault::ForwardThenDrop]);
+    let reply = client(&proxy.url, quick())
+        .decide("b", Action::Accept, None, None, "key-b")
+        .unwrap();
+    assert!(reply.replayed, "the second attempt got the stored response");
+    assert_eq!(charges(&env), 1);
+}
+
+#[test]
+fn a_429_is_waited_out_for_at_least_its_retry_after() {
+    let (_env, server) = served();
+    let proxy = Proxy::start(&server.base, vec![Fault::Status(429, Some(1))]);
+    let started = Instant::now();
+    client(&proxy.url, quick())
+        .decide(
+            "c",
+            Action::Reject,
+            Some(RejectReason::TooBusy),
+            None,
+            "key-c",
+        )
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(proxy.seen().len(), 2);
+}
+
+#[test]
+fn other_4xx_answers_are_final_and_not_retried() {
+    let (_env, server) = served();
+    let proxy = Proxy::start(&server.base, vec![]);
+    let c = client(&proxy.url, quick());
+    c.decide("a", Action::Reject, Some(RejectReason::Other), None, "k1")
+        .unwrap();
+    let err = c.decide("a", Action::Accept, None, None, "k2").unwrap_err();
+    assert!(
+        matches!(&err, RemoteError::Refused { status: 409, code, .. } if code == "already_decided"),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+    assert_eq!(
+        proxy.seen().len(),
+        2,
+        "one request each: the 409 was not retried"
+    );
+}
+
+#[test]
+fn faults_that_do_not_clear_end_in_a_bounded_unreachable_error() {
+    let (_env, server) = served();
+    let proxy = Proxy::start(&server.base, vec![Fault::Status(502, None); 5]);
+    let err = client(&proxy.url, quick()).response_rate().unwrap_err();
+    assert!(
+        matches!(err, RemoteError::Unreachable { attempts: 5, .. }),
+        "{err}"
+    );
+    assert!(err.is_transient());
+    assert!(err.to_string().contains("HTTP 502"), "{err}");
+}
+
+#[test]
+fn a_server_that_never_answers_ends_within_the_deadline() {
+    let (_env, server) = served();
+    let proxy = Proxy::start(&server.base, vec![Fault::Hang(Duration::from_secs(30)); 3]);
+    let policy = RetryPolicy {
+        deadline: Duration::from_millis(1500),
+        ..quick()
+    };
+    let started = Instant::now();
+    let err = client(&proxy.url, policy)
+        .decide("a", Action::Accept, None, None, "k")
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[test]
+fn a_wrong_token_is_a_401_and_the_token_appears_in_no_error() {
+    let (_env, server) = served();
+    let wrong = Client::new(
+        &server.base,
+        Token::new("the-wrong-token-sentinel"),
+        Duration::from_secs(2),
+        quick(),
+    )
+    .unwrap();
+    let err = wrong.page(None, None, 10).unwrap_err();
+    assert!(matches!(err, RemoteError::Unauthorized), "{err}");
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains("the-wrong-token-sentinel"), "{text}");
+    }
+    let page = client(&server.base, quick())
+        .page(Some("pending"), None, 2)
+        .unwrap();
+    assert_eq!(page.data.len(), 2);
+    assert!(page.next_cursor.is_some());
+}

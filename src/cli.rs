@@ -18,32 +18,52 @@ use crate::render::{ColorChoice, Printer, Style};
     name = "leads",
     version,
     about = "Triage your New Leads: what is waiting, how fresh it is, what it costs, and where your response rate stands",
-    after_help = "Start with `leads demo` to try it on sample leads, then `leads status`.\n\
+    after_help = "Start with `leads demo` to try it on sample leads, then `leads inbox` and `leads status`.\n\n\
+                  Environment: LEADS_CONFIG, LEADS_DATA_DIR and LEADS_NO_INPUT stand for their flags; \
+                  LEADS_NOW (RFC 3339) fixes the clock, for tests and demos; NO_COLOR, CLICOLOR and \
+                  CLICOLOR_FORCE govern colour.\n\
                   Docs: README.md · Exit codes: README.md#exit-codes"
 )]
 pub struct Cli {
     /// Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]
-    #[arg(long, global = true, env = "LEADS_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "LEADS_CONFIG",
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
 
     /// Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]
-    #[arg(long, global = true, env = "LEADS_DATA_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "LEADS_DATA_DIR",
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
     pub data_dir: Option<PathBuf>,
 
     /// Print JSON (stable field names, never coloured)
-    #[arg(long, global = true, conflicts_with = "plain")]
+    #[arg(
+        long,
+        global = true,
+        conflicts_with = "plain",
+        help_heading = "Global options"
+    )]
     pub json: bool,
 
     /// Print tab-separated records without headers or colour (the default when piped)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub plain: bool,
 
     /// Never prompt; a command that would ask fails instead, naming the flag to pass
-    #[arg(long, global = true, env = "LEADS_NO_INPUT", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "LEADS_NO_INPUT", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Global options")]
     pub no_input: bool,
 
     /// When to colour output
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Global options")]
     pub color: ColorChoice,
 
     #[command(subcommand)]

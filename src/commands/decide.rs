@@ -39,7 +39,7 @@ pub struct Selection {
     pub status: StatusFlag,
 
     /// Select every pending lead (needed when neither ids nor filters are given)
-    #[arg(long)]
+    #[arg(long, help_heading = "Filters")]
     pub all: bool,
 }
 

@@ -7,38 +7,47 @@ use crate::domain::freshness::Span;
 use crate::domain::money::Amount;
 
 #[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Only these categories (repeat or comma-separate: --category cleaning,moving)
-    #[arg(long, value_delimiter = ',', value_name = "SLUG")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SLUG",
+        help_heading = "Filters"
+    )]
     pub category: Vec<String>,
 
     /// Only these places: part of a city or district name, or a postcode prefix (repeatable)
-    #[arg(long, value_delimiter = ',', value_name = "PLACE")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "PLACE",
+        help_heading = "Filters"
+    )]
     pub city: Vec<String>,
 
     /// Only leads created at least this long ago (e.g. 12h, 2d)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", help_heading = "Filters")]
     pub older_than: Option<Span>,
 
     /// Only answerable leads that lapse within this long (e.g. 6h)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", help_heading = "Filters")]
     pub expiring_within: Option<Span>,
 
     /// Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", help_heading = "Filters")]
     pub fee_above: Option<Amount>,
 
     /// Only leads whose fee is below this amount, in major units
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", help_heading = "Filters")]
     pub fee_below: Option<Amount>,
 
     /// New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]
-    #[arg(long, value_enum, value_name = "KIND")]
+    #[arg(long, value_enum, value_name = "KIND", help_heading = "Filters")]
     pub kind: Option<KindArg>,
 
     /// At most this many leads
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Filters")]
     pub limit: Option<u32>,
 }
 

@@ -62,6 +62,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "LEADS_NO_INPUT", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Global options")]
     pub no_input: bool,
 
+    /// Remote source: answer from the local cache, without the network
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub offline: bool,
+
     /// When to colour output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Global options")]
     pub color: ColorChoice,
@@ -88,6 +92,8 @@ pub enum Command {
     History(commands::history::Args),
     /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
     Import(commands::import::Args),
+    /// Remote source: send queued decisions, pull pending leads, refresh the server's rate
+    Sync(commands::sync::Args),
     /// Serve the Leads API v1 from this store, for a shared queue or a remote client
     Serve(commands::serve::Args),
     /// Fill the store with realistic sample leads and show them
@@ -145,6 +151,9 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
             .ok_or_else(no_home)?,
     };
     let config = Config::load(&config_path)?;
+    if let Some(warning) = crate::config::permission_warning(&config_path.path, &config) {
+        out.note(&warning);
+    }
     Ok(Ctx::new(
         config,
         config_path,
@@ -152,6 +161,7 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
         clock,
         out,
         cli.no_input,
+        cli.offline,
     ))
 }
 
@@ -172,6 +182,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Demo(args) => commands::demo::run(ctx, args),
         Command::Serve(args) => commands::serve::run(ctx, args),
+        Command::Sync(args) => commands::sync::run(ctx, args),
         Command::Config(command) => commands::config::run(ctx, command),
     }
 }

@@ -16,14 +16,90 @@ use crate::domain::freshness::{Span, Thresholds};
 use crate::domain::lead::RejectReason;
 use crate::domain::money::{Money, format_units, parse_money};
 use crate::domain::rate::Threshold;
+use crate::remote::Token;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// Where leads come from: this machine's store, or the platform's API through a local cache.
+    pub source: SourceKind,
+    pub remote: Remote,
     pub freshness: Freshness,
     pub response_rate: ResponseRate,
     pub budget: Budget,
     pub decisions: Decisions,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    #[default]
+    Local,
+    Remote,
+}
+
+/// The Leads API the remote source talks to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Remote {
+    /// The API's base URL, e.g. "https://api.example.com". https is required except to loopback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The environment variable that holds the token (checked first).
+    pub token_env: String,
+    /// The token itself, when it is not in the environment. The file must then be private.
+    #[serde(with = "secret", skip_serializing_if = "Option::is_none")]
+    pub token: Option<Token>,
+    /// How long to wait for a connection.
+    #[serde(with = "span")]
+    pub connect_timeout: TimeDelta,
+    /// The most one command spends on one request, retries and waits included.
+    #[serde(with = "span")]
+    pub timeout: TimeDelta,
+    /// Attempts after the first for a transient fault (5xx, 429, timeouts, dropped connections).
+    pub retries: u32,
+    /// Reads refresh the cache first when it is older than this.
+    #[serde(with = "span")]
+    pub max_cache_age: TimeDelta,
+    /// Allow plain http to a host that is not loopback. Tokens and customers' details would cross
+    /// the network readable.
+    pub allow_insecure_http: bool,
+}
+
+impl Default for Remote {
+    fn default() -> Self {
+        Remote {
+            url: None,
+            token_env: "LEADS_TOKEN".into(),
+            token: None,
+            connect_timeout: TimeDelta::seconds(5),
+            timeout: TimeDelta::seconds(30),
+            retries: 4,
+            max_cache_age: TimeDelta::minutes(5),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+/// Whether `url` may carry a token: https anywhere, http only to this machine unless allowed.
+pub fn check_remote_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        format!("remote.url {url:?} is not a URL ({e}); write it like \"https://api.example.com\"")
+    })?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback || allow_insecure_http => Ok(()),
+        "http" => Err(format!(
+            "remote.url {url:?} is plain http to another machine: the token and customers' details would cross the network readable; use https (or set remote.allow_insecure_http = true)"
+        )),
+        other => Err(format!("remote.url has scheme {other:?}; use https")),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -164,6 +240,20 @@ impl Config {
                 self.response_rate.window_days
             ));
         }
+        if self.source == SourceKind::Remote {
+            let Some(url) = &self.remote.url else {
+                return Err("source = \"remote\" needs remote.url, the API's base URL".into());
+            };
+            check_remote_url(url, self.remote.allow_insecure_http)?;
+        }
+        for (key, d) in [
+            ("remote.connect_timeout", self.remote.connect_timeout),
+            ("remote.timeout", self.remote.timeout),
+        ] {
+            if d <= TimeDelta::zero() {
+                return Err(format!("{key} must be longer than 0s"));
+            }
+        }
         if self.budget.weekly_cap.is_some_and(|m| m.amount <= 0) {
             return Err("budget.weekly_cap must be more than 0 (leave it out for no cap)".into());
         }
@@ -228,6 +318,45 @@ mod threshold {
         };
         text.parse().map_err(serde::de::Error::custom)
     }
+}
+
+/// The token never leaves in `config show`: it serialises as a marker that it is set.
+mod secret {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &Option<Token>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(_) => s.serialize_str("<set, hidden>"),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Token>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.trim().is_empty() {
+            return Err(serde::de::Error::custom("remote.token is empty"));
+        }
+        Ok(Some(Token::new(text.trim())))
+    }
+}
+
+/// As ssh does for a private key: a config file holding a token must not be readable by others.
+pub fn permission_warning(path: &Path, config: &Config) -> Option<String> {
+    config.remote.token.as_ref()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "warning: {} holds an API token and can be read by others (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    None
 }
 
 mod reason_opt {
@@ -324,19 +453,52 @@ mod tests {
         let mut full = Config::default();
         full.budget.weekly_cap = Some(parse_money("3000 TWD").unwrap());
         full.decisions.default_reject_reason = Some(RejectReason::NotMyService);
+        full.remote.url = Some("https://api.example.com".into());
+        full.remote.token = Some(Token::new("t"));
         let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
-        for (section, keys) in table {
+        for (name, value) in table {
+            let Some(keys) = value.as_table() else {
+                assert!(
+                    example.contains(&format!("{name} = ")),
+                    "{name} undocumented"
+                );
+                continue;
+            };
             assert!(
-                example.contains(&format!("[{section}]")),
-                "[{section}] undocumented"
+                example.contains(&format!("[{name}]")),
+                "[{name}] undocumented"
             );
-            for key in keys.as_table().unwrap().keys() {
+            for key in keys.keys() {
                 assert!(
                     example.contains(&format!("{key} = ")),
-                    "{section}.{key} undocumented"
+                    "{name}.{key} undocumented"
                 );
             }
         }
+    }
+
+    #[test]
+    fn remote_needs_a_url_that_keeps_the_token_safe() {
+        let remote = |extra: &str| parse(&format!("source = \"remote\"\n[remote]\n{extra}"));
+        assert!(remote("").unwrap_err().contains("needs remote.url"));
+        assert!(remote("url = \"https://api.example.com\"\n").is_ok());
+        assert!(remote("url = \"http://127.0.0.1:8080\"\n").is_ok());
+        assert!(remote("url = \"http://localhost:8080\"\n").is_ok());
+        let e = remote("url = \"http://api.example.com\"\n").unwrap_err();
+        assert!(e.contains("plain http to another machine"), "{e}");
+        assert!(remote("url = \"http://api.example.com\"\nallow_insecure_http = true\n").is_ok());
+        assert!(
+            remote("url = \"not a url\"\n")
+                .unwrap_err()
+                .contains("is not a URL")
+        );
+    }
+
+    #[test]
+    fn the_token_is_never_shown() {
+        let c = parse("[remote]\ntoken = \"sentinel-secret\"\n").unwrap();
+        assert!(!c.to_toml().contains("sentinel-secret"));
+        assert!(!format!("{c:?}").contains("sentinel-secret"));
     }
 
     #[test]

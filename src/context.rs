@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 
-use crate::config::{Config, ConfigPath};
+use crate::config::{Config, ConfigPath, SourceKind};
 use crate::error::{CliError, Exit};
+use crate::remote::{Client, RemoteSource, RetryPolicy, Token};
 use crate::render::Printer;
 use crate::store::{LeadSource, Store};
 
@@ -54,8 +55,18 @@ pub struct Ctx {
     pub out: Printer,
     /// Never prompt (`--no-input` / LEADS_NO_INPUT): anything that would ask fails instead.
     pub no_input: bool,
+    /// Remote source: answer from the cache without touching the network.
+    pub offline: bool,
     /// Opened on first use, so `leads config path` never creates a store.
-    store: OnceCell<Store>,
+    backend: OnceCell<Backend>,
+    /// Whether this command already brought a stale cache up to date.
+    refreshed: OnceCell<()>,
+}
+
+/// The lead source behind the commands: this machine's store, or the API through a cache.
+enum Backend {
+    Local(Store),
+    Remote(RemoteSource),
 }
 
 impl Ctx {
@@ -66,6 +77,7 @@ impl Ctx {
         clock: Clock,
         out: Printer,
         no_input: bool,
+        offline: bool,
     ) -> Ctx {
         Ctx {
             config,
@@ -74,7 +86,9 @@ impl Ctx {
             clock,
             out,
             no_input,
-            store: OnceCell::new(),
+            offline,
+            backend: OnceCell::new(),
+            refreshed: OnceCell::new(),
         }
     }
 
@@ -88,18 +102,137 @@ impl Ctx {
         self.clock.utc()
     }
 
-    /// The local SQLite store, for the commands that write it directly (import, demo).
-    pub fn store(&self) -> Result<&Store, CliError> {
-        if let Some(store) = self.store.get() {
-            return Ok(store);
+    fn backend(&self) -> Result<&Backend, CliError> {
+        if let Some(b) = self.backend.get() {
+            return Ok(b);
         }
         let store = Store::open(&self.data_dir)?;
-        Ok(self.store.get_or_init(|| store))
+        let backend = match self.config.source {
+            SourceKind::Local => Backend::Local(store),
+            SourceKind::Remote => {
+                // Offline needs no token: nothing is sent.
+                let client = if self.offline {
+                    None
+                } else {
+                    Some(self.client()?)
+                };
+                Backend::Remote(RemoteSource::new(store, client))
+            }
+        };
+        Ok(self.backend.get_or_init(|| backend))
     }
 
-    /// Where leads are read from. Commands use this and never ask which kind it is.
+    fn client(&self) -> Result<Client, CliError> {
+        let r = &self.config.remote;
+        let url = r.url.as_deref().expect("config check requires remote.url");
+        let token = std::env::var(&r.token_env)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Token::new(t.trim()))
+            .or_else(|| r.token.clone())
+            .ok_or_else(|| {
+                CliError::new(Exit::Config, "no API token for the remote source").with_hint(format!(
+                    "set the {} environment variable, or remote.token in {} (then chmod 600 it)",
+                    r.token_env, self.config_path
+                ))
+            })?;
+        let to_std = |d: chrono::TimeDelta| d.to_std().unwrap_or_default();
+        let policy = RetryPolicy {
+            attempts: r.retries + 1,
+            deadline: to_std(r.timeout),
+            ..RetryPolicy::default()
+        };
+        Client::new(url, token, to_std(r.connect_timeout), policy)
+            .map_err(|e| CliError::new(Exit::Failure, e.to_string()))
+    }
+
+    /// The SQLite store: the leads themselves, or the remote source's cache. For the commands
+    /// that write it directly (import, demo, serve).
+    pub fn store(&self) -> Result<&Store, CliError> {
+        Ok(match self.backend()? {
+            Backend::Local(store) => store,
+            Backend::Remote(remote) => &remote.store,
+        })
+    }
+
+    /// The remote source, when that is the configured one (for `leads sync`).
+    pub fn remote(&self) -> Result<Option<&RemoteSource>, CliError> {
+        Ok(match self.backend()? {
+            Backend::Local(_) => None,
+            Backend::Remote(remote) => Some(remote),
+        })
+    }
+
+    /// Where leads are read from and decided. Commands use this and never ask which kind it
+    /// is. A remote source's cache is refreshed first when older than remote.max_cache_age
+    /// (not with --offline); when the API cannot be reached, the cache answers, and says how old
+    /// it is.
     pub fn source(&self) -> Result<&dyn LeadSource, CliError> {
-        Ok(self.store()? as &dyn LeadSource)
+        match self.backend()? {
+            Backend::Local(store) => Ok(store),
+            Backend::Remote(remote) => {
+                if self.refreshed.get().is_none() {
+                    self.refresh(remote)?;
+                    let _ = self.refreshed.set(());
+                }
+                Ok(remote)
+            }
+        }
+    }
+
+    fn refresh(&self, remote: &RemoteSource) -> Result<(), CliError> {
+        let now = self.now();
+        let pulled = remote.pulled_at()?;
+        let fresh = pulled.is_some_and(|t| now - t <= self.config.remote.max_cache_age);
+        if self.offline || fresh {
+            return Ok(());
+        }
+        let result = remote
+            .push_all(now, |_| {})
+            .map_err(crate::remote::SyncError::from);
+        let result = result
+            .and_then(|_| remote.pull(now, |_| {}))
+            .and_then(|_| remote.refresh_rate(now));
+        if let Err(e) = result {
+            let age = match pulled {
+                Some(t) => format!(
+                    "showing the cache from {} ago",
+                    crate::domain::freshness::compact(now - t)
+                ),
+                None => "the cache is empty".into(),
+            };
+            let failure = self.remote_failure(e, "could not refresh the cache");
+            self.out
+                .note(&format!("warning: {}; {age}", failure.message));
+            if let Some(hint) = &failure.hint {
+                self.out.note(&format!("hint: {hint}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// What went wrong talking to the API, and what to do about it: a refused token is a
+    /// configuration problem with one fix; anything else may pass, and the cache still answers.
+    pub fn remote_failure(&self, e: crate::remote::SyncError, doing: &str) -> CliError {
+        use crate::remote::{RemoteError, SyncError};
+        match e {
+            SyncError::Remote(RemoteError::Unauthorized) => CliError::new(
+                Exit::Config,
+                format!("{doing}: the API refused the token (401)"),
+            )
+            .with_hint(format!(
+                "set the right token in the {} environment variable (or remote.token in {}), then run `leads sync`",
+                self.config.remote.token_env, self.config_path
+            )),
+            SyncError::Remote(e @ RemoteError::Unreachable { .. }) => {
+                CliError::new(Exit::Failure, format!("{doing}: {e}")).with_hint(format!(
+                    "check the connection and remote.url ({}); `--offline` answers from the cache",
+                    self.config.remote.url.as_deref().unwrap_or("not set")
+                ))
+            }
+            SyncError::Remote(e) => CliError::new(Exit::Failure, format!("{doing}: {e}")),
+            SyncError::Store(e) => e.into(),
+        }
     }
 
     /// An error for a lead id the source does not know.

@@ -29,6 +29,9 @@ pub enum Exit {
     Partial = 7,
     /// Nothing was decided: you declined at the prompt, or a guard refused (the weekly budget).
     Declined = 8,
+    /// Remote source: some decisions are recorded here but could not reach the API yet; they wait
+    /// in the outbox and `leads sync` sends them.
+    Queued = 9,
     /// `status --check`: at or above the threshold, but letting pending leads lapse would drop it.
     AtRisk = 10,
     /// `status --check`: below the threshold.

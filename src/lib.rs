@@ -17,10 +17,12 @@
 //! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
-//! - [`remote`] is the Leads API v1 client (reqwest, rustls): the contract's retry, timeout and
-//!   idempotency rules in one place, for the remote source.
+//! - [`remote`] is the remote source: the Leads API v1 client (reqwest, rustls; the contract's
+//!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], the same
+//!   `LeadSource` over a local cache and an outbox of decisions waiting to be sent.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
-//!   and the lead source into every command. [`cli`] parses the command line, builds the `Ctx`,
+//!   and the lead source (local store or remote, chosen by the config; commands never ask which)
+//!   into every command. [`cli`] parses the command line, builds the `Ctx`,
 //!   dispatches, and maps a [`error::CliError`] to its documented exit code.
 //!
 //! # Data flow of `leads list`

@@ -466,6 +466,7 @@ fn merge(
                 Some(result(&t.id, action, Outcome::Decided, charge))
             }
             Some(Decided::Skipped { why, .. }) => Some(skipped(&t.id, action, &why)),
+            Some(Decided::Queued { why, .. }) => Some(queued(&t.id, action, &why)),
             None => None, // not reached: a batch failed before it
         };
     }
@@ -480,6 +481,7 @@ fn result(id: &str, action: Action, outcome: Outcome, fee: Option<Money>) -> Dec
         why: None,
         why_text: None,
         fee,
+        group: None,
     }
 }
 
@@ -491,11 +493,26 @@ fn skipped(id: &str, action: Action, why: &Skip) -> DecisionResult {
         why: Some(why.code()),
         why_text: Some(why.to_string()),
         fee: None,
+        group: Some(why.group()),
+    }
+}
+
+fn queued(id: &str, action: Action, why: &str) -> DecisionResult {
+    DecisionResult {
+        id: id.to_string(),
+        action,
+        outcome: Outcome::Queued,
+        why: None,
+        why_text: Some(why.to_string()),
+        fee: None,
+        group: None,
     }
 }
 
 fn exit_for(results: &[DecisionResult]) -> Exit {
-    if results.iter().any(|r| r.outcome == Outcome::Skipped) {
+    if results.iter().any(|r| r.outcome == Outcome::Queued) {
+        Exit::Queued
+    } else if results.iter().any(|r| r.outcome == Outcome::Skipped) {
         Exit::Partial
     } else {
         Exit::Ok
@@ -506,7 +523,7 @@ fn exit_for(results: &[DecisionResult]) -> Exit {
 fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -> String {
     let decided: Vec<&DecisionResult> = results
         .iter()
-        .filter(|r| r.outcome != Outcome::Skipped)
+        .filter(|r| matches!(r.outcome, Outcome::Decided | Outcome::WouldDecide))
         .collect();
     let mut out = match (dry_run, decided.len()) {
         (true, 0) => format!("Nothing to {}", verb.infinitive()),
@@ -525,7 +542,7 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
     if !skipped.is_empty() {
         let mut groups: Vec<(&str, usize)> = Vec::new();
         for r in &skipped {
-            let group = skip_group(r.why.unwrap_or("unknown"));
+            let group = r.group.unwrap_or("unknown");
             match groups.iter_mut().find(|(g, _)| *g == group) {
                 Some((_, n)) => *n += 1,
                 None => groups.push((group, 1)),
@@ -541,17 +558,20 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
     if !rate.is_empty() && !decided.is_empty() {
         out.push_str(&format!(" · {rate}"));
     }
-    out
-}
-
-fn skip_group(code: &str) -> &'static str {
-    match code {
-        "already_decided" => "already decided",
-        "lapsed" | "expired" => "lapsed",
-        "promotion" => "promotions",
-        "over_max_fee" => "over --max-fee",
-        _ => "unknown",
+    // Last, with why: the one part the user may need to act on.
+    let queued: Vec<&DecisionResult> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Queued)
+        .collect();
+    if let Some(first) = queued.first() {
+        out.push_str(&format!(
+            " · queued {}: `leads sync` will send {} ({})",
+            queued.len(),
+            if queued.len() == 1 { "it" } else { "them" },
+            first.why_text.as_deref().unwrap_or("not sent")
+        ));
     }
+    out
 }
 
 /// The rate before and after, as one phrase.
@@ -618,6 +638,12 @@ impl Report for Results<'_> {
             }
             shown += 1;
             out.push_str(&match r.outcome {
+                Outcome::Queued => format!(
+                    "  {} {}: {}\n",
+                    style.bold("queued"),
+                    r.id,
+                    r.why_text.as_deref().unwrap_or("")
+                ),
                 Outcome::Skipped => format!(
                     "  {} {}: {}\n",
                     style.dim("skipped"),
@@ -647,6 +673,7 @@ impl Report for Results<'_> {
                     Outcome::Decided => "decided",
                     Outcome::Skipped => "skipped",
                     Outcome::WouldDecide => "would_decide",
+                    Outcome::Queued => "queued",
                 };
                 format!(
                     "{}\t{}\t{outcome}\t{}\t{}\n",

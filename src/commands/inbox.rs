@@ -398,6 +398,12 @@ impl<'a> Inbox<'a> {
                     queue.pending
                 ))?;
             }
+            Some(Decided::Queued { why, .. }) => {
+                self.say(&format!(
+                    "Queued {}: {why}. `leads sync` will send it.",
+                    lead.id
+                ))?;
+            }
             Some(Decided::Skipped { why, .. }) => {
                 self.passed_over += 1;
                 let why = match why {

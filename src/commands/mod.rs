@@ -13,3 +13,4 @@ pub mod reject;
 pub mod serve;
 pub mod show;
 pub mod status;
+pub mod sync;

@@ -10,7 +10,7 @@ use crate::domain::money::format_totals;
 use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style};
-use crate::store::QueueSummary;
+use crate::store::{QueueSummary, ReportedRate};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,6 +47,9 @@ pub struct Status {
     pub spend: WeekSpend,
     /// Median time from a New Lead's arrival to its decision, over the window.
     pub speed_to_lead: Option<TimeDelta>,
+    /// The platform's own figure, when the source is the remote API; `rate` is then that figure
+    /// plus what it cannot include yet.
+    pub reported: Option<ReportedRate>,
 }
 
 impl Status {
@@ -73,6 +76,7 @@ impl Status {
             urgent_window: f.urgent,
             spend,
             speed_to_lead,
+            reported: source.reported_rate()?,
         })
     }
 
@@ -125,23 +129,57 @@ impl Report for Status {
         let r = &self.rate;
         let t = &r.tally;
         let mut rows: Vec<(&str, String)> = Vec::new();
+        let detail = match &self.reported {
+            Some(_) if t.accepted + t.rejected == 0 => format!(
+                "{} of {} answered in {} days, as the platform reports · threshold {}",
+                t.responded(),
+                t.received(),
+                self.window_days,
+                r.threshold
+            ),
+            Some(_) => format!(
+                "{} of {} answered in {} days: the platform's figure plus {} accepted and {} rejected here since · threshold {}",
+                t.responded(),
+                t.received(),
+                self.window_days,
+                t.accepted,
+                t.rejected,
+                r.threshold
+            ),
+            None => format!(
+                "{} of {} answered in {} days: {} accepted, {} rejected, {} lapsed · threshold {}",
+                t.responded(),
+                t.received(),
+                self.window_days,
+                t.accepted,
+                t.rejected,
+                t.lapsed,
+                r.threshold
+            ),
+        };
         rows.push((
             "Response rate",
             format!(
                 "{}  {}",
                 style.bold(&pct(r.rate)),
-                style.dim(&format!(
-                    "({} of {} answered in {} days: {} accepted, {} rejected, {} lapsed · threshold {})",
-                    t.responded(),
-                    t.received(),
-                    self.window_days,
-                    t.accepted,
-                    t.rejected,
-                    t.lapsed,
-                    r.threshold
-                ))
+                style.dim(&format!("({detail})"))
             ),
         ));
+        if let Some(p) = &self.reported {
+            rows.push((
+                "Platform says",
+                format!(
+                    "{}  {}",
+                    pct(p.rate()),
+                    style.dim(&format!(
+                        "({} of {}, fetched {} ago)",
+                        p.responded,
+                        p.received,
+                        compact(self.as_of - p.fetched_at)
+                    ))
+                ),
+            ));
+        }
         rows.push((
             "May lapse",
             if r.verdict == Verdict::Below || r.rate.is_none() {
@@ -270,6 +308,14 @@ impl Serialize for Status {
                 "last_arrival": self.queue.last_arrival,
             },
             "spend": self.spend,
+            "platform": self.reported.as_ref().map(|p| json!({
+                "rate": p.rate().map(Ratio::to_f64),
+                "responded": p.responded,
+                "received": p.received,
+                "as_of": p.as_of,
+                "fetched_at": p.fetched_at,
+                "age_seconds": (self.as_of - p.fetched_at).num_seconds(),
+            })),
         })
         .serialize(s)
     }

@@ -30,6 +30,10 @@ pub enum Skip {
     Expired,
     /// An accept of a lead whose fee is above `--max-fee`.
     OverMaxFee,
+    /// The platform refused an accept: the account's balance is too low (402).
+    InsufficientFunds,
+    /// The platform refused the decision for a reason of its own, in its words.
+    Refused(String),
 }
 
 impl Skip {
@@ -42,6 +46,8 @@ impl Skip {
             Skip::Lapsed { .. } => "lapsed",
             Skip::Expired => "expired",
             Skip::OverMaxFee => "over_max_fee",
+            Skip::InsufficientFunds => "insufficient_funds",
+            Skip::Refused(_) => "refused",
         }
     }
 
@@ -53,6 +59,8 @@ impl Skip {
             Skip::AlreadyDecided { .. } => "already decided",
             Skip::Lapsed { .. } | Skip::Expired => "lapsed",
             Skip::OverMaxFee => "over --max-fee",
+            Skip::InsufficientFunds => "balance too low",
+            Skip::Refused(_) => "refused by the platform",
         }
     }
 }
@@ -76,6 +84,10 @@ impl fmt::Display for Skip {
             ),
             Skip::Expired => f.write_str("expired on the platform"),
             Skip::OverMaxFee => f.write_str("fee above --max-fee"),
+            Skip::InsufficientFunds => f.write_str(
+                "your balance on the platform is too low for this fee; top it up, then accept again",
+            ),
+            Skip::Refused(why) => write!(f, "refused by the platform: {why}"),
         }
     }
 }
@@ -153,6 +165,7 @@ pub fn after_deciding(tally: Tally, accepted: u64, rejected: u64) -> Tally {
         rejected: tally.rejected + rejected,
         lapsed: tally.lapsed,
         pending: tally.pending.saturating_sub(accepted + rejected),
+        ..tally
     }
 }
 
@@ -169,6 +182,9 @@ pub struct DecisionResult {
     pub why_text: Option<String>,
     /// The contact fee charged (or that would be) for an accept; null for a reject or a skip.
     pub fee: Option<super::money::Money>,
+    /// How a summary counts a skip ("already decided"), from [`Skip::group`].
+    #[serde(skip)]
+    pub group: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -177,6 +193,9 @@ pub enum Outcome {
     Decided,
     Skipped,
     WouldDecide,
+    /// Recorded here and waiting in the outbox: the API could not be reached (or refused the
+    /// token). `leads sync` sends it.
+    Queued,
 }
 
 #[cfg(test)]
@@ -268,6 +287,7 @@ mod tests {
             rejected: 20,
             lapsed: 6,
             pending: 8,
+            reported_responded: 0,
         };
         let after = after_deciding(t, 1, 4);
         assert_eq!(
@@ -276,7 +296,8 @@ mod tests {
                 accepted: 11,
                 rejected: 24,
                 lapsed: 6,
-                pending: 3
+                pending: 3,
+                reported_responded: 0,
             }
         );
     }

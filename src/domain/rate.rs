@@ -116,11 +116,14 @@ pub struct Tally {
     pub rejected: u64,
     pub lapsed: u64,
     pub pending: u64,
+    /// Answers counted in the figure the platform last reported, which does not split them by
+    /// action (remote source only; `accepted` and `rejected` are then the answers made here since).
+    pub reported_responded: u64,
 }
 
 impl Tally {
     pub fn responded(&self) -> u64 {
-        self.accepted + self.rejected
+        self.accepted + self.rejected + self.reported_responded
     }
 
     /// Leads that count in the rate now: answered or lapsed (the contract's `received`).
@@ -231,6 +234,7 @@ mod tests {
             rejected: responded - responded / 2,
             lapsed,
             pending,
+            reported_responded: 0,
         };
         RateReport::new(tally, t75())
     }

@@ -15,9 +15,12 @@ use serde_json::{Value, json};
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::Money;
 
+mod source;
+pub use source::{PullSummary, RemoteSource, SyncError};
+
 /// A secret that never prints: `Debug` and `Display` show that it is set, not what it is.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(pub(crate) String);
 
 impl Token {
     pub fn new(value: impl Into<String>) -> Token {
@@ -74,6 +77,9 @@ pub enum RemoteError {
     },
     #[error("the API sent a response this client cannot read: {0}")]
     BadResponse(String),
+    /// `--offline`: nothing was sent.
+    #[error("not sent: --offline")]
+    Offline,
 }
 
 impl RemoteError {
@@ -119,7 +125,7 @@ pub struct DecisionReply {
 }
 
 /// `GET /v1/response-rate`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct ServerRate {
     pub rate: Option<f64>,
     pub responded: u64,
@@ -171,6 +177,11 @@ impl Client {
             path.push_str(&format!("&cursor={c}"));
         }
         let (body, _) = self.call(reqwest::Method::GET, &path, None, None)?;
+        serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))
+    }
+
+    pub fn lead(&self, id: &str) -> Result<Lead, RemoteError> {
+        let (body, _) = self.call(reqwest::Method::GET, &format!("/v1/leads/{id}"), None, None)?;
         serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))
     }
 

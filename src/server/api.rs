@@ -295,6 +295,12 @@ fn respond(id: &str, decided: &Decided, now: DateTime<Utc>, shelf: TimeDelta) ->
             }
             (200, body.to_string())
         }
+        // A store answering for itself never queues; that is the remote source's business.
+        Decided::Queued { .. } => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the decision could not be made".into(),
+        ),
         Decided::Skipped { why, .. } => match why {
             Skip::Unknown => error(
                 StatusCode::NOT_FOUND,
@@ -314,7 +320,12 @@ fn respond(id: &str, decided: &Decided, now: DateTime<Utc>, shelf: TimeDelta) ->
                 "lead_expired",
                 format!("Lead {id} has expired"),
             ),
-            Skip::AlreadyDecided { .. } | Skip::Promotion | Skip::OverMaxFee => error(
+            // The last two come from a remote platform, never from this store's own rules.
+            Skip::AlreadyDecided { .. }
+            | Skip::Promotion
+            | Skip::OverMaxFee
+            | Skip::InsufficientFunds
+            | Skip::Refused(_) => error(
                 StatusCode::CONFLICT,
                 "already_decided",
                 format!("Lead {id} was decided already ({why}); no charge was made"),

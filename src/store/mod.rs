@@ -2,7 +2,7 @@
 
 mod sqlite;
 
-pub use sqlite::{ImportSummary, Keyed, Store, StoreError};
+pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -62,6 +62,11 @@ pub enum Decided {
     Skipped {
         lead: Option<Lead>,
         why: Skip,
+    },
+    /// Recorded here, but not yet accepted by the API: it waits in the outbox for `leads sync`.
+    Queued {
+        lead: Lead,
+        why: String,
     },
 }
 
@@ -139,4 +144,26 @@ pub trait LeadSource {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
+
+    /// The response rate as the platform last reported it, for a source that has one.
+    fn reported_rate(&self) -> Result<Option<ReportedRate>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// The platform's own response-rate figure (`GET /v1/response-rate`), which is authoritative.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReportedRate {
+    pub responded: u64,
+    pub received: u64,
+    /// When the server computed it.
+    pub as_of: DateTime<Utc>,
+    /// When this machine fetched it.
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl ReportedRate {
+    pub fn rate(&self) -> Option<crate::domain::rate::Ratio> {
+        crate::domain::rate::Ratio::new(self.responded, self.received)
+    }
 }

@@ -23,6 +23,7 @@ use crate::domain::rate::Tally;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_charges_and_idempotency.sql"),
+    include_str!("migrations/0003_outbox.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -182,6 +183,17 @@ impl Store {
     }
 }
 
+/// A decision waiting in the outbox.
+#[derive(Clone, Debug)]
+pub struct Queued {
+    pub key: String,
+    pub lead_id: String,
+    pub action: Action,
+    pub reason: Option<RejectReason>,
+    pub note: Option<String>,
+    pub attempts: i64,
+}
+
 /// What an idempotent decision came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Keyed {
@@ -338,6 +350,219 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Decides locally and queues each decision for the API, in one transaction: the decision,
+    /// the status change and an outbox row with a fresh idempotency key. Returns each outcome and,
+    /// for the queued ones, the key.
+    pub fn decide_and_queue(
+        &self,
+        requests: &[DecisionRequest],
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<(Decided, Option<String>)>, StoreError> {
+        let tx = self.write()?;
+        let mut out = Vec::with_capacity(requests.len());
+        for req in requests {
+            let decided = self.decide_one(&tx, req, now, shelf_life)?;
+            let key = match &decided {
+                Decided::Done { .. } => {
+                    let key = uuid::Uuid::new_v4().to_string();
+                    tx.prepare_cached(
+                        "INSERT INTO outbox (key, lead_id, action, reason, note, queued_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        key,
+                        req.lead_id,
+                        req.action.as_str(),
+                        req.reason.map(RejectReason::as_str),
+                        req.note,
+                        millis(now)
+                    ])?;
+                    Some(key)
+                }
+                Decided::Skipped { .. } | Decided::Queued { .. } => None,
+            };
+            out.push((decided, key));
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The ids of every lead stored as pending, whatever the clock says.
+    pub fn pending_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM leads WHERE status = 'pending' ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every queued decision, oldest first.
+    pub fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, lead_id, action, reason, note, attempts FROM outbox
+             WHERE sent_at IS NULL ORDER BY queued_at, key",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Queued {
+                key: r.get(0)?,
+                lead_id: r.get(1)?,
+                action: if r.get_ref(2)?.as_str()? == "accept" {
+                    Action::Accept
+                } else {
+                    Action::Reject
+                },
+                reason: r
+                    .get::<_, Option<String>>(3)?
+                    .and_then(|c| RejectReason::from_code(&c)),
+                note: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+    }
+
+    /// The API took the decision: mark it sent and record the charge it reports, which is what
+    /// `status` and `history` show as spent.
+    pub fn sent(
+        &self,
+        key: &str,
+        lead_id: &str,
+        charge: Option<(&str, Money)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        if let Some((id, money)) = charge {
+            tx.execute(
+                "UPDATE decisions SET charge_id = ?2, charge_amount = ?3, charge_currency = ?4
+                 WHERE lead_id = ?1 AND action = 'accept'",
+                params![lead_id, id, money.amount, money.currency.code()],
+            )?;
+            // The local ledger row made with the decision follows the server's figure.
+            tx.execute(
+                "UPDATE charges SET amount = ?2, currency = ?3 WHERE lead_id = ?1",
+                params![lead_id, money.amount, money.currency.code()],
+            )?;
+        }
+        tx.execute(
+            "UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE key = ?1",
+            params![key, millis(now)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The keys of decisions the API has taken since the server's rate was last fetched.
+    pub fn sent_keys(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key FROM outbox WHERE sent_at IS NOT NULL")?;
+        let keys = stmt.query_map([], |r| r.get(0))?;
+        Ok(keys.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A fresh server rate counts these sent decisions: they need not be added to it any more.
+    pub fn reflected(&self, keys: &[String]) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        for key in keys {
+            tx.execute(
+                "DELETE FROM outbox WHERE key = ?1 AND sent_at IS NOT NULL",
+                [key],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What happened here that the server's last reported rate cannot include yet, over the New
+    /// Leads created in `(since, now]`: decisions still queued or sent after that report, and
+    /// cached pending leads that lapsed after `reported_at`.
+    pub fn since_report(
+        &self,
+        since: DateTime<Utc>,
+        reported_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Tally, StoreError> {
+        let (since, reported_at, now) = (millis(since), millis(reported_at), millis(now));
+        let mut tally = Tally::default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT o.action, COUNT(*) FROM outbox o JOIN leads l ON l.id = o.lead_id
+             WHERE l.kind = 'new_lead' AND l.created_at > ?1 AND l.created_at <= ?2
+             GROUP BY o.action",
+        )?;
+        let mut rows = stmt.query([since, now])?;
+        while let Some(r) = rows.next()? {
+            let n: i64 = r.get(1)?;
+            match r.get::<_, String>(0)?.as_str() {
+                "accept" => tally.accepted = n as u64,
+                _ => tally.rejected = n as u64,
+            }
+        }
+        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(exp > ?4 AND exp <= ?2), 0), COALESCE(SUM(exp > ?2), 0)
+             FROM (SELECT COALESCE(expires_at, created_at + ?3) AS exp FROM leads
+                   WHERE status = 'pending' AND kind = 'new_lead'
+                     AND created_at > ?1 AND created_at <= ?2)",
+            params![since, now, shelf_life.num_milliseconds(), reported_at],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tally.lapsed = lapsed as u64;
+        tally.pending = pending as u64;
+        Ok(tally)
+    }
+
+    /// The API refused the decision for good: undo it here (decision, charge, outbox row) and
+    /// give the lead the status the server reports.
+    pub fn unsend(
+        &self,
+        key: &str,
+        lead_id: &str,
+        status: Status,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        tx.execute("DELETE FROM outbox WHERE key = ?1", [key])?;
+        tx.execute("DELETE FROM decisions WHERE lead_id = ?1", [lead_id])?;
+        tx.execute("DELETE FROM charges WHERE lead_id = ?1", [lead_id])?;
+        tx.execute(
+            "UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![lead_id, status.as_str(), millis(now)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A transient failure: the decision stays queued, with what went wrong.
+    pub fn still_queued(&self, key: &str, error: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE key = ?1",
+            params![key, error],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_state(&self, name: &str, value: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO remote_state (name, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            params![name, value, millis(now)],
+        )?;
+        Ok(())
+    }
+
+    /// A remembered fact and when it was set.
+    pub fn state(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT value, updated_at FROM remote_state WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, from_millis(r.get(1)?)?)),
+            )
+            .optional()
+            .map_err(read_error)
     }
 
     /// Charges recorded in the ledger, for tests and audits: (charge id, lead id, money).
@@ -1062,6 +1287,7 @@ mod tests {
                     rejected: count(Status::Rejected),
                     lapsed: count(Status::Expired),
                     pending: count(Status::Pending),
+                    reported_responded: 0,
                 };
                 let tally = store.tally(since, now, shelf).unwrap();
                 assert_eq!(tally, expected, "now +{minutes}m, window {window}m");

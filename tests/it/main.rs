@@ -8,6 +8,8 @@ mod import;
 mod inbox;
 mod list;
 mod openapi;
+mod proxy;
+mod remote;
 mod remote_client;
 pub mod serve;
 mod show;

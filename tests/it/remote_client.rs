@@ -1,135 +1,13 @@
 //! The API client against a real `leads serve`, through a fault-injecting proxy on loopback.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use leads::domain::lead::{Action, RejectReason};
 use leads::remote::{Client, RemoteError, RetryPolicy, Token};
 
 use crate::env::{TestEnv, lead};
+use crate::proxy::{Fault, Proxy};
 use crate::serve::{TOKEN, TestServer};
-
-/// What the proxy does with the next request.
-#[derive(Clone, Debug)]
-enum Fault {
-    /// Answer this status (with a Retry-After of some seconds, if given) without forwarding.
-    Status(u16, Option<u64>),
-    /// Close the connection without answering.
-    Drop,
-    /// Say nothing for this long, then close.
-    Hang(Duration),
-    /// Forward to the real server and pass its answer back.
-    Forward,
-    /// Forward, then drop the answer: the server did the work, the client never hears of it.
-    ForwardThenDrop,
-}
-
-/// A request as the proxy saw it: its request line and its Idempotency-Key.
-type Seen = (String, Option<String>);
-
-struct Proxy {
-    url: String,
-    /// Every request, in order.
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Proxy {
-    /// Serves the faults in order, then forwards everything.
-    fn start(upstream: &str, faults: Vec<Fault>) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let upstream = upstream.trim_start_matches("http://").to_string();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        let mut faults: VecDeque<Fault> = faults.into();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let Some((head, request)) = read_request(&mut stream) else {
-                    continue;
-                };
-                let key = head.lines().find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("idempotency-key:")
-                        .map(|k| k.trim().to_string())
-                });
-                log.lock()
-                    .unwrap()
-                    .push((head.lines().next().unwrap_or("").to_string(), key));
-                match faults.pop_front().unwrap_or(Fault::Forward) {
-                    Fault::Status(code, retry_after) => {
-                        let extra =
-                            retry_after.map_or(String::new(), |s| format!("Retry-After: {s}\r\n"));
-                        let body = r#"{"error":{"code":"injected","message":"injected fault"}}"#;
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                            body.len()
-                        );
-                    }
-                    Fault::Drop => {}
-                    Fault::Hang(d) => std::thread::sleep(d),
-                    Fault::Forward => {
-                        let answer = forward(&upstream, &request);
-                        let _ = stream.write_all(&answer);
-                    }
-                    Fault::ForwardThenDrop => {
-                        let _ = forward(&upstream, &request);
-                    }
-                }
-            }
-        });
-        Proxy { url, seen }
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-/// One HTTP/1.1 request: its head as text and all its bytes (rewritten to close the connection).
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let end = line == "\r\n";
-        if !line.to_ascii_lowercase().starts_with("connection:") {
-            head.push_str(&line);
-        }
-        if end {
-            break;
-        }
-    }
-    let length = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-length:")
-                .and_then(|n| n.trim().parse().ok())
-        })
-        .unwrap_or(0usize);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    let head_closed = head.replacen("\r\n", "\r\nConnection: close\r\n", 1);
-    let mut bytes = head_closed.into_bytes();
-    bytes.extend_from_slice(&body);
-    Some((head, bytes))
-}
-
-fn forward(upstream: &str, request: &[u8]) -> Vec<u8> {
-    let mut conn = TcpStream::connect(upstream).unwrap();
-    conn.write_all(request).unwrap();
-    let mut answer = Vec::new();
-    conn.read_to_end(&mut answer).unwrap();
-    answer
-}
 
 fn quick() -> RetryPolicy {
     RetryPolicy {

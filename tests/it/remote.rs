@@ -1,0 +1,444 @@
+//! `source = "remote"`: the `leads` binary as a client of a real `leads serve` on loopback, with the
+//! fault proxy between them. The server has its own store; the client keeps a cache and an outbox.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::env::{NOW, Run, TestEnv, decided, lead};
+use crate::proxy::{Fault, Proxy};
+use crate::serve::{TOKEN, TestServer};
+
+/// A server with its leads, a proxy in front of it, and a client configured for the proxy.
+struct Remote {
+    server_env: TestEnv,
+    server: TestServer,
+    proxy: Proxy,
+    client: TestEnv,
+}
+
+impl Remote {
+    fn start(leads: &[Value]) -> Remote {
+        let server_env = TestEnv::new();
+        server_env.import(leads);
+        let server = TestServer::start(&server_env);
+        let proxy = Proxy::start(&server.base, vec![]);
+        let client = TestEnv::new();
+        client.write_config(&config_for(&proxy.url));
+        Remote {
+            server_env,
+            server,
+            proxy,
+            client,
+        }
+    }
+
+    /// The client, with the right token in LEADS_TOKEN.
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_token(TOKEN, args)
+    }
+
+    fn run_with_token(&self, token: &str, args: &[&str]) -> Run {
+        let out = self
+            .client
+            .command()
+            .env("LEADS_TOKEN", token)
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    fn sync(&self) -> Value {
+        serde_json::from_str(&self.run(&["sync", "--json"]).ok()).unwrap()
+    }
+
+    /// The lead as the server has it.
+    fn on_server(&self, id: &str) -> Value {
+        self.server.get(&format!("/v1/leads/{id}")).json().unwrap()
+    }
+
+    /// Charges in the server's ledger.
+    fn server_charges(&self) -> usize {
+        leads::store::Store::open(&self.server_env.data_dir())
+            .unwrap()
+            .charges()
+            .unwrap()
+            .len()
+    }
+
+    /// Decision requests the proxy saw, as (request line, idempotency key).
+    fn posts(&self) -> Vec<(String, Option<String>)> {
+        self.proxy
+            .seen()
+            .into_iter()
+            .filter(|(line, _)| line.starts_with("POST"))
+            .collect()
+    }
+}
+
+/// Short bounds, so the fault tests end quickly; the defaults are in config.example.toml.
+fn config_for(url: &str) -> String {
+    format!(
+        "source = \"remote\"\n\n[remote]\nurl = \"{url}\"\nconnect_timeout = \"1s\"\ntimeout = \"3s\"\nretries = 2\n"
+    )
+}
+
+fn pending(n: usize) -> Vec<Value> {
+    (0..n).map(|i| lead(&format!("p{i:04}"), 1)).collect()
+}
+
+#[test]
+fn sync_pulls_every_page_and_notices_leads_decided_elsewhere() {
+    let r = Remote::start(&pending(1_203));
+    let first = r.sync();
+    assert_eq!(first["pulled"], 1_203, "{first}");
+    assert_eq!(first["pushed"], 0);
+    let pages = r
+        .proxy
+        .seen()
+        .iter()
+        .filter(|(line, _)| line.starts_with("GET /v1/leads?"))
+        .count();
+    assert_eq!(pages, 3, "500 a page");
+    let ids = r.client.ids(&["--offline"]);
+    assert_eq!(ids.len(), 1_203);
+
+    // Decided on the platform by someone else (the web app, another device).
+    let answer = r.server.post(
+        "/v1/leads/p0007/reject",
+        Some("elsewhere"),
+        r#"{"reason":"too_busy"}"#,
+    );
+    assert_eq!(answer.status().as_u16(), 200);
+    let second = r.sync();
+    assert_eq!(second["pulled"], 1_202);
+    assert_eq!(second["updated_elsewhere"], 1);
+    let shown = r.run(&["show", "p0007", "--offline", "--json"]).ok();
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["status"], "rejected", "{shown}");
+}
+
+#[test]
+fn decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2), decided("old", 30, "reject")]);
+    r.run(&["reject", "a", "--reason", "area"]).ok();
+    let accepted = r.run(&["accept", "b", "--yes", "--json"]).ok();
+    let accepted: Value = serde_json::from_str(&accepted).unwrap();
+    assert_eq!(accepted[0]["outcome"], "decided");
+
+    assert_eq!(r.on_server("a")["decision"]["reason"], "outside_area");
+    assert_eq!(r.on_server("b")["status"], "accepted");
+    assert_eq!(r.server_charges(), 1);
+    let b: Value =
+        serde_json::from_str(&r.run(&["show", "b", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(b["status"], "accepted", "{b}");
+
+    let status: Value =
+        serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(
+        status["spend"]["spent"],
+        json!([{"amount": 18000, "currency": "TWD"}])
+    );
+    // The server's figure (1 of 1, fetched at the first read) plus the two decisions since.
+    assert_eq!(status["platform"]["responded"], 1, "{status}");
+    assert_eq!(status["responded"], 3, "{status}");
+    assert_eq!(status["received"], 3, "{status}");
+
+    // Once the server's rate is fetched again, it counts them itself: nothing is added twice.
+    r.sync();
+    let status: Value =
+        serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(status["platform"]["responded"], 3, "{status}");
+    assert_eq!(status["responded"], 3, "{status}");
+}
+
+#[test]
+fn a_client_killed_after_the_server_committed_is_charged_once_after_sync() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    // The server takes the accept; its answer never comes back while the client waits.
+    r.proxy
+        .then(Fault::ForwardThenHang(Duration::from_secs(60)));
+    let before = r.proxy.forwarded();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
+        .args(["accept", "a", "--yes"])
+        .env_clear()
+        .env("HOME", r.client.dir.path())
+        .env("LEADS_CONFIG", r.client.config_path())
+        .env("LEADS_DATA_DIR", r.client.data_dir())
+        .env("LEADS_NOW", NOW)
+        .env("LEADS_TOKEN", TOKEN)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while r.proxy.forwarded() == before {
+        assert!(started.elapsed() < Duration::from_secs(20), "never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to mark it sent
+    child.wait().unwrap();
+    assert_eq!(r.server_charges(), 1);
+
+    r.proxy.then(Fault::Forward);
+    let synced = r.sync();
+    assert_eq!(synced["pushed"], 1, "{synced}");
+    assert_eq!(r.server_charges(), 1, "the retry was replayed, not charged");
+    let keys: Vec<_> = r.posts().into_iter().map(|(_, key)| key).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(
+        keys[0], keys[1],
+        "the same idempotency key after the restart"
+    );
+    assert_eq!(r.sync()["pushed"], 0);
+}
+
+#[test]
+fn decisions_made_while_the_server_is_down_are_queued_and_sync_delivers_each_once() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2), lead("c", 3)]);
+    r.sync();
+    r.proxy.then(Fault::Drop);
+    let err = r.run(&["reject", "a", "--reason", "busy"]).fails(9);
+    assert!(err.contains("queued 1: `leads sync` will send it"), "{err}");
+    r.run(&["reject", "b", "--reason", "busy"]).fails(9);
+    // Queued decisions count in the projection at once.
+    let status = r.run(&["status", "--offline"]).ok();
+    assert!(
+        status.contains("plus 0 accepted and 2 rejected here since"),
+        "{status}"
+    );
+    let err = r.run(&["sync"]).fails(1);
+    assert!(err.contains("could not be reached"), "{err}");
+    assert_eq!(r.on_server("a")["status"], "pending");
+
+    r.proxy.then(Fault::Forward);
+    let synced = r.sync();
+    assert_eq!(synced["pushed"], 2, "{synced}");
+    assert_eq!(r.on_server("a")["status"], "rejected");
+    assert_eq!(r.on_server("b")["status"], "rejected");
+    assert_eq!(r.sync()["pushed"], 0, "nothing is sent twice");
+    // Every attempt for a lead carried that lead's one key.
+    for id in ["a", "b"] {
+        let keys: std::collections::HashSet<_> = r
+            .posts()
+            .into_iter()
+            .filter(|(line, _)| line.contains(&format!("/v1/leads/{id}/")))
+            .map(|(_, key)| key)
+            .collect();
+        assert_eq!(keys.len(), 1, "{id}: {keys:?}");
+    }
+}
+
+#[test]
+fn a_429_is_waited_out_and_the_decision_lands() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    r.proxy.next(vec![Fault::Status(429, Some(1))]);
+    let started = Instant::now();
+    r.run(&["reject", "a", "--reason", "busy"]).ok();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(r.posts().len(), 2);
+    assert_eq!(r.on_server("a")["status"], "rejected");
+}
+
+#[test]
+fn server_errors_and_dropped_connections_are_retried_then_reported_and_queued() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    // Two faults, then the answer: retries = 2 is enough.
+    r.proxy.next(vec![Fault::Status(500, None), Fault::Drop]);
+    r.run(&["reject", "a", "--reason", "busy"]).ok();
+    assert_eq!(r.posts().len(), 3);
+    // Three faults: one more than the retries allow.
+    r.proxy.next(vec![
+        Fault::Status(503, None),
+        Fault::Status(500, None),
+        Fault::Drop,
+    ]);
+    let err = r.run(&["reject", "b", "--reason", "busy"]).fails(9);
+    assert!(err.contains("after 3 attempt(s)"), "{err}");
+    assert_eq!(r.posts().len(), 6);
+    assert_eq!(r.sync()["pushed"], 1);
+    assert_eq!(r.on_server("b")["status"], "rejected");
+}
+
+#[test]
+fn a_server_that_never_answers_ends_the_command_within_the_timeout_with_the_decision_queued() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    r.proxy.then(Fault::Hang(Duration::from_secs(60)));
+    let started = Instant::now();
+    let err = r.run(&["reject", "a", "--reason", "busy"]).fails(9);
+    let took = started.elapsed();
+    // remote.timeout is 3 s; the process itself needs a moment more.
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(err.contains("timed out"), "{err}");
+    r.proxy.then(Fault::Forward);
+    assert_eq!(r.sync()["pushed"], 1);
+    assert_eq!(r.on_server("a")["status"], "rejected");
+}
+
+#[test]
+fn a_final_4xx_is_not_retried_and_takes_the_servers_word() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    // Someone rejected it on the platform after this client's last pull.
+    r.server.post(
+        "/v1/leads/a/reject",
+        Some("web"),
+        r#"{"reason":"too_busy"}"#,
+    );
+    let err = r.run(&["accept", "a", "--yes"]).fails(7);
+    assert!(err.contains("already decided"), "{err}");
+    assert_eq!(r.posts().len(), 1, "a 409 is final");
+    assert_eq!(r.server_charges(), 0);
+    let shown: Value =
+        serde_json::from_str(&r.run(&["show", "a", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(shown["status"], "rejected");
+    let status: Value =
+        serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(status["spend"]["spent"], json!([]), "no charge shown");
+}
+
+#[test]
+fn a_wrong_token_says_which_variable_to_set() {
+    let r = Remote::start(&[lead("a", 1)]);
+    let run = r.run_with_token("wrong-token-sentinel-4242", &["sync"]);
+    let err = run.fails(3);
+    assert!(err.contains("refused the token (401)"), "{err}");
+    assert!(err.contains("LEADS_TOKEN"), "{err}");
+    assert!(!err.contains("wrong-token-sentinel-4242"), "{err}");
+    // Reads still answer, from the (empty) cache, and say why.
+    let run = r.run_with_token("wrong-token-sentinel-4242", &["list"]);
+    assert!(
+        run.stderr.contains("refused the token (401)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn reads_answer_from_the_cache_when_the_api_is_unreachable_and_say_how_old_it_is() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.proxy.then(Fault::Drop);
+    let later = "2026-11-23T12:10:00+08:00";
+    let out = r
+        .client
+        .command()
+        .env("LEADS_TOKEN", TOKEN)
+        .env("LEADS_NOW", later)
+        .args(["list", "--plain"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("showing the cache from 10m ago"), "{err}");
+    // --offline never tries.
+    let seen = r.proxy.seen().len();
+    r.run(&["list", "--offline"]).ok();
+    assert_eq!(r.proxy.seen().len(), seen);
+}
+
+#[test]
+fn the_token_appears_in_no_output_of_any_command() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2), lead("c", 3)]);
+    // The token in the config file too (private, so no warning), as well as the environment.
+    r.client.write_config(&format!(
+        "{}token = \"{TOKEN}\"\n",
+        config_for(&r.proxy.url)
+    ));
+    set_mode(&r.client.config_path(), 0o600);
+    let commands: &[&[&str]] = &[
+        &["sync"],
+        &["sync", "--json"],
+        &["list"],
+        &["list", "--json"],
+        &["show", "a"],
+        &["status"],
+        &["status", "--json"],
+        &["reject", "a", "--reason", "busy"],
+        &["accept", "b", "--yes"],
+        &["history", "--json"],
+        &["config", "show"],
+        &["config", "check"],
+        &["show", "nope"],
+    ];
+    let mut all = String::new();
+    for args in commands {
+        let run = r.run(args);
+        all.push_str(&run.stdout);
+        all.push_str(&run.stderr);
+    }
+    // And when things go wrong: down, then refused.
+    r.proxy.then(Fault::Drop);
+    let run = r.run(&["reject", "c", "--reason", "busy"]);
+    all.push_str(&run.stderr);
+    r.proxy.then(Fault::Status(401, None));
+    for args in [&["sync"][..], &["list"]] {
+        let run = r.run(args);
+        all.push_str(&run.stdout);
+        all.push_str(&run.stderr);
+    }
+    assert!(all.contains("<set, hidden>"), "config show says it is set");
+    assert!(!all.contains(TOKEN), "{all}");
+    let log = r.server.log.lock().unwrap().clone();
+    assert!(!log.contains(TOKEN), "{log}");
+}
+
+#[test]
+fn a_config_holding_a_token_that_others_can_read_is_warned_about() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.client.write_config(&format!(
+        "{}token = \"{TOKEN}\"\n",
+        config_for(&r.proxy.url)
+    ));
+    set_mode(&r.client.config_path(), 0o644);
+    let run = r.run(&["list", "--offline"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("chmod 600"), "{}", run.stderr);
+    set_mode(&r.client.config_path(), 0o600);
+    let run = r.run(&["list", "--offline"]);
+    assert!(!run.stderr.contains("chmod"), "{}", run.stderr);
+}
+
+#[test]
+fn sync_explains_itself_when_the_source_is_local_or_offline() {
+    let env = TestEnv::new();
+    let err = env.run(&["sync"]).fails(2);
+    assert!(err.contains("source = \"remote\""), "{err}");
+    let r = Remote::start(&[lead("a", 1)]);
+    let err = r.run(&["sync", "--offline"]).fails(2);
+    assert!(err.contains("without --offline"), "{err}");
+}
+
+#[test]
+fn offline_decisions_need_no_token_and_wait_for_sync() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    let run = r.run_with_token("", &["reject", "a", "--reason", "busy", "--offline"]);
+    let err = run.fails(9);
+    assert!(err.contains("--offline"), "{err}");
+    assert!(
+        r.proxy
+            .seen()
+            .iter()
+            .all(|(line, _)| !line.starts_with("POST"))
+    );
+    assert_eq!(r.sync()["pushed"], 1);
+    assert_eq!(r.on_server("a")["status"], "rejected");
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}

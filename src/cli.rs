@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
 use crate::config::{Config, ConfigPath};
@@ -18,11 +18,8 @@ use crate::render::{ColorChoice, Printer, Style};
     name = "leads",
     version,
     about = "Triage your New Leads: what is waiting, how fresh it is, what it costs, and where your response rate stands",
-    after_help = "Start with `leads demo` to try it on sample leads, then `leads inbox` and `leads status`.\n\n\
-                  Environment: LEADS_CONFIG, LEADS_DATA_DIR and LEADS_NO_INPUT stand for their flags; \
-                  LEADS_NOW (RFC 3339) fixes the clock, for tests and demos; NO_COLOR, CLICOLOR and \
-                  CLICOLOR_FORCE govern colour.\n\
-                  Docs: README.md · Exit codes: README.md#exit-codes"
+    after_help = "Start with `leads demo` to try it on sample leads, then `leads inbox` and `leads status`.\n\
+                  `leads --help` lists the environment variables and exit codes; `man leads` has it all."
 )]
 pub struct Cli {
     /// Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]
@@ -70,6 +67,20 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Global options")]
     pub color: ColorChoice,
 
+    /// No summaries on stderr; warnings, errors and the data itself still print
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -98,14 +109,63 @@ pub enum Command {
     Serve(commands::serve::Args),
     /// Fill the store with realistic sample leads and show them
     Demo(commands::demo::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(commands::completions::Args),
     /// Where the config is, what it says, and whether it is valid
     #[command(subcommand)]
     Config(commands::config::Command),
 }
 
+/// Environment variables `leads` reads, for `--help` and the man page.
+pub const ENVIRONMENT: [(&str, &str); 9] = [
+    ("LEADS_CONFIG", "the config file, as --config"),
+    ("LEADS_DATA_DIR", "the store's directory, as --data-dir"),
+    ("LEADS_NO_INPUT", "never prompt, as --no-input"),
+    (
+        "LEADS_TOKEN",
+        "the API token of the remote source (remote.token_env names it)",
+    ),
+    (
+        "LEADS_NOW",
+        "a fixed \"now\" (RFC 3339) for tests and demos, in its offset",
+    ),
+    (
+        "LEADS_SERVE_TOKENS",
+        "leads serve: the accepted API tokens, comma-separated",
+    ),
+    (
+        "NO_COLOR",
+        "set and not empty: no colour, unless --color always",
+    ),
+    ("CLICOLOR", "0: no colour on a terminal"),
+    (
+        "CLICOLOR_FORCE",
+        "set and not 0: colour even when piped (NO_COLOR wins)",
+    ),
+];
+
+/// The command line as clap sees it, with the long help's environment and exit-code lists: the
+/// parser, the completion scripts and the man page are all made from this.
+pub fn command() -> clap::Command {
+    let mut long = String::from(
+        "Start with `leads demo` to try it on sample leads, then `leads inbox` and `leads status`.\n\nEnvironment:\n",
+    );
+    for (name, what) in ENVIRONMENT {
+        long.push_str(&format!("  {name:<20}{what}\n"));
+    }
+    long.push_str("\nExit codes:\n");
+    for (exit, what) in Exit::ALL {
+        long.push_str(&format!("  {:<4}{what}\n", exit.code()));
+    }
+    Cli::command().after_long_help(long)
+}
+
 /// Parses `args`, runs the command, and turns the outcome into an exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and --version exit 0; real usage errors 2. clap prints both.
@@ -113,6 +173,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
+    Diagnostics::install(cli.verbose);
+    let started = std::time::Instant::now();
+    // Completions need no config and no store: they work before either exists.
+    if let Command::Completions(args) = cli.command {
+        return ExitCode::from(match commands::completions::run(args) {
+            Ok(exit) => exit.code(),
+            Err(e) => report(&e, Style::plain()).code(),
+        });
+    }
     let exit = match build_context(&cli) {
         Err(e) => report(
             &e,
@@ -123,12 +192,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Err(e) => report(&e, ctx.out.err_style),
         },
     };
+    log::debug!(
+        "finished in {} ms, exit {}",
+        started.elapsed().as_millis(),
+        exit.code()
+    );
     ExitCode::from(exit.code())
 }
 
 fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
     let clock = Clock::from_env()?;
-    let out = Printer::new(cli.json, cli.plain, cli.color, *clock.now.offset());
+    let mut out = Printer::new(cli.json, cli.plain, cli.color, *clock.now.offset());
+    out.quiet = cli.quiet;
     let dirs = directories::ProjectDirs::from("", "", "leads");
     let config_path = match &cli.config {
         Some(path) => ConfigPath {
@@ -151,8 +226,30 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
             .ok_or_else(no_home)?,
     };
     let config = Config::load(&config_path)?;
+    log::info!(
+        "config: {}{}",
+        config_path.path.display(),
+        if config_path.path.exists() {
+            ""
+        } else {
+            " (no file: the defaults)"
+        }
+    );
+    log::info!(
+        "source: {}",
+        match config.source {
+            crate::config::SourceKind::Local => "the local store".to_string(),
+            crate::config::SourceKind::Remote => format!(
+                "the Leads API at {}",
+                config.remote.url.as_deref().unwrap_or("?")
+            ),
+        }
+    );
+    if std::env::var_os("LEADS_NOW").is_some() {
+        log::info!("clock: fixed by LEADS_NOW at {}", clock.now.to_rfc3339());
+    }
     if let Some(warning) = crate::config::permission_warning(&config_path.path, &config) {
-        out.note(&warning);
+        out.warn(&warning);
     }
     Ok(Ctx::new(
         config,
@@ -184,7 +281,41 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Serve(args) => commands::serve::run(ctx, args),
         Command::Sync(args) => commands::sync::run(ctx, args),
         Command::Config(command) => commands::config::run(ctx, command),
+        Command::Completions(args) => commands::completions::run(args),
     }
+}
+
+/// `-v` and `-vv`: diagnostics on stderr, through the `log` facade so the store and the HTTP
+/// client can say what they do without knowing about the command line.
+struct Diagnostics;
+
+impl Diagnostics {
+    fn install(verbose: u8) {
+        let level = match verbose {
+            0 => return,
+            1 => log::LevelFilter::Info,
+            _ => log::LevelFilter::Debug,
+        };
+        static LOGGER: Diagnostics = Diagnostics;
+        if log::set_logger(&LOGGER).is_ok() {
+            log::set_max_level(level);
+        }
+    }
+}
+
+impl log::Log for Diagnostics {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        // Ours only: the HTTP and TLS crates log their internals at these levels too.
+        metadata.target().starts_with("leads")
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            let _ = writeln!(io::stderr().lock(), "leads: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
 }
 
 /// Prints an error the way people read it: what happened, then what to do.

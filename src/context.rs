@@ -184,6 +184,14 @@ impl Ctx {
         let now = self.now();
         let pulled = remote.pulled_at()?;
         let fresh = pulled.is_some_and(|t| now - t <= self.config.remote.max_cache_age);
+        match pulled {
+            Some(t) => log::info!(
+                "cache: pulled {} ago (refreshed when older than {})",
+                crate::domain::freshness::compact(now - t),
+                crate::domain::freshness::Span(self.config.remote.max_cache_age)
+            ),
+            None => log::info!("cache: empty"),
+        }
         if self.offline || fresh {
             return Ok(());
         }
@@ -203,9 +211,9 @@ impl Ctx {
             };
             let failure = self.remote_failure(e, "could not refresh the cache");
             self.out
-                .note(&format!("warning: {}; {age}", failure.message));
+                .warn(&format!("warning: {}; {age}", failure.message));
             if let Some(hint) = &failure.hint {
-                self.out.note(&format!("hint: {hint}"));
+                self.out.warn(&format!("  hint: {hint}"));
             }
         }
         Ok(())

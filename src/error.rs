@@ -44,6 +44,50 @@ impl Exit {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// Every code with its meaning, for `leads --help`, the man page and the README table (a test
+    /// keeps the README's table the same).
+    pub const ALL: [(Exit, &'static str); 12] = [
+        (Exit::Ok, "done"),
+        (
+            Exit::Failure,
+            "failed, not through your input: the store, the disk, the network",
+        ),
+        (
+            Exit::Usage,
+            "usage: a bad flag or value, or a prompt that --no-input forbids",
+        ),
+        (
+            Exit::Config,
+            "the config is missing, unreadable or invalid, or the API refused the token",
+        ),
+        (
+            Exit::BadInput,
+            "bad input data (an import file or stdin); nothing was changed",
+        ),
+        (Exit::NotFound, "no lead with that id"),
+        (
+            Exit::Partial,
+            "decided, but some selected leads were skipped (each says why)",
+        ),
+        (
+            Exit::Declined,
+            "nothing decided: declined at the prompt, or over the weekly budget",
+        ),
+        (
+            Exit::Queued,
+            "remote: decided here, not yet sent; `leads sync` sends it",
+        ),
+        (
+            Exit::AtRisk,
+            "status --check: at risk of dropping below the threshold",
+        ),
+        (Exit::Below, "status --check: below the threshold"),
+        (
+            Exit::Interrupted,
+            "interrupted (Ctrl-C); decisions already made are kept",
+        ),
+    ];
 }
 
 #[derive(Debug)]

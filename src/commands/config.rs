@@ -58,7 +58,7 @@ impl Report for Paths {
         )
     }
 
-    fn plain(&self) -> String {
+    fn plain(&self, _: &Style) -> String {
         format!("config\t{}\ndata_dir\t{}\n", self.config, self.data_dir)
     }
 }

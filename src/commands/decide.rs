@@ -129,7 +129,16 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
     // A single free rejection needs no preview; money, many leads or a dry run do.
     let worth_previewing = plan.action == Action::Accept || planned.len() > 1 || safety.dry_run;
     if !planned.is_empty() && worth_previewing {
-        ctx.out.note(&preview(
+        // What a question will ask about shows even with -q: nobody confirms what they cannot see.
+        let asks = !safety.yes && !safety.dry_run && ctx.can_prompt();
+        let say = |text: &str| {
+            if asks {
+                ctx.out.warn(text)
+            } else {
+                ctx.out.note(text)
+            }
+        };
+        say(&preview(
             &plan,
             &planned,
             &fees,
@@ -665,7 +674,7 @@ impl Report for Results<'_> {
     }
 
     /// id, action, outcome, why, fee: one lead a line.
-    fn plain(&self) -> String {
+    fn plain(&self, _: &Style) -> String {
         self.0
             .iter()
             .map(|r| {

@@ -224,7 +224,7 @@ impl Report for Log {
         format!("{table}\n{}\n", style.dim(&footer))
     }
 
-    fn plain(&self) -> String {
+    fn plain(&self, _: &Style) -> String {
         let mut out = String::new();
         for r in &self.rows {
             let mut cells = r.cells();

@@ -169,7 +169,7 @@ impl Report for LeadList {
         format!("{table}\n{}\n", style.dim(&self.footer()))
     }
 
-    fn plain(&self) -> String {
+    fn plain(&self, _: &Style) -> String {
         let mut out = String::with_capacity(self.rows.len() * 128);
         for row in &self.rows {
             render::push_tsv_row(&mut out, &Self::cells(row));

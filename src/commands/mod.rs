@@ -1,6 +1,7 @@
 //! One file per subcommand: its clap `Args` and one `run(ctx, args)`.
 
 pub mod accept;
+pub mod completions;
 pub mod config;
 pub mod decide;
 pub mod demo;

@@ -16,7 +16,7 @@ pub struct Args {
     pub selection: Selection,
 
     /// Why: a reason code or its alias [default: decisions.default_reject_reason]
-    #[arg(long, short = 'r', value_name = "REASON", value_parser = parse_reason)]
+    #[arg(long, short = 'r', value_name = "REASON", value_parser = ReasonParser, hide_possible_values = true)]
     pub reason: Option<RejectReason>,
 
     /// A note kept with each decision
@@ -25,6 +25,42 @@ pub struct Args {
 
     #[command(flatten)]
     pub safety: Safety,
+}
+
+/// Parses a reason as people type it (`parse_reason`), and offers the contract's codes to shell
+/// completion.
+#[derive(Clone)]
+struct ReasonParser;
+
+impl clap::builder::TypedValueParser for ReasonParser {
+    type Value = RejectReason;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<RejectReason, clap::Error> {
+        let text = value.to_string_lossy();
+        parse_reason(&text).map_err(|why| {
+            let arg = arg.map_or_else(|| "--reason".to_string(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{text}' for '{arg}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            RejectReason::ALL
+                .into_iter()
+                .map(|r| clap::builder::PossibleValue::new(r.as_str())),
+        ))
+    }
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {

@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     // first request.
     let path = ctx.store()?.path().to_path_buf();
     if !args.listen.ip().is_loopback() && !args.behind_tls {
-        ctx.out.note(&format!(
+        ctx.out.warn(&format!(
             "warning: listening on {} without TLS: bearer tokens and customers' contact details \
              cross the network in clear text. Put a TLS proxy in front and pass --behind-tls.",
             args.listen

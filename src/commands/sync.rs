@@ -50,12 +50,12 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
             Decided::Done { .. } => s.pushed += 1,
             Decided::Queued { why, .. } => {
                 s.still_queued += 1;
-                ctx.out.note(&format!("still queued: {why}"));
+                ctx.out.warn(&format!("still queued: {why}"));
             }
             Decided::Skipped { lead, why } => {
                 s.refused += 1;
                 let id = lead.map_or_else(String::new, |l| l.id);
-                ctx.out.note(&format!("not sent, {id}: {why}"));
+                ctx.out.warn(&format!("not sent, {id}: {why}"));
             }
         }
     }

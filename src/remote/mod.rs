@@ -236,9 +236,16 @@ impl Client {
             if let Some(body) = &body {
                 request = request.json(body);
             }
+            let sent = Instant::now();
             let (fault, retry_after) = match request.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();
+                    // The path only: the token is in a header, which is never logged.
+                    log::info!(
+                        "{method} {path} → {status} in {} ms{}",
+                        sent.elapsed().as_millis(),
+                        key.map_or(String::new(), |k| format!(" (Idempotency-Key {k})"))
+                    );
                     let retry_after = response
                         .headers()
                         .get(reqwest::header::RETRY_AFTER)
@@ -261,7 +268,14 @@ impl Client {
                         _ => return Err(refused(status, &text)),
                     }
                 }
-                Err(e) => (describe(&e), None),
+                Err(e) => {
+                    log::info!(
+                        "{method} {path} → {} after {} ms",
+                        describe(&e),
+                        sent.elapsed().as_millis()
+                    );
+                    (describe(&e), None)
+                }
             };
             let elapsed = started.elapsed();
             let wait = retry_after
@@ -274,6 +288,11 @@ impl Client {
                     last: fault,
                 });
             }
+            log::info!(
+                "{fault}: attempt {attempt} of {}; retrying in {} ms",
+                self.policy.attempts,
+                wait.as_millis()
+            );
             std::thread::sleep(wait);
         }
     }

@@ -29,9 +29,11 @@ pub enum Format {
 pub trait Report: Serialize {
     fn human(&self, style: &Style) -> String;
 
-    /// Plain text for pipes; by default the human form without colour.
-    fn plain(&self) -> String {
-        self.human(&Style::plain())
+    /// Plain text for pipes: by default the human form, coloured only when colour is forced
+    /// (`--color always`, CLICOLOR_FORCE). Records (list, history, results) ignore the style:
+    /// they are data for other programs.
+    fn plain(&self, style: &Style) -> String {
+        self.human(style)
     }
 }
 
@@ -44,6 +46,8 @@ pub struct Printer {
     pub err_style: Style,
     /// The local offset times are shown in.
     pub offset: FixedOffset,
+    /// `-q`: no summaries on stderr (warnings and errors still show).
+    pub quiet: bool,
 }
 
 impl Printer {
@@ -61,6 +65,7 @@ impl Printer {
             style: Style::new(color.enabled(tty)),
             err_style: Style::new(color.enabled(io::stderr().is_terminal())),
             offset,
+            quiet: false,
         }
     }
 
@@ -74,13 +79,20 @@ impl Printer {
                 s
             }
             Format::Human => report.human(&self.style),
-            Format::Plain => report.plain(),
+            Format::Plain => report.plain(&self.style),
         };
         write_stdout(&text)
     }
 
-    /// A line for the person, on stderr: summaries, hints, notices.
+    /// A line for the person, on stderr: summaries and notices, which `-q` silences.
     pub fn note(&self, line: &str) {
+        if !self.quiet {
+            self.warn(line);
+        }
+    }
+
+    /// A line on stderr that `-q` does not silence: a warning, or the hint that goes with it.
+    pub fn warn(&self, line: &str) {
         // A closed stderr is no reason to fail a command that did its work.
         let _ = writeln!(io::stderr().lock(), "{line}");
     }

@@ -97,6 +97,7 @@ impl Store {
             path: path.clone(),
             source,
         })?;
+        log::info!("store: {}", path.display());
         let store = Store { conn, path };
         store.migrate()?;
         Ok(store)
@@ -124,6 +125,7 @@ impl Store {
         // half-way. user_version lives in the file header and commits with the rest.
         let tx = self.write()?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            log::debug!("store: migrating to schema {}", i + 1);
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }

@@ -91,6 +91,18 @@ impl TestEnv {
         cmd
     }
 
+    /// The same, as a plain process to spawn, read from and kill.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leads"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("LEADS_CONFIG", self.config_path())
+            .env("LEADS_DATA_DIR", self.data_dir())
+            .env("LEADS_NOW", NOW);
+        cmd
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command().args(args).output().unwrap())
     }

@@ -12,5 +12,6 @@ mod proxy;
 mod remote;
 mod remote_client;
 pub mod serve;
+mod shell;
 mod show;
 mod status;

@@ -1,12 +1,12 @@
 //! `source = "remote"`: the `leads` binary as a client of a real `leads serve` on loopback, with the
 //! fault proxy between them. The server has its own store; the client keeps a cache and an outbox.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::env::{NOW, Run, TestEnv, decided, lead};
+use crate::env::{Run, TestEnv, decided, lead};
 use crate::proxy::{Fault, Proxy};
 use crate::serve::{TOKEN, TestServer};
 
@@ -166,13 +166,10 @@ fn a_client_killed_after_the_server_committed_is_charged_once_after_sync() {
     r.proxy
         .then(Fault::ForwardThenHang(Duration::from_secs(60)));
     let before = r.proxy.forwarded();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
+    let mut child = r
+        .client
+        .process()
         .args(["accept", "a", "--yes"])
-        .env_clear()
-        .env("HOME", r.client.dir.path())
-        .env("LEADS_CONFIG", r.client.config_path())
-        .env("LEADS_DATA_DIR", r.client.data_dir())
-        .env("LEADS_NOW", NOW)
         .env("LEADS_TOKEN", TOKEN)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -374,22 +371,27 @@ fn the_token_appears_in_no_output_of_any_command() {
         &["show", "nope"],
     ];
     let mut all = String::new();
+    // At the highest verbosity, where every request is logged.
+    fn loud<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["-vv"][..], args].concat()
+    }
     for args in commands {
-        let run = r.run(args);
+        let run = r.run(&loud(args));
         all.push_str(&run.stdout);
         all.push_str(&run.stderr);
     }
     // And when things go wrong: down, then refused.
     r.proxy.then(Fault::Drop);
-    let run = r.run(&["reject", "c", "--reason", "busy"]);
+    let run = r.run(&loud(&["reject", "c", "--reason", "busy"]));
     all.push_str(&run.stderr);
     r.proxy.then(Fault::Status(401, None));
     for args in [&["sync"][..], &["list"]] {
-        let run = r.run(args);
+        let run = r.run(&loud(args));
         all.push_str(&run.stdout);
         all.push_str(&run.stderr);
     }
     assert!(all.contains("<set, hidden>"), "config show says it is set");
+    assert!(all.contains("leads: GET /v1/leads"), "requests were logged: {all}");
     assert!(!all.contains(TOKEN), "{all}");
     let log = r.server.log.lock().unwrap().clone();
     assert!(!log.contains(TOKEN), "{log}");

@@ -391,7 +391,10 @@ fn the_token_appears_in_no_output_of_any_command() {
         all.push_str(&run.stderr);
     }
     assert!(all.contains("<set, hidden>"), "config show says it is set");
-    assert!(all.contains("leads: GET /v1/leads"), "requests were logged: {all}");
+    assert!(
+        all.contains("leads: GET /v1/leads"),
+        "requests were logged: {all}"
+    );
     assert!(!all.contains(TOKEN), "{all}");
     let log = r.server.log.lock().unwrap().clone();
     assert!(!log.contains(TOKEN), "{log}");

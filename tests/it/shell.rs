@@ -137,7 +137,10 @@ fn roff_text(text: &str) -> String {
 
 /// The shell, or None when it is not installed here. CI (LEADS_CI=1) installs them all, so
 /// there a missing shell fails instead of skipping.
-#[allow(clippy::print_stderr, reason = "a skipped test says so in the test output")]
+#[allow(
+    clippy::print_stderr,
+    reason = "a skipped test says so in the test output"
+)]
 fn shell(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)

@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One lead in full: answers, message, schedule, budget, fee, countdown, decision')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept leads: pay their contact fees and get the customers'' details')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
@@ -60,7 +61,9 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
             [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order: least time left first, or highest score first (time left, fit, fee against budget)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
@@ -85,8 +88,10 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
             [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Which leads by status; "expired" includes pending leads past their expiry')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of pending leads: least time left first, or highest score first')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
@@ -126,6 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
             [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Which leads by status; "expired" includes pending leads past their expiry')
             [CompletionResult]::new('--max-fee', '--max-fee', [CompletionResultType]::ParameterName, 'Accept only leads whose fee is at or under this amount (major units); skip the rest')
@@ -158,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
             [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Which leads by status; "expired" includes pending leads past their expiry')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Why: a reason code or its alias [default: decisions.default_reject_reason]')
@@ -167,6 +174,34 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Select every pending lead (needed when neither ids nor filters are given)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal for an accept or for several leads)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal for an accept or for several leads)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be decided, the fees and the rate effect, and change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;triage' {
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'Only these categories (repeat or comma-separate: --category cleaning,moving)')
+            [CompletionResult]::new('--city', '--city', [CompletionResultType]::ParameterName, 'Only these places: part of a city or district name, or a postcode prefix (repeatable)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only leads created at least this long ago (e.g. 12h, 2d)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Only answerable leads that lapse within this long (e.g. 6h)')
+            [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
+            [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal for an accept or for several leads)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal for an accept or for several leads)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be decided, the fees and the rate effect, and change nothing')
@@ -209,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
             [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
@@ -408,6 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One lead in full: answers, message, schedule, budget, fee, countdown, decision')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept leads: pay their contact fees and get the customers'' details')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
@@ -432,6 +469,9 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             break
         }
         'leads;help;reject' {
+            break
+        }
+        'leads;help;triage' {
             break
         }
         'leads;help;status' {

@@ -58,6 +58,9 @@ _leads() {
             leads,sync)
                 cmd="leads__subcmd__sync"
                 ;;
+            leads,triage)
+                cmd="leads__subcmd__triage"
+                ;;
             leads__subcmd__config,check)
                 cmd="leads__subcmd__config__subcmd__check"
                 ;;
@@ -124,6 +127,9 @@ _leads() {
             leads__subcmd__help,sync)
                 cmd="leads__subcmd__help__subcmd__sync"
                 ;;
+            leads__subcmd__help,triage)
+                cmd="leads__subcmd__help__subcmd__triage"
+                ;;
             leads__subcmd__help__subcmd__config,check)
                 cmd="leads__subcmd__help__subcmd__config__subcmd__check"
                 ;;
@@ -140,7 +146,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject status history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,7 +172,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__accept)
-            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --limit --status --all --max-fee --over-budget --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --max-fee --over-budget --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +204,10 @@ _leads() {
                     ;;
                 --kind)
                     COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -474,7 +484,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help)
-            opts="inbox list show accept reject status history import sync serve demo completions config help"
+            opts="inbox list show accept reject triage status history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,8 +735,22 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__triage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__history)
-            opts="-q -v -h --since --action --category --city --older-than --expiring-within --fee-above --fee-below --kind --limit --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --since --action --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +790,10 @@ _leads() {
                     ;;
                 --kind)
                     COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -822,7 +850,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__inbox)
-            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --limit --over-budget --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --sort --over-budget --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -856,8 +884,16 @@ _leads() {
                     COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
                     return 0
                     ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "time score" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -880,7 +916,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__list)
-            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --limit --status --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --sort --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,12 +950,20 @@ _leads() {
                     COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
                     return 0
                     ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "pending accepted rejected expired all" -- "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "time score" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -942,7 +986,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__reject)
-            opts="-r -y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --limit --status --all --reason --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-r -y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --reason --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +1018,10 @@ _leads() {
                     ;;
                 --kind)
                     COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1108,6 +1156,68 @@ _leads() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__triage)
+            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --city)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-below)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -42,6 +42,7 @@ complete -c leads -n "__fish_leads_needs_command" -f -a "list" -d 'Pending New L
 complete -c leads -n "__fish_leads_needs_command" -f -a "show" -d 'One lead in full: answers, message, schedule, budget, fee, countdown, decision'
 complete -c leads -n "__fish_leads_needs_command" -f -a "accept" -d 'Accept leads: pay their contact fees and get the customers\' details'
 complete -c leads -n "__fish_leads_needs_command" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
+complete -c leads -n "__fish_leads_needs_command" -f -a "triage" -d 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
 complete -c leads -n "__fish_leads_needs_command" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
 complete -c leads -n "__fish_leads_needs_command" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
 complete -c leads -n "__fish_leads_needs_command" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
@@ -60,7 +61,12 @@ complete -c leads -n "__fish_leads_using_subcommand inbox" -l fee-below -d 'Only
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
 promotion\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand inbox" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l limit -d 'At most this many leads' -r
+complete -c leads -n "__fish_leads_using_subcommand inbox" -l sort -d 'Order: least time left first, or highest score first (time left, fit, fee against budget)' -r -f -a "time\t'Least time left first'
+score\t'Highest score first: time left, fit and fee against budget (`leads show` explains it)'"
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
@@ -83,12 +89,17 @@ complete -c leads -n "__fish_leads_using_subcommand list" -l fee-below -d 'Only 
 complete -c leads -n "__fish_leads_using_subcommand list" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
 promotion\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand list" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand list" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand list" -l status -d 'Which leads by status; "expired" includes pending leads past their expiry' -r -f -a "pending\t''
 accepted\t''
 rejected\t''
 expired\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand list" -l sort -d 'Order of pending leads: least time left first, or highest score first' -r -f -a "time\t'Least time left first'
+score\t'Highest score first: time left, fit and fee against budget (`leads show` explains it)'"
 complete -c leads -n "__fish_leads_using_subcommand list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand list" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand list" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
@@ -122,6 +133,9 @@ complete -c leads -n "__fish_leads_using_subcommand accept" -l fee-below -d 'Onl
 complete -c leads -n "__fish_leads_using_subcommand accept" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
 promotion\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand accept" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand accept" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand accept" -l status -d 'Which leads by status; "expired" includes pending leads past their expiry' -r -f -a "pending\t''
 accepted\t''
@@ -155,6 +169,9 @@ complete -c leads -n "__fish_leads_using_subcommand reject" -l fee-below -d 'Onl
 complete -c leads -n "__fish_leads_using_subcommand reject" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
 promotion\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand reject" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand reject" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand reject" -l status -d 'Which leads by status; "expired" includes pending leads past their expiry' -r -f -a "pending\t''
 accepted\t''
@@ -183,6 +200,33 @@ complete -c leads -n "__fish_leads_using_subcommand reject" -l offline -d 'Remot
 complete -c leads -n "__fish_leads_using_subcommand reject" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
 complete -c leads -n "__fish_leads_using_subcommand reject" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
 complete -c leads -n "__fish_leads_using_subcommand reject" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l category -d 'Only these categories (repeat or comma-separate: --category cleaning,moving)' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l city -d 'Only these places: part of a city or district name, or a postcode prefix (repeatable)' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l older-than -d 'Only leads created at least this long ago (e.g. 12h, 2d)' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l expiring-within -d 'Only answerable leads that lapse within this long (e.g. 6h)' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l fee-above -d 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l fee-below -d 'Only leads whose fee is below this amount, in major units' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
+promotion\t''
+all\t''"
+complete -c leads -n "__fish_leads_using_subcommand triage" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
+complete -c leads -n "__fish_leads_using_subcommand triage" -l limit -d 'At most this many leads' -r
+complete -c leads -n "__fish_leads_using_subcommand triage" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand triage" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand triage" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand triage" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal for an accept or for several leads)'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l dry-run -d 'Show what would be decided, the fees and the rate effect, and change nothing'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand triage" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand triage" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand triage" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand triage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand status" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand status" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
@@ -208,6 +252,9 @@ complete -c leads -n "__fish_leads_using_subcommand history" -l fee-below -d 'On
 complete -c leads -n "__fish_leads_using_subcommand history" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
 promotion\t''
 all\t''"
+complete -c leads -n "__fish_leads_using_subcommand history" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand history" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand history" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
@@ -350,20 +397,21 @@ complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subc
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'The configuration in effect: the file\'s values over the defaults'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the config file; exits 3 with the problem when it is invalid'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "inbox" -d 'Walk the pending leads, most urgent first, and accept or reject each in a keystroke'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "list" -d 'Pending New Leads, most urgent first, with fee and freshness countdown'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "show" -d 'One lead in full: answers, message, schedule, budget, fee, countdown, decision'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "accept" -d 'Accept leads: pay their contact fees and get the customers\' details'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "sync" -d 'Remote source: send queued decisions, pull pending leads, refresh the server\'s rate'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "serve" -d 'Serve the Leads API v1 from this store, for a shared queue or a remote client'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "demo" -d 'Fill the store with realistic sample leads and show them'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "config" -d 'Where the config is, what it says, and whether it is valid'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject status history import sync serve demo completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "inbox" -d 'Walk the pending leads, most urgent first, and accept or reject each in a keystroke'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "list" -d 'Pending New Leads, most urgent first, with fee and freshness countdown'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "show" -d 'One lead in full: answers, message, schedule, budget, fee, countdown, decision'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "accept" -d 'Accept leads: pay their contact fees and get the customers\' details'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "triage" -d 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "sync" -d 'Remote source: send queued decisions, pull pending leads, refresh the server\'s rate'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "serve" -d 'Serve the Leads API v1 from this store, for a shared queue or a remote client'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "demo" -d 'Fill the store with realistic sample leads and show them'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "config" -d 'Where the config is, what it says, and whether it is valid'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Where the config file and the lead store are'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The configuration in effect: the file\'s values over the defaults'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Check the config file; exits 3 with the problem when it is invalid'

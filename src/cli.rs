@@ -97,6 +97,8 @@ pub enum Command {
     Accept(commands::accept::Args),
     /// Reject leads: free, and it counts as a response
     Reject(commands::reject::Args),
+    /// Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions
+    Triage(commands::triage::Args),
     /// Your response rate, how many leads may lapse, what must be answered, and this week's spend
     Status(commands::status::Args),
     /// The decision log: when each lead arrived, how and when it was answered, what it cost
@@ -280,6 +282,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Demo(args) => commands::demo::run(ctx, args),
         Command::Serve(args) => commands::serve::run(ctx, args),
         Command::Sync(args) => commands::sync::run(ctx, args),
+        Command::Triage(args) => commands::triage::run(ctx, args),
         Command::Config(command) => commands::config::run(ctx, command),
         Command::Completions(args) => commands::completions::run(args),
     }

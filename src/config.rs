@@ -12,9 +12,10 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::domain::decision::parse_reason;
+use crate::domain::fit::{Conditions, Rule};
 use crate::domain::freshness::{Span, Thresholds};
 use crate::domain::lead::RejectReason;
-use crate::domain::money::{Money, format_units, parse_money};
+use crate::domain::money::Money;
 use crate::domain::rate::Threshold;
 use crate::remote::Token;
 
@@ -28,6 +29,12 @@ pub struct Config {
     pub response_rate: ResponseRate,
     pub budget: Budget,
     pub decisions: Decisions,
+    /// Your working conditions: what each lead is checked against (its fit).
+    pub conditions: Conditions,
+    /// What `leads triage` does with a lead that misses a condition (or meets them all), first
+    /// applicable rule first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -167,7 +174,10 @@ impl Default for ResponseRate {
 pub struct Budget {
     /// The most you mean to spend on contact fees per calendar week (Monday to Sunday), e.g.
     /// "3000 TWD". None: no cap.
-    #[serde(with = "money_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::domain::money::serde_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub weekly_cap: Option<Money>,
 }
 
@@ -256,6 +266,11 @@ impl Config {
         }
         if self.budget.weekly_cap.is_some_and(|m| m.amount <= 0) {
             return Err("budget.weekly_cap must be more than 0 (leave it out for no cap)".into());
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if let Some(problem) = rule.problem(&self.conditions) {
+                return Err(format!("[[rules]] number {}: {problem}", i + 1));
+            }
         }
         Ok(())
     }
@@ -377,31 +392,10 @@ mod reason_opt {
     }
 }
 
-mod money_opt {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
-        match m {
-            Some(m) => s.serialize_str(&format!(
-                "{} {}",
-                format_units(m.amount.unsigned_abs(), m.currency.exponent()),
-                m.currency
-            )),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
-        let text = String::deserialize(d)?;
-        parse_money(&text)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::parse_money;
 
     fn parse(text: &str) -> Result<Config, String> {
         Config::parse(text, Path::new("/cfg/config.toml")).map_err(|e| e.to_string())
@@ -455,8 +449,33 @@ mod tests {
         full.decisions.default_reject_reason = Some(RejectReason::NotMyService);
         full.remote.url = Some("https://api.example.com".into());
         full.remote.token = Some(Token::new("t"));
+        full = Config {
+            conditions: parse(
+                "[conditions]\nservices = [\"a\"]\nareas = [\"b\"]\nmin_budget = \"1 TWD\"\n\
+                 max_fee = \"1 TWD\"\nunavailable = [\"sunday\"]\n",
+            )
+            .unwrap()
+            .conditions,
+            rules: parse("[[rules]]\nwhen = \"match\"\naction = \"accept\"\nreason = \"other\"\nmax_fee = \"1 TWD\"\n")
+                .unwrap()
+                .rules,
+            ..full
+        };
         let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
         for (name, value) in table {
+            if let Some(rules) = value.as_array() {
+                assert!(
+                    example.contains(&format!("[[{name}]]")),
+                    "[[{name}]] undocumented"
+                );
+                for key in rules[0].as_table().unwrap().keys() {
+                    assert!(
+                        example.contains(&format!("{key} = ")),
+                        "{name}.{key} undocumented"
+                    );
+                }
+                continue;
+            }
             let Some(keys) = value.as_table() else {
                 assert!(
                     example.contains(&format!("{name} = ")),

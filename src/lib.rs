@@ -6,7 +6,8 @@
 //!
 //! - [`domain`] is the pure core: the lead object of the API contract, money in minor units,
 //!   freshness (when a lead lapses, how a countdown reads), the exact response-rate math, the lead
-//!   filter and the weekly budget. No I/O and no clock: "now" is always an argument.
+//!   filter, the weekly budget, and working conditions (`fit`: how a lead meets them, the rules
+//!   that act on a miss, the triage score). No I/O and no clock: "now" is always an argument.
 //! - [`config`] reads the TOML config into typed values and reports a bad file by path, line and
 //!   key.
 //! - [`store`] is where leads live: the [`store::LeadSource`] trait the commands read through,

@@ -66,22 +66,36 @@ pub struct Plan {
 }
 
 /// A selected lead: the id as given, and the lead if the store has it.
-struct Target {
-    id: String,
-    lead: Option<Lead>,
+pub struct Target {
+    pub id: String,
+    pub lead: Option<Lead>,
 }
 
 pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Result<Exit, CliError> {
+    let (targets, from_stdin) = select(ctx, &selection)?;
+    let results = apply(ctx, targets, from_stdin, &safety, &plan)?;
+    finish(ctx, &results, exit_for(&results))
+}
+
+/// Decides `targets` by `plan`: checks, preview, guards, confirmation, committed batches, and
+/// the summary on stderr. Returns every lead's result for the caller to print (`finish`); on a
+/// failure part-way, prints what was decided before it and returns the error.
+pub fn apply(
+    ctx: &Ctx,
+    targets: Vec<Target>,
+    from_stdin: bool,
+    safety: &Safety,
+    plan: &Plan,
+) -> Result<Vec<DecisionResult>, CliError> {
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let (targets, from_stdin) = select(ctx, &selection)?;
     let verb = Verb(plan.action);
     if targets.is_empty() {
         ctx.out.note(&format!(
             "Nothing to {}: no pending leads match.",
             verb.infinitive()
         ));
-        return finish(ctx, &[], Exit::Ok);
+        return Ok(Vec::new());
     }
 
     // A first check, for the preview and the guards; the store checks again under its lock.
@@ -139,7 +153,7 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
             }
         };
         say(&preview(
-            &plan,
+            plan,
             &planned,
             &fees,
             &spend,
@@ -163,13 +177,13 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
         let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
         ctx.out
             .note(&summary(&verb, &results, true, &rate_change.to_string()));
-        return finish(ctx, &results, exit_for(&results));
+        return Ok(results);
     }
 
     if planned.is_empty() {
         let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
         ctx.out.note(&summary(&verb, &results, false, ""));
-        return finish(ctx, &results, exit_for(&results));
+        return Ok(results);
     }
 
     if plan.action == Action::Accept
@@ -192,7 +206,7 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
 
     // Ids read from stdin leave no stdin to answer a question on.
     let cannot_ask = from_stdin || !ctx.can_prompt();
-    confirm(&plan, planned.len(), &fees, &safety, cannot_ask)?;
+    confirm(plan, planned.len(), &fees, safety, cannot_ask)?;
 
     // Decide in committed batches, in selection order.
     let requests: Vec<DecisionRequest> = planned
@@ -229,7 +243,7 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
     let actual = RateChange::new(rate_change.before, RateReport::new(tally_after, threshold));
     ctx.out
         .note(&summary(&verb, &results, false, &actual.to_string()));
-    finish(ctx, &results, exit_for(&results))
+    Ok(results)
 }
 
 /// Resolves the selection into targets, in the order given. The flag says whether ids came from
@@ -237,9 +251,11 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
 fn select(ctx: &Ctx, selection: &Selection) -> Result<(Vec<Target>, bool), CliError> {
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let filter = selection
-        .filter
-        .to_filter(selection.status.to_filter(), KindFilter::NewLead);
+    let filter = selection.filter.to_filter(
+        selection.status.to_filter(),
+        KindFilter::NewLead,
+        &ctx.config.conditions,
+    );
     let source = ctx.source()?;
     if selection.ids.is_empty() {
         if filter.is_unrestricted() && !selection.all {
@@ -518,7 +534,7 @@ fn queued(id: &str, action: Action, why: &str) -> DecisionResult {
     }
 }
 
-fn exit_for(results: &[DecisionResult]) -> Exit {
+pub fn exit_for(results: &[DecisionResult]) -> Exit {
     if results.iter().any(|r| r.outcome == Outcome::Queued) {
         Exit::Queued
     } else if results.iter().any(|r| r.outcome == Outcome::Skipped) {
@@ -618,7 +634,7 @@ impl std::fmt::Display for RateChange {
 }
 
 /// Prints the per-lead results and returns the exit code.
-fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
+pub fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
     // JSON is always a document, `[]` included, so a script can parse what it gets.
     if !results.is_empty() || ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&Results(results))?;

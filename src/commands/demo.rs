@@ -73,6 +73,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let exit = super::list::run(
         ctx,
         super::list::Args {
+            sort: Default::default(),
             filter: Default::default(),
             status: Default::default(),
         },

@@ -2,7 +2,8 @@
 
 use clap::ValueEnum;
 
-use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
+use crate::domain::filter::{KindFilter, LeadFilter, Order, StatusFilter};
+use crate::domain::fit::{Conditions, FitLevel};
 use crate::domain::freshness::Span;
 use crate::domain::money::Amount;
 
@@ -46,9 +47,49 @@ pub struct FilterArgs {
     #[arg(long, value_enum, value_name = "KIND", help_heading = "Filters")]
     pub kind: Option<KindArg>,
 
+    /// Only leads of this fit to your working conditions: match, partial, miss (comma-separate
+    /// several)
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FIT",
+        help_heading = "Filters"
+    )]
+    pub fit: Vec<FitArg>,
+
     /// At most this many leads
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Filters")]
     pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FitArg {
+    /// Meets every condition set
+    Match,
+    /// Misses only budget, fee or schedule
+    Partial,
+    /// Misses the service or the area
+    Miss,
+}
+
+/// `--sort`, for the commands that show the queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Least time left first
+    #[default]
+    Time,
+    /// Highest score first: time left, fit and fee against budget (`leads show` explains it)
+    Score,
+}
+
+impl SortArg {
+    pub fn order(self) -> Order {
+        match self {
+            SortArg::Time => Order::TimeLeft,
+            SortArg::Score => Order::Score,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -91,8 +132,14 @@ impl StatusFlag {
 }
 
 impl FilterArgs {
-    /// The filter these flags describe, with `status`, and `default_kind` when --kind is absent.
-    pub fn to_filter(&self, status: StatusFilter, default_kind: KindFilter) -> LeadFilter {
+    /// The filter these flags describe, with `status`, and `default_kind` when --kind is absent;
+    /// fit is judged by `conditions`.
+    pub fn to_filter(
+        &self,
+        status: StatusFilter,
+        default_kind: KindFilter,
+        conditions: &Conditions,
+    ) -> LeadFilter {
         LeadFilter {
             categories: self.category.iter().map(|c| c.trim().to_string()).collect(),
             cities: self.city.iter().map(|c| c.trim().to_string()).collect(),
@@ -107,6 +154,17 @@ impl FilterArgs {
                 Some(KindArg::Promotion) => KindFilter::Promotion,
                 Some(KindArg::All) => KindFilter::All,
             },
+            fit: self
+                .fit
+                .iter()
+                .map(|f| match f {
+                    FitArg::Match => FitLevel::Match,
+                    FitArg::Partial => FitLevel::Partial,
+                    FitArg::Miss => FitLevel::Miss,
+                })
+                .collect(),
+            conditions: conditions.clone(),
+            order: Order::TimeLeft,
             limit: self.limit.map(|n| n as usize),
         }
     }

@@ -51,7 +51,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             ActionArg::Reject => Action::Reject,
         }),
         // Promotions were charged too, so the log shows them unless --kind says otherwise.
-        filter: args.filter.to_filter(StatusFilter::All, KindFilter::All),
+        filter: args
+            .filter
+            .to_filter(StatusFilter::All, KindFilter::All, &ctx.config.conditions),
     };
     let records = ctx
         .source()?

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use chrono::TimeDelta;
 use dialoguer::console::{Key, Term};
 
-use super::filters::FilterArgs;
+use super::filters::{FilterArgs, SortArg};
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
@@ -25,6 +25,10 @@ use crate::store::{Decided, DecisionRequest};
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    /// Order: least time left first, or highest score first (time left, fit, fee against budget)
+    #[arg(long, value_enum, default_value_t = SortArg::Time, value_name = "ORDER")]
+    pub sort: SortArg,
 
     /// Allow accepts that take this week's spend past budget.weekly_cap
     #[arg(long)]
@@ -50,9 +54,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             "`leads list` shows the queue; `leads accept ID` and `leads reject ID --reason R` decide (add --yes in scripts)",
         ));
     }
-    let filter = args
-        .filter
-        .to_filter(StatusFilter::Pending, KindFilter::NewLead);
+    let mut filter = args.filter.to_filter(
+        StatusFilter::Pending,
+        KindFilter::NewLead,
+        &ctx.config.conditions,
+    );
+    filter.order = args.sort.order();
     let source = ctx.source()?;
     let leads = source.select(
         &filter,
@@ -206,7 +213,13 @@ impl<'a> Inbox<'a> {
         let mut note: Option<String> = None;
         loop {
             let now = self.ctx.clock.current();
-            let view = LeadView::new(lead.clone(), now, &self.ctx.config.freshness);
+            let view = LeadView::new(
+                lead.clone(),
+                now,
+                &self.ctx.config.freshness,
+                &self.ctx.config.conditions,
+                true,
+            );
             self.say(&self.card(&view, n, total))?;
             self.say(&self.style.bold(&format!(
                 "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit",
@@ -444,6 +457,13 @@ impl<'a> Inbox<'a> {
         }
         out.push_str(&format!("  {}\n", place.join(" · ")));
         out.push_str(&format!("  Budget {} · Fee {}\n", l.budget_text(), l.fee));
+        // Only what it misses: that is what decides between a quick reject and a look.
+        let misses: Vec<&str> = view.fit.misses().map(|c| c.why.as_str()).collect();
+        if !misses.is_empty() {
+            out.push_str(&format!("  {} {}\n", s.bold("Misses:"), misses.join(" · ")));
+        } else if !view.fit.checks.is_empty() {
+            out.push_str("  Fits your working conditions\n");
+        }
         if let Some(message) = l.message.as_deref().filter(|m| !m.trim().is_empty()) {
             out.push_str(&format!("  “{}”\n", fold(message, 150)));
         }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::filters::{FilterArgs, StatusFlag};
+use super::filters::{FilterArgs, SortArg, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{Span, Urgency};
@@ -19,23 +19,32 @@ pub struct Args {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub status: StatusFlag,
+
+    /// Order of pending leads: least time left first, or highest score first
+    #[arg(long, value_enum, default_value_t = SortArg::Time, value_name = "ORDER")]
+    pub sort: SortArg,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let filter = args
-        .filter
-        .to_filter(args.status.to_filter(), KindFilter::NewLead);
+    let mut filter = args.filter.to_filter(
+        args.status.to_filter(),
+        KindFilter::NewLead,
+        &ctx.config.conditions,
+    );
+    filter.order = args.sort.order();
     let now = ctx.now();
     let leads = ctx
         .source()?
         .select(&filter, now, ctx.config.freshness.shelf_life)?;
+    let words = ctx.out.format == Format::Json;
     let list = LeadList {
         rows: leads
             .into_iter()
-            .map(|l| LeadView::new(l, now, &ctx.config.freshness))
+            .map(|l| LeadView::new(l, now, &ctx.config.freshness, &ctx.config.conditions, words))
             .collect(),
         urgent_window: Span(ctx.config.freshness.urgent),
         pending_only: filter.status == StatusFilter::Pending,
+        show_fit: !ctx.config.conditions.is_empty(),
     };
     if list.rows.is_empty() && ctx.out.format != Format::Json {
         ctx.out.note(&empty_message(ctx, &filter));
@@ -84,12 +93,15 @@ pub struct LeadList {
     pub urgent_window: Span,
     #[serde(skip)]
     pub pending_only: bool,
+    /// A FIT column, when working conditions are set (without them every lead fits).
+    #[serde(skip)]
+    pub show_fit: bool,
 }
 
 impl LeadList {
-    fn cells(row: &LeadView) -> [Cow<'_, str>; 8] {
+    fn cells<'a>(&self, row: &'a LeadView) -> Vec<Cow<'a, str>> {
         let l = &row.lead;
-        [
+        let mut cells = vec![
             Cow::Borrowed(l.id.as_str()),
             Cow::Borrowed(l.service.as_str()),
             Cow::Borrowed(l.category.as_str()),
@@ -98,7 +110,11 @@ impl LeadList {
             Cow::Owned(l.fee.to_string()),
             Cow::Owned(row.age()),
             Cow::Owned(row.freshness()),
-        ]
+        ];
+        if self.show_fit {
+            cells.push(Cow::Owned(row.fit.short()));
+        }
+        cells
     }
 
     fn footer(&self) -> String {
@@ -124,19 +140,20 @@ impl LeadList {
 
 impl Report for LeadList {
     fn human(&self, style: &Style) -> String {
-        let mut table = render::table(
-            [
-                "ID",
-                "SERVICE",
-                "CATEGORY",
-                "LOCATION",
-                "BUDGET",
-                "FEE",
-                "AGE",
-                "EXPIRES IN",
-            ],
-            style,
-        );
+        let mut headers = vec![
+            "ID",
+            "SERVICE",
+            "CATEGORY",
+            "LOCATION",
+            "BUDGET",
+            "FEE",
+            "AGE",
+            "EXPIRES IN",
+        ];
+        if self.show_fit {
+            headers.push("FIT");
+        }
+        let mut table = render::table(headers, style);
         // On a narrow terminal, service and location wrap; the id, budget, fee, age and countdown
         // never break, since a PRO triages by exactly those.
         use comfy_table::ColumnConstraint::{ContentWidth, LowerBoundary};
@@ -148,7 +165,7 @@ impl Report for LeadList {
             Some(w) if w < 100 => comfy_table::ColumnConstraint::Hidden,
             _ => wrap,
         };
-        table.set_constraints([
+        let mut constraints = vec![
             ContentWidth,
             wrap,
             category,
@@ -157,9 +174,17 @@ impl Report for LeadList {
             ContentWidth,
             ContentWidth,
             ContentWidth,
-        ]);
+        ];
+        if self.show_fit {
+            constraints.push(wrap);
+        }
+        table.set_constraints(constraints);
         for row in &self.rows {
-            let mut cells = Self::cells(row).map(|c| Cell::new(c.as_ref()));
+            let mut cells: Vec<Cell> = self
+                .cells(row)
+                .iter()
+                .map(|c| Cell::new(c.as_ref()))
+                .collect();
             if let Some(color) = row.urgency.and_then(|u| style.cell_color(u)) {
                 let last = std::mem::replace(&mut cells[7], Cell::new(""));
                 cells[7] = last.fg(color);
@@ -172,7 +197,7 @@ impl Report for LeadList {
     fn plain(&self, _: &Style) -> String {
         let mut out = String::with_capacity(self.rows.len() * 128);
         for row in &self.rows {
-            render::push_tsv_row(&mut out, &Self::cells(row));
+            render::push_tsv_row(&mut out, &self.cells(row));
         }
         out
     }
@@ -196,10 +221,11 @@ mod tests {
         let list = LeadList {
             rows: vec![urgent, sample()]
                 .into_iter()
-                .map(|l| LeadView::new(l, now, &freshness))
+                .map(|l| LeadView::new(l, now, &freshness, &Default::default(), true))
                 .collect(),
             urgent_window: Span(freshness.urgent),
             pending_only: true,
+            show_fit: false,
         };
         insta::assert_snapshot!(list.human(&Style::plain()), @r"
          ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN 

@@ -19,7 +19,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let id = args.id.trim();
     let lead = ctx.source()?.get(id)?.ok_or_else(|| ctx.not_found(id))?;
     let card = LeadCard {
-        view: LeadView::new(lead, ctx.now(), &ctx.config.freshness),
+        view: LeadView::new(
+            lead,
+            ctx.now(),
+            &ctx.config.freshness,
+            &ctx.config.conditions,
+            true,
+        ),
         offset: ctx.out.offset,
         shelf_life: Span(ctx.config.freshness.shelf_life),
     };
@@ -112,6 +118,25 @@ impl Report for LeadCard {
         }
         if let Some(email) = &l.customer.email {
             line(field("Email", email));
+        }
+        if !v.fit.checks.is_empty() {
+            line(String::new());
+            line(format!(
+                "{} {}",
+                style.bold("Fit"),
+                style.dim(&format!("({})", v.fit.level.as_str()))
+            ));
+            for l in v.fit_lines() {
+                line(format!("  {l}"));
+            }
+        }
+        if v.effective_status == Status::Pending && l.kind == Kind::NewLead {
+            line(String::new());
+            line(format!(
+                "{} {}",
+                style.bold("Score"),
+                v.score.explain(&v.fit, self.shelf_life.0)
+            ));
         }
         if !l.answers.is_empty() {
             line(String::new());

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::fit::{Conditions, FitLevel, fit_level, score_for};
 use super::freshness::{effective_status, expiry};
 use super::lead::{Kind, Lead, Status};
 use super::money::Amount;
@@ -83,7 +84,22 @@ pub struct LeadFilter {
     pub fee_below: Option<Amount>,
     pub status: StatusFilter,
     pub kind: KindFilter,
+    /// Any of these fits against `conditions` (empty: any fit).
+    pub fit: Vec<FitLevel>,
+    /// The working conditions fit and score are judged by.
+    pub conditions: Conditions,
+    pub order: Order,
     pub limit: Option<usize>,
+}
+
+/// How answerable leads are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Least time left first.
+    #[default]
+    TimeLeft,
+    /// Highest triage score first (`fit::score`), then least time left.
+    Score,
 }
 
 impl LeadFilter {
@@ -126,17 +142,30 @@ impl LeadFilter {
         {
             return false;
         }
+        if !self.fit.is_empty() && !self.fit.contains(&fit_level(lead, &self.conditions)) {
+            return false;
+        }
         true
     }
 
     /// Keeps the matching leads in triage order, up to the limit: answerable leads most urgent
-    /// first (least time left), otherwise newest first; ties by id, so the order is stable.
+    /// first (least time left) or by score, otherwise newest first; ties by id, so the order is
+    /// stable.
     pub fn apply(&self, leads: Vec<Lead>, now: DateTime<Utc>, shelf_life: TimeDelta) -> Vec<Lead> {
         let mut kept: Vec<Lead> = leads
             .into_iter()
             .filter(|l| self.matches(l, now, shelf_life))
             .collect();
-        if self.status == StatusFilter::Pending {
+        if self.status == StatusFilter::Pending && self.order == Order::Score {
+            kept.sort_by_cached_key(|l| {
+                let total = score_for(l, fit_level(l, &self.conditions), now, shelf_life).total;
+                (
+                    std::cmp::Reverse(total),
+                    expiry(l, shelf_life),
+                    l.id.clone(),
+                )
+            });
+        } else if self.status == StatusFilter::Pending {
             kept.sort_by_cached_key(|l| (expiry(l, shelf_life), l.id.clone()));
         } else {
             kept.sort_by(|a, b| {
@@ -158,6 +187,7 @@ impl LeadFilter {
             && self.expiring_within.is_none()
             && self.fee_above.is_none()
             && self.fee_below.is_none()
+            && self.fit.is_empty()
             && self.limit.is_none()
     }
 }

@@ -1,4 +1,4 @@
-//! The pure core: leads, money, freshness, the response rate and filters.
+//! The pure core: leads, money, freshness, the response rate, filters and working conditions.
 //!
 //! Nothing here reads a clock, a file, a socket or a terminal. "Now" is always passed in, so every
 //! rule can be tested with plain values and gives the same answer on every machine.
@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod decision;
 pub mod filter;
+pub mod fit;
 pub mod freshness;
 pub mod lead;
 pub mod money;

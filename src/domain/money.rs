@@ -192,6 +192,14 @@ impl FromStr for Amount {
 }
 
 impl Amount {
+    /// The same amount, without its currency.
+    pub fn from_money(money: Money) -> Amount {
+        Amount {
+            mantissa: i128::from(money.amount),
+            scale: money.currency.exponent(),
+        }
+    }
+
     /// Compares with money of any currency exactly, in that currency's major units.
     pub fn cmp_money(&self, money: &Money) -> Ordering {
         let exp = money.currency.exponent();
@@ -233,6 +241,30 @@ pub fn parse_money(s: &str) -> Result<Money, String> {
     let currency: Currency = code.parse().map_err(|e: UnknownCurrency| e.to_string())?;
     let parsed: Amount = amount.parse().map_err(|e: AmountError| e.to_string())?;
     parsed.to_money(currency, amount).map_err(|e| e.to_string())
+}
+
+/// An optional amount in a config file, written as major units and a currency code
+/// ("3000 TWD"): `#[serde(with = "serde_opt")]`.
+pub mod serde_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+        match m {
+            Some(m) => s.serialize_str(&format!(
+                "{} {}",
+                format_units(m.amount.unsigned_abs(), m.currency.exponent()),
+                m.currency
+            )),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_money(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(test)]

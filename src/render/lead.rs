@@ -4,6 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::Freshness;
+use crate::domain::fit::{Conditions, Fit, Score, fit, fit_brief, score};
 use crate::domain::freshness::{Urgency, compact, countdown, effective_status, expiry};
 use crate::domain::lead::{Lead, Status};
 
@@ -22,14 +23,33 @@ pub struct LeadView {
     pub age_seconds: i64,
     /// For leads still answerable: urgent, soon or fresh.
     pub urgency: Option<Urgency>,
+    /// What it meets and misses of the working conditions.
+    pub fit: Fit,
+    /// The triage score (`leads list --sort score`).
+    pub score: Score,
 }
 
 impl LeadView {
-    pub fn new(lead: Lead, now: DateTime<Utc>, freshness: &Freshness) -> LeadView {
+    /// `fit_in_words`: whether each fit check carries its reason in words (cards and JSON do; a
+    /// table of 10,000 leads only needs which conditions are missed).
+    pub fn new(
+        lead: Lead,
+        now: DateTime<Utc>,
+        freshness: &Freshness,
+        conditions: &Conditions,
+        fit_in_words: bool,
+    ) -> LeadView {
         let status = effective_status(&lead, now, freshness.shelf_life);
         let expires = expiry(&lead, freshness.shelf_life);
         let left = expires - now;
+        let fit = if fit_in_words {
+            fit(&lead, conditions)
+        } else {
+            fit_brief(&lead, conditions)
+        };
         LeadView {
+            score: score(&lead, &fit, now, freshness.shelf_life),
+            fit,
             effective_status: status,
             effective_expires_at: expires,
             expires_in_seconds: left.num_seconds(),
@@ -37,6 +57,23 @@ impl LeadView {
             urgency: (status == Status::Pending).then(|| freshness.thresholds().urgency(left)),
             lead,
         }
+    }
+
+    /// The fit in words, a line per condition set: "✗ outside area: 新北市 板橋區".
+    pub fn fit_lines(&self) -> Vec<String> {
+        use crate::domain::fit::Standing;
+        self.fit
+            .checks
+            .iter()
+            .map(|c| {
+                let mark = match c.standing {
+                    Standing::Meets => "✓",
+                    Standing::Misses => "✗",
+                    Standing::Unknown => "?",
+                };
+                format!("{mark} {}", c.why)
+            })
+            .collect()
     }
 
     pub fn left(&self) -> TimeDelta {

@@ -151,15 +151,23 @@ impl ColorChoice {
 
 /// A table in the house style: no borders, bold headers, wrapping to the terminal, coloured cells
 /// only when the style has colour.
-pub fn table<const N: usize>(headers: [&str; N], style: &Style) -> comfy_table::Table {
+pub fn table<'a>(headers: impl IntoIterator<Item = &'a str>, style: &Style) -> comfy_table::Table {
     use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
     let mut table = Table::new();
     table
         .load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers.map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
+        .set_header(
+            headers
+                .into_iter()
+                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+        );
+    // comfy-table styles on its own when it sees a terminal; the style decides instead, so
+    // `--color never` and NO_COLOR hold for tables too.
     if style.color {
         table.enforce_styling();
+    } else {
+        table.force_no_tty();
     }
     table
 }

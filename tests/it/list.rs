@@ -148,6 +148,10 @@ fn json_is_the_contract_lead_plus_computed_fields() {
           "amount": 12050,
           "currency": "TWD"
         },
+        "fit": {
+          "checks": [],
+          "level": "match"
+        },
         "id": "d",
         "kind": "new_lead",
         "location": {
@@ -157,6 +161,12 @@ fn json_is_the_contract_lead_plus_computed_fields() {
         },
         "message": "Before the new year, please.",
         "schedule": "Saturday morning",
+        "score": {
+          "fit": 30,
+          "total": 91,
+          "urgency": 47,
+          "value": 14
+        },
         "service": "Deep home cleaning",
         "status": "pending",
         "urgency": "urgent"

@@ -15,3 +15,4 @@ pub mod serve;
 mod shell;
 mod show;
 mod status;
+mod triage;

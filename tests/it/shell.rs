@@ -305,7 +305,7 @@ fn colour_follows_the_flag_then_the_environment_then_the_stream() {
 fn colour_on_a_terminal_honours_no_color_clicolor_and_dumb_terminals() {
     let env = TestEnv::new();
     env.import(&[crate::env::lead("a", 1)]);
-    let on_terminal = |vars: &[(&str, &str)]| {
+    let on_terminal = |vars: &[(&str, &str)], what: &str| {
         let mut command = format!(
             "env LEADS_CONFIG={} LEADS_DATA_DIR={} LEADS_NOW={} TERM=xterm-256color",
             env.config_path().display(),
@@ -316,17 +316,24 @@ fn colour_on_a_terminal_honours_no_color_clicolor_and_dumb_terminals() {
             command.push_str(&format!(" {k}={v}"));
         }
         command.push_str(&format!(
-            " {} status",
+            " {} {what}",
             assert_cmd::cargo::cargo_bin("leads").display()
         ));
         let mut p = rexpect::spawn(&command, Some(10_000)).unwrap();
         let out = p.exp_eof().unwrap();
         out.contains(ESC)
     };
-    assert!(on_terminal(&[]));
-    assert!(!on_terminal(&[("NO_COLOR", "1")]));
-    assert!(!on_terminal(&[("CLICOLOR", "0")]));
-    assert!(!on_terminal(&[("TERM", "dumb")]));
+    // A card (status) and a table (list): the table crate must not style on its own.
+    for what in ["status", "list"] {
+        assert!(on_terminal(&[], what), "{what}");
+        assert!(!on_terminal(&[("NO_COLOR", "1")], what), "{what}");
+        assert!(!on_terminal(&[("CLICOLOR", "0")], what), "{what}");
+        assert!(!on_terminal(&[("TERM", "dumb")], what), "{what}");
+        assert!(
+            !on_terminal(&[], &format!("--color never {what}")),
+            "{what}"
+        );
+    }
 }
 
 // --- Pipes and verbosity ------------------------------------------------------------------------

@@ -18,6 +18,8 @@ fn a_pending_lead_as_a_card() {
       Fee        NT$180 to accept · rejecting is free
       Arrived    Mon 2026-11-23 07:00 (5h 00m ago)
 
+    Score 45 of 100 = urgency 5 of 50 (1d 19h left of 48h) + fit 30 of 30 (no conditions set) + value 10 of 20 (fee NT$180 is 6.0% of the budget NT$3,000)
+
     Answers
       Home size: 3 bedrooms
 

@@ -201,13 +201,14 @@ fn bash_loads_the_completions_and_completes_commands_and_reasons() {
 #[test]
 fn zsh_loads_the_completions() {
     let Some(zsh) = shell("zsh") else { return };
-    let out = run_shell(
-        &zsh,
-        &[
-            "-fc",
-            "autoload -Uz compinit && compinit -u -d /dev/null && source ./_leads && print -r -- $_comps[leads]",
-        ],
+    // compinit replaces its dump file: point it at a file of our own. (Given /dev/null, a test
+    // run as root once replaced the device with a plain file, and every later build read junk.)
+    let dump = tempfile::tempdir().unwrap();
+    let script = format!(
+        "autoload -Uz compinit && compinit -u -d {}/zcompdump && source ./_leads && print -r -- $_comps[leads]",
+        dump.path().display()
     );
+    let out = run_shell(&zsh, &["-fc", &script]);
     assert_eq!(out.trim(), "_leads");
 }
 

@@ -445,6 +445,11 @@ fn confirm(
         Action::Accept => format!("Accept {} for {}?", count(n, "lead"), format_totals(fees)),
         Action::Reject => format!("Reject {}?", count(n, "lead")),
     };
+    ask(&question, &format!("nothing {}", verb.past()))
+}
+
+/// Asks a yes/no question on the terminal (no by default); a no is exit 8 with `declined`.
+pub fn ask(question: &str, declined: &str) -> Result<(), CliError> {
     let yes = dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)
@@ -453,10 +458,7 @@ fn confirm(
     if yes {
         Ok(())
     } else {
-        Err(CliError::new(
-            Exit::Declined,
-            format!("nothing {}", verb.past()),
-        ))
+        Err(CliError::new(Exit::Declined, declined))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::TimeDelta;
 
-use super::decide::{Plan, Safety, Target, apply, exit_for, finish};
+use super::decide::{Plan, Safety, Target, apply, ask, exit_for, finish};
 use super::filters::FilterArgs;
 use crate::context::Ctx;
 use crate::domain::decision::after_deciding;
@@ -182,14 +182,5 @@ fn confirm_all(ctx: &Ctx, groups: &[Group]) -> Result<(), CliError> {
         ))
         .with_hint("pass --yes to apply the rules without asking, or --dry-run to see what they would do"));
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(format!("Apply the rules: {what}?"))
-        .default(false)
-        .interact_on(&dialoguer::console::Term::stderr())
-        .map_err(|e| CliError::new(Exit::Failure, format!("cannot ask for confirmation: {e}")))?;
-    if yes {
-        Ok(())
-    } else {
-        Err(CliError::new(Exit::Declined, "nothing decided"))
-    }
+    ask(&format!("Apply the rules: {what}?"), "nothing decided")
 }

@@ -81,14 +81,7 @@ impl TestEnv {
     }
 
     pub fn command(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("leads").unwrap();
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("LEADS_CONFIG", self.config_path())
-            .env("LEADS_DATA_DIR", self.data_dir())
-            .env("LEADS_NOW", NOW);
-        cmd
+        assert_cmd::Command::from_std(self.process())
     }
 
     /// The same, as a plain process to spawn, read from and kill.

@@ -277,15 +277,11 @@ impl LeadSource for RemoteSource {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Decided>, StoreError> {
-        let queued = self.store.decide_and_queue(requests, now, shelf_life)?;
-        let outbox: Vec<Queued> = self.store.outbox()?;
-        queued
+        self.store
+            .decide_and_queue(requests, now, shelf_life)?
             .into_iter()
-            .map(|(decided, key)| match key {
-                Some(key) => match outbox.iter().find(|q| q.key == key) {
-                    Some(q) => self.push(q, now),
-                    None => Ok(decided),
-                },
+            .map(|(decided, queued)| match queued {
+                Some(q) => self.push(&q, now),
                 None => Ok(decided),
             })
             .collect()

@@ -193,7 +193,6 @@ pub struct Queued {
     pub action: Action,
     pub reason: Option<RejectReason>,
     pub note: Option<String>,
-    pub attempts: i64,
 }
 
 /// What an idempotent decision came to.
@@ -356,13 +355,13 @@ impl Store {
 
     /// Decides locally and queues each decision for the API, in one transaction: the decision,
     /// the status change and an outbox row with a fresh idempotency key. Returns each outcome and,
-    /// for the queued ones, the key.
+    /// for the decided ones, what was queued.
     pub fn decide_and_queue(
         &self,
         requests: &[DecisionRequest],
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-    ) -> Result<Vec<(Decided, Option<String>)>, StoreError> {
+    ) -> Result<Vec<(Decided, Option<Queued>)>, StoreError> {
         let tx = self.write()?;
         let mut out = Vec::with_capacity(requests.len());
         for req in requests {
@@ -382,7 +381,13 @@ impl Store {
                         req.note,
                         millis(now)
                     ])?;
-                    Some(key)
+                    Some(Queued {
+                        key,
+                        lead_id: req.lead_id.clone(),
+                        action: req.action,
+                        reason: req.reason,
+                        note: req.note.clone(),
+                    })
                 }
                 Decided::Skipped { .. } | Decided::Queued { .. } => None,
             };
@@ -404,7 +409,7 @@ impl Store {
     /// Every queued decision, oldest first.
     pub fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT key, lead_id, action, reason, note, attempts FROM outbox
+            "SELECT key, lead_id, action, reason, note FROM outbox
              WHERE sent_at IS NULL ORDER BY queued_at, key",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -420,7 +425,6 @@ impl Store {
                     .get::<_, Option<String>>(3)?
                     .and_then(|c| RejectReason::from_code(&c)),
                 note: r.get(4)?,
-                attempts: r.get(5)?,
             })
         })?;
         rows.collect::<rusqlite::Result<_>>().map_err(read_error)

@@ -195,12 +195,13 @@ impl Ctx {
         if self.offline || fresh {
             return Ok(());
         }
-        let result = remote
-            .push_all(now, |_| {})
-            .map_err(crate::remote::SyncError::from);
-        let result = result
-            .and_then(|_| remote.pull(now, |_| {}))
-            .and_then(|_| remote.refresh_rate(now));
+        let result = remote.sync(now, |_| {}, |_| {});
+        // A read that sent queued decisions says which did not go through, as `leads sync` does.
+        if let Ok(report) = &result {
+            for line in report.problems() {
+                self.out.warn(&format!("warning: {line}"));
+            }
+        }
         if let Err(e) = result {
             let age = match pulled {
                 Some(t) => format!(

@@ -12,7 +12,7 @@ use crate::store::Decided;
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-#[derive(Default, Serialize)]
+#[derive(Serialize)]
 struct Synced {
     pushed: u64,
     still_queued: u64,
@@ -22,6 +22,7 @@ struct Synced {
     server_rate: Option<f64>,
 }
 
+/// Printed only for `--json`: people get the one-line summary on stderr.
 impl Report for Synced {
     fn human(&self, _: &Style) -> String {
         String::new()
@@ -42,35 +43,34 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
         );
     }
     let now = ctx.now();
-    let mut s = Synced::default();
     let queued = remote.store.outbox()?.len() as u64;
-    let bar = indicatif::ProgressBar::new(queued);
-    for d in remote.push_all(now, |_| bar.inc(1))? {
-        match d {
-            Decided::Done { .. } => s.pushed += 1,
-            Decided::Queued { why, .. } => {
-                s.still_queued += 1;
-                ctx.out.warn(&format!("still queued: {why}"));
-            }
-            Decided::Skipped { lead, why } => {
-                s.refused += 1;
-                let id = lead.map_or_else(String::new, |l| l.id);
-                ctx.out.warn(&format!("not sent, {id}: {why}"));
-            }
-        }
+    // A bar while sending, then a spinner while pulling; neither draws without a terminal.
+    let sending = indicatif::ProgressBar::new(queued);
+    let pulling = indicatif::ProgressBar::new_spinner();
+    let report = remote
+        .sync(
+            now,
+            |_| sending.inc(1),
+            |n| {
+                sending.finish_and_clear();
+                pulling.inc(n);
+            },
+        )
+        .map_err(|e| ctx.remote_failure(e, "cannot sync with the API"))?;
+    sending.finish_and_clear();
+    pulling.finish_and_clear();
+    for line in report.problems() {
+        ctx.out.warn(&line);
     }
-    bar.finish_and_clear();
-    let bar = indicatif::ProgressBar::new_spinner();
-    let pulled = remote
-        .pull(now, |n| bar.inc(n))
-        .map_err(|e| ctx.remote_failure(e, "cannot pull leads"))?;
-    bar.finish_and_clear();
-    s.pulled = pulled.pulled;
-    s.updated_elsewhere = pulled.updated_elsewhere;
-    let rate = remote
-        .refresh_rate(now)
-        .map_err(|e| ctx.remote_failure(e, "cannot read the server's response rate"))?;
-    s.server_rate = rate.rate;
+    let rate = &report.rate;
+    let s = Synced {
+        pushed: report.count(|d| matches!(d, Decided::Done { .. })),
+        still_queued: report.count(|d| matches!(d, Decided::Queued { .. })),
+        refused: report.count(|d| matches!(d, Decided::Skipped { .. })),
+        pulled: report.pull.pulled,
+        updated_elsewhere: report.pull.updated_elsewhere,
+        server_rate: rate.rate,
+    };
     let mut line = format!(
         "pushed {} · pulled {}",
         count(s.pushed, "decision"),

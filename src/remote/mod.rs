@@ -16,7 +16,7 @@ use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::Money;
 
 mod source;
-pub use source::{PullSummary, RemoteSource, SyncError};
+pub use source::{PullSummary, RemoteSource, SyncError, SyncReport};
 
 /// A secret that never prints: `Debug` and `Display` show that it is set, not what it is.
 #[derive(Clone, PartialEq, Eq)]

@@ -41,6 +41,35 @@ pub struct PullSummary {
     pub updated_elsewhere: u64,
 }
 
+/// What one round with the API did.
+pub struct SyncReport {
+    /// The outcome of each decision sent.
+    pub pushed: Vec<Decided>,
+    pub pull: PullSummary,
+    pub rate: ServerRate,
+}
+
+impl SyncReport {
+    pub fn count(&self, which: fn(&Decided) -> bool) -> u64 {
+        self.pushed.iter().filter(|d| which(d)).count() as u64
+    }
+
+    /// A line for each decision that did not go through: still queued, or refused for good.
+    pub fn problems(&self) -> Vec<String> {
+        self.pushed
+            .iter()
+            .filter_map(|d| match d {
+                Decided::Done { .. } => None,
+                Decided::Queued { lead, why } => Some(format!("still queued, {}: {why}", lead.id)),
+                Decided::Skipped { lead, why } => Some(format!(
+                    "not sent, {}: {why}",
+                    lead.as_ref().map_or("?", |l| l.id.as_str())
+                )),
+            })
+            .collect()
+    }
+}
+
 pub struct RemoteSource {
     pub store: Store,
     /// None with `--offline`: everything answers from the cache and decisions stay queued.
@@ -183,6 +212,20 @@ impl RemoteSource {
                 Ok(Decided::Queued { lead, why })
             }
         }
+    }
+
+    /// One round with the API, as `leads sync` makes it and reads make it when the cache is
+    /// stale: send the outbox, pull the pending leads, fetch the server's rate.
+    pub fn sync(
+        &self,
+        now: DateTime<Utc>,
+        on_push: impl FnMut(&Decided),
+        on_page: impl FnMut(u64),
+    ) -> Result<SyncReport, SyncError> {
+        let pushed = self.push_all(now, on_push)?;
+        let pull = self.pull(now, on_page)?;
+        let rate = self.refresh_rate(now)?;
+        Ok(SyncReport { pushed, pull, rate })
     }
 
     /// Pushes every queued decision, oldest first.

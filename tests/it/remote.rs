@@ -447,3 +447,29 @@ fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
+
+#[test]
+fn a_stale_read_that_sends_the_outbox_says_which_decisions_were_refused() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.run(&["reject", "a", "--reason", "busy", "--offline"])
+        .fails(9);
+    // Meanwhile someone answered it on the platform.
+    r.server.post("/v1/leads/a/accept", Some("web"), "{}");
+    let out = r
+        .client
+        .command()
+        .env("LEADS_TOKEN", TOKEN)
+        .env("LEADS_NOW", "2026-11-23T12:10:00+08:00")
+        .args(["list", "--plain"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not sent, a: already accepted"), "{err}");
+    assert_eq!(
+        r.server_charges(),
+        1,
+        "the platform's own accept, nothing more"
+    );
+}

@@ -116,21 +116,13 @@ pub fn apply(
     }
 
     let source = ctx.source()?;
-    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let tally_before = source.tally(since, now, shelf)?;
-    let in_window = planned
-        .iter()
-        .filter(|l| l.created_at > since && l.created_at <= now)
-        .count() as u64;
-    let projected = match plan.action {
-        Action::Accept => after_deciding(tally_before, in_window, 0),
-        Action::Reject => after_deciding(tally_before, 0, in_window),
+    let (accepts, rejects): (&[&Lead], &[&Lead]) = match plan.action {
+        Action::Accept => (&planned, &[]),
+        Action::Reject => (&[], &planned),
     };
+    let rate_change = projected_rate(ctx, accepts.iter().copied(), rejects.iter().copied())?;
     let threshold = ctx.config.response_rate.threshold;
-    let rate_change = RateChange::new(
-        RateReport::new(tally_before, threshold),
-        RateReport::new(projected, threshold),
-    );
+    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
     let fees = fees_of(&planned, plan.action);
     let week = week_start(ctx.clock.now);
     let spend = WeekSpend::new(
@@ -244,6 +236,31 @@ pub fn apply(
     ctx.out
         .note(&summary(&verb, &results, false, &actual.to_string()));
     Ok(results)
+}
+
+/// The response rate now, and as it would be after accepting `accepts` and rejecting `rejects`
+/// (of which only the leads that arrived in the rate window count).
+pub fn projected_rate<'a>(
+    ctx: &Ctx,
+    accepts: impl IntoIterator<Item = &'a Lead>,
+    rejects: impl IntoIterator<Item = &'a Lead>,
+) -> Result<RateChange, CliError> {
+    let now = ctx.now();
+    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
+    let in_window = |l: &&Lead| l.created_at > since && l.created_at <= now;
+    let before = ctx
+        .source()?
+        .tally(since, now, ctx.config.freshness.shelf_life)?;
+    let after = after_deciding(
+        before,
+        accepts.into_iter().filter(in_window).count() as u64,
+        rejects.into_iter().filter(in_window).count() as u64,
+    );
+    let threshold = ctx.config.response_rate.threshold;
+    Ok(RateChange::new(
+        RateReport::new(before, threshold),
+        RateReport::new(after, threshold),
+    ))
 }
 
 /// Resolves the selection into targets, in the order given. The flag says whether ids came from

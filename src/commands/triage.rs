@@ -3,17 +3,13 @@
 //! workflow as `leads reject` and `leads accept` (checks, previews, budget guard, batches, results,
 //! exit codes), a group per rule.
 
-use chrono::TimeDelta;
-
-use super::decide::{Plan, Safety, Target, apply, ask, exit_for, finish};
+use super::decide::{Plan, Safety, Target, apply, ask, exit_for, finish, projected_rate};
 use super::filters::FilterArgs;
 use crate::context::Ctx;
-use crate::domain::decision::after_deciding;
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::fit::{Ruling, fit, rule_for};
 use crate::domain::lead::{Action, Lead};
 use crate::domain::money::{Amount, format_totals};
-use crate::domain::rate::RateReport;
 use crate::error::{CliError, Exit};
 
 #[derive(Debug, clap::Args)]
@@ -105,22 +101,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     }
 
     // The whole effect on the rate, before anything is decided.
-    let since = now - TimeDelta::days(i64::from(config.response_rate.window_days));
-    let before = source.tally(since, now, shelf)?;
-    let in_window = |action| {
+    let decided_by = |action| {
         groups
             .iter()
-            .filter(|g| g.plan.action == action)
+            .filter(move |g| g.plan.action == action)
             .flat_map(|g| &g.leads)
-            .filter(|l| l.created_at > since && l.created_at <= now)
-            .count() as u64
     };
-    let projected = after_deciding(before, in_window(Action::Accept), in_window(Action::Reject));
-    let threshold = config.response_rate.threshold;
-    let change = super::decide::RateChange::new(
-        RateReport::new(before, threshold),
-        RateReport::new(projected, threshold),
-    );
+    let change = projected_rate(ctx, decided_by(Action::Accept), decided_by(Action::Reject))?;
     ctx.out
         .note(&format!("If every rule's leads are decided: {change}"));
 

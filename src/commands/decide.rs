@@ -760,7 +760,7 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn count(n: usize, noun: &str) -> String {
+pub(super) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

@@ -3,13 +3,13 @@
 //! workflow as `leads reject` and `leads accept` (checks, previews, budget guard, batches, results,
 //! exit codes), a group per rule.
 
-use super::decide::{Plan, Safety, Target, apply, ask, exit_for, finish, projected_rate};
+use super::decide::{Plan, Safety, Target, apply, ask, count, exit_for, finish, projected_rate};
 use super::filters::FilterArgs;
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::fit::{Ruling, fit, rule_for};
 use crate::domain::lead::{Action, Lead};
-use crate::domain::money::{Amount, format_totals};
+use crate::domain::money::{Amount, format_totals, totals};
 use crate::error::{CliError, Exit};
 
 #[derive(Debug, clap::Args)]
@@ -143,29 +143,34 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 }
 
 fn confirm_all(ctx: &Ctx, groups: &[Group]) -> Result<(), CliError> {
-    let count = |action| {
+    let leads_to = |action| {
         groups
             .iter()
             .filter(|g| g.plan.action == action)
             .map(|g| g.leads.len())
             .sum::<usize>()
     };
-    let (rejects, accepts) = (count(Action::Reject), count(Action::Accept));
+    let (rejects, accepts) = (leads_to(Action::Reject), leads_to(Action::Accept));
     let fees: Vec<_> = groups
         .iter()
         .filter(|g| g.plan.action == Action::Accept)
         .flat_map(|g| g.leads.iter().map(|l| l.fee))
         .collect();
-    let mut what = format!("reject {rejects}");
+    let mut parts = Vec::new();
+    if rejects > 0 {
+        parts.push(format!("reject {}", count(rejects, "lead")));
+    }
     if accepts > 0 {
-        what.push_str(&format!(
-            " and accept {accepts} (up to {})",
-            format_totals(&crate::domain::money::totals(fees))
+        parts.push(format!(
+            "accept {} (up to {})",
+            count(accepts, "lead"),
+            format_totals(&totals(fees))
         ));
     }
+    let what = parts.join(" and ");
     if !ctx.can_prompt() {
         return Err(CliError::usage(format!(
-            "triage would {what} lead(s), which needs confirmation, but there is no terminal to ask on (or --no-input is set)"
+            "triage would {what}, which needs confirmation, but there is no terminal to ask on (or --no-input is set)"
         ))
         .with_hint("pass --yes to apply the rules without asking, or --dry-run to see what they would do"));
     }

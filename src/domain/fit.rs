@@ -372,12 +372,14 @@ fn judge(lead: &Lead, conditions: &Conditions, in_words: bool) -> Fit {
                 "no location given".into()
             }),
             Some(loc) => {
-                let place = [&loc.city, &loc.district, &loc.postcode]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let place = || {
+                    [&loc.city, &loc.district, &loc.postcode]
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
                 let served = conditions.areas.iter().any(|a| match a {
                     Area::Postcode(p) => loc.postcode.as_deref() == Some(p.as_str()),
                     Area::City(c) => loc.city.as_deref() == Some(c.as_str()),
@@ -388,11 +390,11 @@ fn judge(lead: &Lead, conditions: &Conditions, in_words: bool) -> Fit {
                 });
                 if served {
                     check(Condition::Area, Standing::Meets, &|| {
-                        format!("in your area: {place}")
+                        format!("in your area: {}", place())
                     });
                 } else {
                     check(Condition::Area, Standing::Misses, &|| {
-                        format!("outside area: {place}")
+                        format!("outside area: {}", place())
                     });
                 }
             }

@@ -129,34 +129,26 @@ impl Report for Status {
         let r = &self.rate;
         let t = &r.tally;
         let mut rows: Vec<(&str, String)> = Vec::new();
-        let detail = match &self.reported {
-            Some(_) if t.accepted + t.rejected == 0 => format!(
-                "{} of {} answered in {} days, as the platform reports · threshold {}",
-                t.responded(),
-                t.received(),
-                self.window_days,
-                r.threshold
-            ),
-            Some(_) => format!(
-                "{} of {} answered in {} days: the platform's figure plus {} accepted and {} rejected here since · threshold {}",
-                t.responded(),
-                t.received(),
-                self.window_days,
-                t.accepted,
-                t.rejected,
-                r.threshold
-            ),
+        // How the answered count is made up: counted here, or the platform's figure plus what
+        // was decided here since it was fetched.
+        let made_of = match &self.reported {
             None => format!(
-                "{} of {} answered in {} days: {} accepted, {} rejected, {} lapsed · threshold {}",
-                t.responded(),
-                t.received(),
-                self.window_days,
-                t.accepted,
-                t.rejected,
-                t.lapsed,
-                r.threshold
+                "{} accepted, {} rejected, {} lapsed",
+                t.accepted, t.rejected, t.lapsed
+            ),
+            Some(_) if t.accepted + t.rejected == 0 => "as the platform reports".into(),
+            Some(_) => format!(
+                "the platform's figure plus {} accepted and {} rejected here since",
+                t.accepted, t.rejected
             ),
         };
+        let detail = format!(
+            "{} of {} answered in {} days: {made_of} · threshold {}",
+            t.responded(),
+            t.received(),
+            self.window_days,
+            r.threshold
+        );
         rows.push((
             "Response rate",
             format!(

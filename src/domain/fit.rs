@@ -748,19 +748,19 @@ mod tests {
     use crate::domain::lead::{Budget, Location};
     use crate::domain::money::parse_money;
 
+    /// The lead module's sample, moved to Banqiao, created at midnight UTC, with a NT$150 fee
+    /// and a Saturday-morning schedule.
     fn lead() -> Lead {
-        let json = serde_json::json!({
-            "id": "a", "kind": "new_lead", "status": "pending",
-            "service": "Deep home cleaning", "category": "cleaning",
-            "created_at": "2026-11-23T00:00:00Z", "expires_at": null,
-            "fee": {"amount": 15000, "currency": "TWD"},
-            "budget": {"min": 200000, "max": 300000, "currency": "TWD"},
-            "location": {"city": "新北市", "district": "板橋區", "postcode": "220"},
-            "schedule": "Saturday morning",
-            "customer": {"display_name": "Ms. Lin", "phone": null, "email": null},
-            "answers": [], "message": null, "decision": null
+        let mut l = crate::domain::lead::tests::sample();
+        l.created_at = "2026-11-23T00:00:00Z".parse().unwrap();
+        l.fee.amount = 15_000;
+        l.location = Some(Location {
+            city: Some("新北市".into()),
+            district: Some("板橋區".into()),
+            postcode: Some("220".into()),
         });
-        serde_json::from_value(json).unwrap()
+        l.schedule = Some("Saturday morning".into());
+        l
     }
 
     fn money(s: &str) -> Money {
@@ -1020,6 +1020,5 @@ mod tests {
         let mut no_budget = l.clone();
         no_budget.budget = None;
         assert_eq!(score(&no_budget, &f, at(0), shelf).value, 10);
-        let _ = Location::default();
     }
 }

@@ -516,10 +516,7 @@ pub enum Trigger {
 
 impl Trigger {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Match => "match",
-            other => other.condition().map_or("match", Condition::miss_code),
-        }
+        self.condition().map_or("match", Condition::miss_code)
     }
 
     fn condition(self) -> Option<Condition> {

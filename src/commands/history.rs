@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Kind};
-use crate::domain::money::{Money, format_totals, totals};
+use crate::domain::money::{Money, format_sum};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, write_stdout};
 use crate::store::{DecisionRecord, HistoryQuery};
@@ -216,11 +216,11 @@ impl Report for Log {
             .iter()
             .filter(|r| r.action == Action::Accept)
             .count();
-        let paid = totals(self.rows.iter().filter_map(|r| r.fee_paid));
+        let paid = format_sum(self.rows.iter().filter_map(|r| r.fee_paid));
         let footer = format!(
             "{} decisions · {accepted} accepted for {} · {} rejected",
             self.rows.len(),
-            format_totals(&paid),
+            paid,
             self.rows.len() - accepted
         );
         format!("{table}\n{}\n", style.dim(&footer))

@@ -15,7 +15,7 @@ use crate::domain::decision::Skip;
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
-use crate::domain::money::{Money, format_totals, totals};
+use crate::domain::money::{Money, format_sum};
 use crate::domain::rate::{RateReport, Ratio};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
@@ -177,7 +177,7 @@ impl<'a> Inbox<'a> {
             week,
             self.ctx.source()?.spent_since(week)?,
             self.ctx.config.budget.weekly_cap,
-        ))
+        )?)
     }
 
     /// Where things stand: pending, urgent, the rate against the threshold, the budget.
@@ -258,9 +258,8 @@ impl<'a> Inbox<'a> {
     fn accept(&mut self, lead: &Lead) -> Result<Option<Step>, CliError> {
         let spend = self.spend()?;
         let after = spend
-            .left
-            .filter(|l| l.currency == lead.fee.currency)
-            .map(|l| Money::new(l.amount - lead.fee.amount, l.currency));
+            .left_after(&[lead.fee])?
+            .filter(|l| l.currency == lead.fee.currency);
         if let Some(after) = after
             && after.amount < 0
             && !self.over_budget
@@ -481,10 +480,12 @@ impl<'a> Inbox<'a> {
 
     fn summary(&self) -> Result<String, CliError> {
         let after = self.rate()?;
-        let paid = totals(self.accepted.iter().copied());
         let mut parts = vec![format!("Accepted {}", self.accepted.len())];
-        if !paid.is_empty() {
-            parts[0].push_str(&format!(" for {}", format_totals(&paid)));
+        if !self.accepted.is_empty() {
+            parts[0].push_str(&format!(
+                " for {}",
+                format_sum(self.accepted.iter().copied())
+            ));
         }
         parts.push(format!("rejected {}", self.rejected));
         parts.push(format!("skipped {}", self.skipped));

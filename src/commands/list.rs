@@ -9,7 +9,7 @@ use super::filters::{FilterArgs, SortArg, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{Span, Urgency};
-use crate::domain::money::{format_totals, totals};
+use crate::domain::money::format_sum;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, lead::LeadView};
 
@@ -118,7 +118,7 @@ impl LeadList {
     }
 
     fn footer(&self) -> String {
-        let fees = format_totals(&totals(self.rows.iter().map(|r| r.lead.fee)));
+        let fees = format_sum(self.rows.iter().map(|r| r.lead.fee));
         let n = self.rows.len();
         let what = if self.pending_only {
             "pending"

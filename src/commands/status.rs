@@ -67,7 +67,7 @@ impl Status {
             week,
             source.spent_since(week)?,
             ctx.config.budget.weekly_cap,
-        );
+        )?;
         Ok(Status {
             as_of: now,
             window_days: r.window_days,

@@ -206,6 +206,15 @@ pub enum InvalidLead {
     BadCategory(String),
     #[error("`{0}` must not be negative")]
     Negative(&'static str),
+    #[error(
+        "`{field}` {amount} is over the ceiling for {}: {} minor units ({ceiling}); not a plausible amount",
+        ceiling.currency, ceiling.amount
+    )]
+    Implausible {
+        field: &'static str,
+        amount: i64,
+        ceiling: Money,
+    },
     #[error("`budget.min` is above `budget.max`")]
     BudgetInverted,
     #[error("`expires_at` is not after `created_at`")]
@@ -244,10 +253,25 @@ impl Lead {
         if self.fee.amount < 0 {
             return Err(InvalidLead::Negative("fee.amount"));
         }
+        let too_big = |field, amount: i64, currency| {
+            let ceiling = Money::new(Money::ceiling(currency), currency);
+            if amount > ceiling.amount {
+                Err(InvalidLead::Implausible {
+                    field,
+                    amount,
+                    ceiling,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        too_big("fee.amount", self.fee.amount, self.fee.currency)?;
         if let Some(b) = &self.budget {
             if b.min.is_some_and(|v| v < 0) || b.max.is_some_and(|v| v < 0) {
                 return Err(InvalidLead::Negative("budget"));
             }
+            too_big("budget.min", b.min.unwrap_or(0), b.currency)?;
+            too_big("budget.max", b.max.unwrap_or(0), b.currency)?;
             if let (Some(min), Some(max)) = (b.min, b.max)
                 && min > max
             {

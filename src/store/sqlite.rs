@@ -15,7 +15,7 @@ use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
     Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
 };
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::{Currency, Money, totals};
 use crate::domain::rate::Tally;
 
 /// Each entry is one schema version; entry N (from 1) brings a store from version N-1 to N.
@@ -54,6 +54,13 @@ pub enum StoreError {
     },
     #[error("the lead store holds a value it cannot read ({0}); it may have been edited by hand")]
     Corrupt(String),
+    #[error("lead {id}: {error}")]
+    InvalidLead {
+        id: String,
+        error: crate::domain::lead::InvalidLead,
+    },
+    #[error("{0}")]
+    Implausible(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -439,6 +446,12 @@ impl Store {
         charge: Option<(&str, Money)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        if let Some((_, money)) = charge.filter(|(_, m)| !m.is_plausible()) {
+            return Err(StoreError::Implausible(format!(
+                "the platform reported a charge of {money} for lead {lead_id}, over the ceiling of {}; not recorded",
+                Money::new(Money::ceiling(money.currency), money.currency)
+            )));
+        }
         let tx = self.write()?;
         if let Some((id, money)) = charge {
             tx.execute(
@@ -676,6 +689,12 @@ fn upsert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import', ?8, ?9)",
     )?;
     for lead in leads {
+        // Every way in (an import, a page from the API, the server's own import) passes here:
+        // nothing the store could not add up or read back is written.
+        lead.validate().map_err(|error| StoreError::InvalidLead {
+            id: lead.id.clone(),
+            error,
+        })?;
         let known: Option<(String, bool)> = existing
             .query_row([&lead.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -999,16 +1018,33 @@ impl LeadSource for Store {
     }
 
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
+        // Summed here with checked arithmetic rather than by SQL's SUM, which fails the whole
+        // query with "integer overflow": an implausible charge is then named, not a mystery.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT charge_currency, SUM(charge_amount) FROM decisions
-             WHERE action = 'accept' AND decided_at >= ?1
-             GROUP BY charge_currency ORDER BY charge_currency",
+            "SELECT lead_id, charge_currency, charge_amount FROM decisions
+             WHERE action = 'accept' AND decided_at >= ?1 AND charge_amount IS NOT NULL
+             ORDER BY charge_currency",
         )?;
         let rows = stmt.query_map([millis(since)], |r| {
-            Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                Money::new(r.get(2)?, currency(r.get(1)?)?),
+            ))
         })?;
-        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+        let charges: Vec<(String, Money)> =
+            rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
+        totals(charges.iter().map(|(_, m)| *m)).map_err(|_| {
+            let (id, worst) = charges
+                .iter()
+                .max_by_key(|(_, m)| m.amount)
+                .expect("an overflow needs charges");
+            StoreError::Implausible(format!(
+                "the charges recorded this week are too large to add up: lead {id} was charged {worst}, over the ceiling of {}",
+                Money::new(Money::ceiling(worst.currency), worst.currency)
+            ))
+        })
     }
+
     fn median_response(
         &self,
         since: DateTime<Utc>,

@@ -236,13 +236,16 @@ fn a_dry_run_changes_nothing() {
             .all(|(_, o, _)| o == "would_decide")
     );
     assert!(
-        run.stderr.contains("Would reject 5 · rate"),
+        run.stderr
+            .contains("Would reject 5 leads (reason: too_busy): rate"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("lapse allowance"), "{}", run.stderr);
-    // A dry run needs no --yes and is not stopped by the budget: it only shows.
-    let run = env.run(&["accept", "p1", "p4", "--dry-run"]);
+    // A dry run needs no --yes, and the budget guard stops it as it would the real run.
+    let err = env.run(&["accept", "p1", "p4", "--dry-run"]).fails(8);
+    assert!(err.contains("over your NT$100 weekly cap"), "{err}");
+    let run = env.run(&["accept", "p1", "p4", "--dry-run", "--over-budget"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // NT$180 was already spent this week (`done`).
     assert!(

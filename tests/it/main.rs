@@ -7,6 +7,7 @@ mod env;
 mod import;
 mod inbox;
 mod list;
+mod money;
 mod openapi;
 mod proxy;
 mod remote;

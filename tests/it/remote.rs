@@ -292,7 +292,7 @@ fn a_final_4xx_is_not_retried_and_takes_the_servers_word() {
         Some("web"),
         r#"{"reason":"too_busy"}"#,
     );
-    let err = r.run(&["accept", "a", "--yes"]).fails(7);
+    let err = r.run(&["accept", "a", "--yes"]).fails(12);
     assert!(err.contains("already decided"), "{err}");
     assert_eq!(r.posts().len(), 1, "a 409 is final");
     assert_eq!(r.server_charges(), 0);

@@ -15,7 +15,7 @@ use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
     Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
 };
-use crate::domain::money::{Currency, Money, totals};
+use crate::domain::money::{Currency, Money};
 use crate::domain::rate::Tally;
 
 /// Each entry is one schema version; entry N (from 1) brings a store from version N-1 to N.
@@ -1018,31 +1018,33 @@ impl LeadSource for Store {
     }
 
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
-        // Summed here with checked arithmetic rather than by SQL's SUM, which fails the whole
-        // query with "integer overflow": an implausible charge is then named, not a mystery.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT lead_id, charge_currency, charge_amount FROM decisions
-             WHERE action = 'accept' AND decided_at >= ?1 AND charge_amount IS NOT NULL
-             ORDER BY charge_currency",
+            "SELECT charge_currency, SUM(charge_amount) FROM decisions
+             WHERE action = 'accept' AND decided_at >= ?1
+             GROUP BY charge_currency ORDER BY charge_currency",
         )?;
         let rows = stmt.query_map([millis(since)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                Money::new(r.get(2)?, currency(r.get(1)?)?),
-            ))
+            Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
         })?;
-        let charges: Vec<(String, Money)> =
-            rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        totals(charges.iter().map(|(_, m)| *m)).map_err(|_| {
-            let (id, worst) = charges
-                .iter()
-                .max_by_key(|(_, m)| m.amount)
-                .expect("an overflow needs charges");
-            StoreError::Implausible(format!(
-                "the charges recorded this week are too large to add up: lead {id} was charged {worst}, over the ceiling of {}",
-                Money::new(Money::ceiling(worst.currency), worst.currency)
-            ))
-        })
+        match rows.collect::<rusqlite::Result<_>>() {
+            // SQLite's SUM refuses to wrap: name the charge no sum can hold, instead of its bare
+            // "integer overflow". Only a store written before amounts had a ceiling has one.
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("integer overflow") => {
+                let (id, amount, code): (String, i64, String) = self.conn.query_row(
+                    "SELECT lead_id, charge_amount, charge_currency FROM decisions
+                     WHERE action = 'accept' AND decided_at >= ?1
+                     ORDER BY charge_amount DESC LIMIT 1",
+                    [millis(since)],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                let worst = Money::new(amount, currency(code)?);
+                Err(StoreError::Implausible(format!(
+                    "the charges recorded this week are too large to add up: lead {id} was charged {worst}, over the ceiling of {}",
+                    Money::new(Money::ceiling(worst.currency), worst.currency)
+                )))
+            }
+            other => other.map_err(read_error),
+        }
     }
 
     fn median_response(

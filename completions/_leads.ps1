@@ -43,6 +43,9 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
+            [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
+            [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
+            [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate')
@@ -222,6 +225,61 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 when safe, 10 when at risk (letting pending leads lapse would drop the rate below the threshold), 11 when already below: for cron jobs and shell prompts')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;contact' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Who made the contact')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How it was made')
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'What was said (needed for the platform chat)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When it happened, if not now: a span back (3h), a local time (2026-11-23 14:30), a date, or RFC 3339')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;won' {
+            [CompletionResult]::new('--value', '--value', [CompletionResultType]::ParameterName, 'What the job is worth, in major units of the lead''s currency (1,800 or 1800.50)')
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'Your words about it')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;lost' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, in your words ("went with a cheaper quote")')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
@@ -446,6 +504,9 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
+            [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
+            [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
+            [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate')
@@ -475,6 +536,15 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             break
         }
         'leads;help;status' {
+            break
+        }
+        'leads;help;contact' {
+            break
+        }
+        'leads;help;won' {
+            break
+        }
+        'leads;help;lost' {
             break
         }
         'leads;help;history' {

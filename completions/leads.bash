@@ -25,6 +25,9 @@ _leads() {
             leads,config)
                 cmd="leads__subcmd__config"
                 ;;
+            leads,contact)
+                cmd="leads__subcmd__contact"
+                ;;
             leads,demo)
                 cmd="leads__subcmd__demo"
                 ;;
@@ -43,6 +46,9 @@ _leads() {
             leads,list)
                 cmd="leads__subcmd__list"
                 ;;
+            leads,lost)
+                cmd="leads__subcmd__lost"
+                ;;
             leads,reject)
                 cmd="leads__subcmd__reject"
                 ;;
@@ -60,6 +66,9 @@ _leads() {
                 ;;
             leads,triage)
                 cmd="leads__subcmd__triage"
+                ;;
+            leads,won)
+                cmd="leads__subcmd__won"
                 ;;
             leads__subcmd__config,check)
                 cmd="leads__subcmd__config__subcmd__check"
@@ -94,6 +103,9 @@ _leads() {
             leads__subcmd__help,config)
                 cmd="leads__subcmd__help__subcmd__config"
                 ;;
+            leads__subcmd__help,contact)
+                cmd="leads__subcmd__help__subcmd__contact"
+                ;;
             leads__subcmd__help,demo)
                 cmd="leads__subcmd__help__subcmd__demo"
                 ;;
@@ -111,6 +123,9 @@ _leads() {
                 ;;
             leads__subcmd__help,list)
                 cmd="leads__subcmd__help__subcmd__list"
+                ;;
+            leads__subcmd__help,lost)
+                cmd="leads__subcmd__help__subcmd__lost"
                 ;;
             leads__subcmd__help,reject)
                 cmd="leads__subcmd__help__subcmd__reject"
@@ -130,6 +145,9 @@ _leads() {
             leads__subcmd__help,triage)
                 cmd="leads__subcmd__help__subcmd__triage"
                 ;;
+            leads__subcmd__help,won)
+                cmd="leads__subcmd__help__subcmd__won"
+                ;;
             leads__subcmd__help__subcmd__config,check)
                 cmd="leads__subcmd__help__subcmd__config__subcmd__check"
                 ;;
@@ -146,7 +164,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +463,48 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__contact)
+            opts="-q -v -h --from --via --note --at --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "customer pro" -- "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "platform phone email sms visit other" -- "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__demo)
             opts="-q -v -h --count --history --seed --force --no-show --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -484,7 +544,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help)
-            opts="inbox list show accept reject triage status history import sync serve demo completions config help"
+            opts="inbox list show accept reject triage status contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +641,20 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__contact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -665,6 +739,20 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__lost)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help__subcmd__reject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -736,6 +824,20 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help__subcmd__triage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__won)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -964,6 +1066,36 @@ _leads() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "time score" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__lost)
+            opts="-q -v -h --reason --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1215,6 +1347,40 @@ _leads() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__won)
+            opts="-q -v -h --value --note --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --value)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -101,6 +101,12 @@ pub enum Command {
     Triage(commands::triage::Args),
     /// Your response rate, how many leads may lapse, what must be answered, and this week's spend
     Status(commands::status::Args),
+    /// Log a contact with an accepted lead's customer: a call, a visit, a message
+    Contact(commands::contact::Args),
+    /// Mark an accepted lead won: the customer hired you
+    Won(commands::won::Args),
+    /// Mark an accepted lead lost: the customer went elsewhere
+    Lost(commands::lost::Args),
     /// The decision log: when each lead arrived, how and when it was answered, what it cost
     History(commands::history::Args),
     /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
@@ -278,6 +284,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Reject(args) => commands::reject::run(ctx, args),
         Command::Status(args) => commands::status::run(ctx, args),
         Command::History(args) => commands::history::run(ctx, args),
+        Command::Contact(args) => commands::contact::run(ctx, args),
+        Command::Won(args) => commands::won::run(ctx, args),
+        Command::Lost(args) => commands::lost::run(ctx, args),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Demo(args) => commands::demo::run(ctx, args),
         Command::Serve(args) => commands::serve::run(ctx, args),

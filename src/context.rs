@@ -102,6 +102,34 @@ impl Ctx {
         self.clock.utc()
     }
 
+    /// A time as people type it for `flag`: a span back from now (`7d`, `3h`), a local date
+    /// (`2026-11-01`) or date and time (`2026-11-23 14:30`), or an RFC 3339 time.
+    pub fn parse_time(&self, flag: &str, s: &str) -> Result<DateTime<Utc>, CliError> {
+        use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+        let text = s.trim();
+        if let Ok(span) = text.parse::<crate::domain::freshness::Span>() {
+            return Ok(self.now() - span.0);
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(t.to_utc());
+        }
+        let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .ok()
+            .or_else(|| {
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| d.and_time(NaiveTime::MIN))
+            });
+        if let Some(t) =
+            local.and_then(|l| self.clock.now.offset().from_local_datetime(&l).single())
+        {
+            return Ok(t.to_utc());
+        }
+        Err(CliError::usage(format!("{flag} {s:?} is not a time")).with_hint(
+            "write a span back from now (7d, 3h), a date (2026-11-01), a local time (2026-11-23 14:30) or an RFC 3339 time",
+        ))
+    }
+
     fn backend(&self) -> Result<&Backend, CliError> {
         if let Some(b) = self.backend.get() {
             return Ok(b);

@@ -433,6 +433,8 @@ pub fn generate(
             answers,
             message: rng.chance(60).then(|| (*rng.pick(MESSAGES)).to_string()),
             decision: None,
+            messages: Vec::new(),
+            outcome: None,
         }
     };
 

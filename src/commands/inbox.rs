@@ -240,8 +240,11 @@ impl<'a> Inbox<'a> {
                     return Ok(Step::Next);
                 }
                 Key::Char('d') => {
+                    // Pending leads have no conversation yet.
                     let card = LeadCard {
                         view,
+                        conversation: None,
+                        now: self.ctx.clock.current(),
                         offset: self.ctx.out.offset,
                         shelf_life: Span(self.ctx.config.freshness.shelf_life),
                     };

@@ -99,24 +99,32 @@ pub enum InvalidMessage {
     BeforeRequest { at: String, created: String },
 }
 
+fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 impl Message {
-    /// The rules a contact must meet before it is written (the contract's `invalid_message`).
+    /// The rules a new contact must meet before it is written (the contract's `invalid_message`).
     pub fn validate(&self, lead: &Lead, now: DateTime<Utc>) -> Result<(), InvalidMessage> {
+        if self.at > now {
+            return Err(InvalidMessage::InFuture {
+                at: show_time(self.at),
+                now: show_time(now),
+            });
+        }
+        self.validate_against(lead)
+    }
+
+    /// The rules that need no clock: what an import or a pulled page is held to.
+    pub fn validate_against(&self, lead: &Lead) -> Result<(), InvalidMessage> {
         let blank = self.text.as_deref().is_none_or(|t| t.trim().is_empty());
         if self.channel == Channel::Platform && blank {
             return Err(InvalidMessage::EmptyPlatformText);
         }
-        let show = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-        if self.at > now {
-            return Err(InvalidMessage::InFuture {
-                at: show(self.at),
-                now: show(now),
-            });
-        }
         if self.at < lead.created_at {
             return Err(InvalidMessage::BeforeRequest {
-                at: show(self.at),
-                created: show(lead.created_at),
+                at: show_time(self.at),
+                created: show_time(lead.created_at),
             });
         }
         Ok(())
@@ -527,6 +535,18 @@ fn shorten(text: &str, max: usize) -> String {
 
 // --- Templates ----------------------------------------------------------------------------------
 
+/// The first reply when the config has no `[templates.first_reply]`: every line names something
+/// of the customer's own, so the draft starts personal (a line whose value the lead lacks goes).
+pub const FIRST_REPLY: &str = "Hi {name},
+
+Thank you for your request for {service}.
+I work in {place} and can come {schedule}.
+You wrote: \"{message}\"
+
+Could you tell me a little more, so I can give you an exact price?
+
+Best regards";
+
 /// The placeholders a reply template may use; `{answer:QUESTION}` takes the answer to that
 /// question.
 pub const PLACEHOLDERS: &[&str] = &["name", "service", "place", "schedule", "message"];
@@ -544,10 +564,24 @@ pub enum TemplateError {
 /// Fills `template` from the lead. `{{` and `}}` are literal braces. A line with a placeholder the
 /// lead has no value for is left out whole, so a draft never says "on ." where a schedule would be.
 pub fn fill(template: &str, lead: &Lead) -> Result<String, TemplateError> {
+    fill_with(template, &|key| value_of(key, Some(lead)))
+}
+
+/// Checks a template's placeholders without a lead, as the config is loaded.
+pub fn check_template(template: &str) -> Result<(), TemplateError> {
+    fill_with(template, &|key| {
+        value_of(key, None).map(|_| Some(String::new()))
+    })
+    .map(|_| ())
+}
+
+type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, TemplateError> + 'a;
+
+fn fill_with(template: &str, lookup: &Lookup) -> Result<String, TemplateError> {
     let mut out: Vec<String> = Vec::new();
     let mut offset = 0;
     for line in template.split('\n') {
-        if let Some(filled) = fill_line(line, lead, offset)? {
+        if let Some(filled) = fill_line(line, lookup, offset)? {
             out.push(filled);
         }
         offset += line.chars().count() + 1;
@@ -557,7 +591,7 @@ pub fn fill(template: &str, lead: &Lead) -> Result<String, TemplateError> {
 
 /// One line of a template, or None when a placeholder in it has no value. `offset` is where the
 /// line starts in the template, for errors.
-fn fill_line(line: &str, lead: &Lead, offset: usize) -> Result<Option<String>, TemplateError> {
+fn fill_line(line: &str, lookup: &Lookup, offset: usize) -> Result<Option<String>, TemplateError> {
     let mut out = String::new();
     let mut chars = line.chars().enumerate().peekable();
     while let Some((i, c)) = chars.next() {
@@ -579,7 +613,7 @@ fn fill_line(line: &str, lead: &Lead, offset: usize) -> Result<Option<String>, T
                 if !closed {
                     return Err(TemplateError::Unclosed(offset + i + 1));
                 }
-                match value_of(key.trim(), lead)? {
+                match lookup(key.trim())? {
                     Some(v) => out.push_str(&v),
                     None => return Ok(None),
                 }
@@ -590,22 +624,29 @@ fn fill_line(line: &str, lead: &Lead, offset: usize) -> Result<Option<String>, T
     Ok(Some(out))
 }
 
-/// The value of a placeholder for `lead`: None when the lead has none (or it is blank).
-fn value_of(key: &str, lead: &Lead) -> Result<Option<String>, TemplateError> {
+/// The value of a placeholder for `lead`: None when the lead has none (or it is blank). Without
+/// a lead, only whether the placeholder exists.
+fn value_of(key: &str, lead: Option<&Lead>) -> Result<Option<String>, TemplateError> {
+    let known = PLACEHOLDERS.contains(&key) || key.starts_with("answer:");
+    if !known {
+        return Err(TemplateError::Unknown(key.to_string()));
+    }
+    let Some(lead) = lead else {
+        return Ok(None);
+    };
     let value = match key {
         "name" => Some(lead.customer.display_name.clone()),
         "service" => Some(lead.service.clone()),
         "place" => lead.location.as_ref().map(|_| lead.place()),
         "schedule" => lead.schedule.clone(),
         "message" => lead.message.clone(),
-        k => match k.strip_prefix("answer:") {
-            Some(q) => lead
-                .answers
+        k => {
+            let q = k.trim_start_matches("answer:").trim();
+            lead.answers
                 .iter()
-                .find(|a| a.question.trim().eq_ignore_ascii_case(q.trim()))
-                .map(|a| a.answer.clone()),
-            None => return Err(TemplateError::Unknown(k.to_string())),
-        },
+                .find(|a| a.question.trim().eq_ignore_ascii_case(q))
+                .map(|a| a.answer.clone())
+        }
     };
     Ok(value
         .map(|v| v.trim().to_string())
@@ -856,6 +897,15 @@ mod tests {
                 .contains("{answer:QUESTION}")
         );
         assert_eq!(fill("Hi {name", &lead), Err(TemplateError::Unclosed(4)));
+        assert_eq!(check_template("Hi {name}\n{answer:Rooms}"), Ok(()));
+        assert_eq!(
+            check_template("ok\nHi {customer}"),
+            Err(TemplateError::Unknown("customer".into()))
+        );
+        assert_eq!(
+            fill(FIRST_REPLY, &lead).map(|d| check_personal(&d, &lead)),
+            Ok(Ok(()))
+        );
     }
 
     #[test]

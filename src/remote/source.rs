@@ -10,14 +10,15 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Client, RemoteError, ServerRate};
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Lead, Status};
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::store::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Queued,
-    ReportedRate, Store, StoreError,
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
+    QueueSummary, Queued, Recorded, ReportedRate, Store, StoreError,
 };
 
 /// Cache state keys.
@@ -337,5 +338,31 @@ impl LeadSource for RemoteSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError> {
         self.store.history(query, now, shelf_life)
+    }
+
+    fn conversations(&self) -> Result<Vec<Lead>, StoreError> {
+        self.store.conversations()
+    }
+
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.store.record_contact(lead_id, message, now)
+    }
+
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.store.record_outcome(lead_id, outcome, now)
+    }
+
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
+        self.store.outcome_changes(lead_id)
     }
 }

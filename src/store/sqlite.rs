@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
-use super::{Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary};
+use super::conversations::{self, Origin, OutcomeChange};
+use super::{
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
+};
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
@@ -24,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_charges_and_idempotency.sql"),
     include_str!("migrations/0003_outbox.sql"),
+    include_str!("migrations/0004_conversations.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -61,6 +66,8 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Implausible(String),
+    #[error("lead {id} is {status}: only an accepted lead has a conversation")]
+    NotAccepted { id: String, status: String },
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -636,15 +643,15 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-fn millis(t: DateTime<Utc>) -> i64 {
+pub(super) fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt(format!("time {ms}")))
 }
 
-fn corrupt(what: String) -> rusqlite::Error {
+pub(super) fn corrupt(what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,
@@ -760,6 +767,7 @@ fn upsert(
                 lead.kind == Kind::NewLead,
             ])?;
         }
+        conversations::import(tx, lead, now)?;
         match known {
             Some(_) => summary.updated += 1,
             None => summary.added += 1,
@@ -776,7 +784,7 @@ const WITH_DECISION: &str = "leads l LEFT JOIN decisions d ON d.lead_id = l.id";
 const NO_DECISION: &str = "leads l, (SELECT NULL AS action, NULL AS decided_at, NULL AS reason,
     NULL AS note) d";
 
-fn currency(code: String) -> rusqlite::Result<Currency> {
+pub(super) fn currency(code: String) -> rusqlite::Result<Currency> {
     code.parse()
         .map_err(|_| corrupt(format!("currency {code:?}")))
 }
@@ -843,11 +851,34 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         answers,
         message: r.get(20)?,
         decision,
+        messages: Vec::new(),
+        outcome: None,
     })
 }
 
+/// A conversation is an accepted lead's: checked again inside the write, so a lead decided
+/// otherwise by another terminal a moment ago is not written to.
+fn accepted_under_lock(tx: &Transaction, lead_id: &str) -> Result<(), StoreError> {
+    let status: Option<String> = tx
+        .query_row("SELECT status FROM leads WHERE id = ?1", [lead_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match status.as_deref() {
+        Some("accepted") => Ok(()),
+        Some(other) => Err(StoreError::NotAccepted {
+            id: lead_id.to_string(),
+            status: other.to_string(),
+        }),
+        None => Err(StoreError::NotAccepted {
+            id: lead_id.to_string(),
+            status: "unknown".to_string(),
+        }),
+    }
+}
+
 /// Unwraps the conversion failures raised by [`corrupt`] back into a readable store error.
-fn read_error(e: rusqlite::Error) -> StoreError {
+pub(super) fn read_error(e: rusqlite::Error) -> StoreError {
     match e {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
             match inner.downcast::<StoreError>() {
@@ -898,11 +929,57 @@ impl LeadSource for Store {
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
         let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.id = ?1");
-        self.conn
+        let lead = self
+            .conn
             .prepare_cached(&sql)?
             .query_row([id], lead_from_row)
             .optional()
-            .map_err(read_error)
+            .map_err(read_error)?;
+        let Some(mut lead) = lead else {
+            return Ok(None);
+        };
+        lead.messages = conversations::messages_of(&self.conn, id)?;
+        lead.outcome = conversations::outcome_of(&self.conn, id)?;
+        Ok(Some(lead))
+    }
+
+    fn conversations(&self) -> Result<Vec<Lead>, StoreError> {
+        let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.status = 'accepted'");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], lead_from_row)?;
+        let mut leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
+        conversations::attach(&self.conn, &mut leads)?;
+        Ok(leads)
+    }
+
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        _now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        accepted_under_lock(&tx, lead_id)?;
+        conversations::add_message(&tx, lead_id, message, Origin::Here)?;
+        tx.commit()?;
+        Ok(Recorded::Done)
+    }
+
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        accepted_under_lock(&tx, lead_id)?;
+        conversations::set_outcome(&tx, lead_id, outcome, now)?;
+        tx.commit()?;
+        Ok(Recorded::Done)
+    }
+
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
+        conversations::outcome_changes(&self.conn, lead_id)
     }
 
     fn tally(

@@ -460,10 +460,8 @@ pub fn specifics(lead: &Lead) -> Vec<Specific> {
         }
     };
     add("the customer's name", &lead.customer.display_name);
-    if let Some(loc) = &lead.location {
-        for part in [&loc.district, &loc.city].into_iter().flatten() {
-            add("the place", part);
-        }
+    if lead.location.is_some() {
+        add("the place", &lead.place());
     }
     if let Some(s) = &lead.schedule {
         add("their schedule", s);

@@ -340,8 +340,8 @@ impl LeadSource for RemoteSource {
         self.store.history(query, now, shelf_life)
     }
 
-    fn conversations(&self) -> Result<Vec<Lead>, StoreError> {
-        self.store.conversations()
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+        self.store.conversations(since)
     }
 
     fn record_contact(

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::StoreError;
 use super::sqlite::{currency, from_millis, millis, read_error};
 use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
-use crate::domain::lead::{Lead, Status};
+use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 
 /// Where a message came from, for the `origin` column.
@@ -197,26 +197,28 @@ pub(super) fn outcome_changes(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
-/// Fills in the conversation of each accepted lead of `leads`, in three queries whatever their
-/// number: one for the messages, one for the outcomes.
-pub(super) fn attach(conn: &Connection, leads: &mut [Lead]) -> Result<(), StoreError> {
-    let mut at: HashMap<String, usize> = HashMap::new();
-    for (i, l) in leads.iter().enumerate() {
-        if l.status == Status::Accepted {
-            at.insert(l.id.clone(), i);
-        }
-    }
+/// Fills in the conversation of each of `leads`, which are the leads `ids` selects with `param`:
+/// one query for their messages and one for their outcomes, whatever their number.
+pub(super) fn attach(
+    conn: &Connection,
+    leads: &mut [Lead],
+    ids: &str,
+    param: i64,
+) -> Result<(), StoreError> {
+    let at: HashMap<String, usize> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
     if at.is_empty() {
         return Ok(());
     }
-    // Every message of every accepted lead: the accepted are a small share of a store, and one
-    // pass over the index beats a query per lead.
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.at, m.sender, m.channel, m.text, m.lead_id
-         FROM messages m JOIN leads l ON l.id = m.lead_id
-         WHERE l.status = 'accepted' ORDER BY m.lead_id, m.at, m.id",
-    )?;
-    let mut rows = stmt.query([])?;
+    let sql = format!(
+        "SELECT id, at, sender, channel, text, lead_id FROM messages
+         WHERE lead_id IN ({ids}) ORDER BY lead_id, at, id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([param])?;
     while let Some(r) = rows.next()? {
         let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
         if let Some(&i) = at.get(lead_id) {
@@ -225,10 +227,12 @@ pub(super) fn attach(conn: &Connection, leads: &mut [Lead]) -> Result<(), StoreE
                 .push(message_from_row(r).map_err(read_error)?);
         }
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes",
-    )?;
-    let mut rows = stmt.query([])?;
+    let sql = format!(
+        "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes
+         WHERE lead_id IN ({ids})"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([param])?;
     while let Some(r) = rows.next()? {
         let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
         if let Some(&i) = at.get(lead_id) {

@@ -157,8 +157,9 @@ pub trait LeadSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
 
-    /// Accepted leads, each with its contact log and outcome.
-    fn conversations(&self) -> Result<Vec<Lead>, StoreError>;
+    /// Accepted leads accepted at or after `since` or with a contact since then, each with its
+    /// contact log and outcome.
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError>;
 
     /// Adds a contact to an accepted lead's log (a message of an id already there is not added
     /// twice); `StoreError::NotAccepted` for any other lead.

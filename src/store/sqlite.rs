@@ -776,6 +776,12 @@ fn upsert(
     Ok(summary)
 }
 
+/// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
+/// read, so their cost follows recent activity, not the length of the history.
+const ACTIVE_SINCE: &str =
+    "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
+    UNION SELECT lead_id FROM messages WHERE at >= ?1";
+
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
     l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
     l.city, l.district, l.postcode, l.schedule, l.customer_name, l.customer_phone,
@@ -943,12 +949,15 @@ impl LeadSource for Store {
         Ok(Some(lead))
     }
 
-    fn conversations(&self) -> Result<Vec<Lead>, StoreError> {
-        let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.status = 'accepted'");
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
+             WHERE l.id IN ({ACTIVE_SINCE}) AND l.status = 'accepted'"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], lead_from_row)?;
+        let rows = stmt.query_map([millis(since)], lead_from_row)?;
         let mut leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::attach(&self.conn, &mut leads)?;
+        conversations::attach(&self.conn, &mut leads, ACTIVE_SINCE, millis(since))?;
         Ok(leads)
     }
 

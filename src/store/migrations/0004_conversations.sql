@@ -15,6 +15,8 @@ CREATE TABLE messages (
     PRIMARY KEY (lead_id, id)
 ) STRICT;
 CREATE INDEX messages_by_lead_time ON messages (lead_id, at);
+-- "Who was in touch lately?": the follow-up views start from recent contacts.
+CREATE INDEX messages_by_time ON messages (at, lead_id);
 
 -- The outcome of an accepted lead. A later outcome replaces an earlier one; the one replaced is
 -- kept in outcome_changes with the time it was replaced, so history can say when it changed.

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Client, RemoteError, ServerRate};
+use super::{Client, Refusal, RemoteError, ServerRate};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Lead, Status};
@@ -135,7 +135,7 @@ impl RemoteSource {
                     self.store.import(&[fresh], now)?;
                     summary.updated_elsewhere += 1;
                 }
-                Err(RemoteError::Refused { status: 404, .. }) => {}
+                Err(RemoteError::Refused(Refusal { status: 404, .. })) => {}
                 Err(e) => return Err(e.into()),
             }
         }
@@ -173,21 +173,22 @@ impl RemoteSource {
                     charge_id: reply.charge.map(|c| c.id),
                 })
             }
-            Err(RemoteError::Refused {
-                status,
-                code,
-                message,
-            }) => {
-                let (after, why) = match (status, code.as_str()) {
-                    (409, "lead_expired") => (Status::Expired, Skip::Expired),
-                    (404, _) => (Status::Expired, Skip::Unknown),
-                    (402, _) => (Status::Pending, Skip::InsufficientFunds),
-                    (409, "already_decided") => (Status::Pending, Skip::Refused(message)),
-                    _ => (Status::Pending, Skip::Refused(format!("{code}: {message}"))),
+            Err(RemoteError::Refused(refusal)) => {
+                // Only an answer in the contract's shape speaks for the lead; anything else is
+                // shown as it came.
+                let code = refusal.code.as_deref();
+                let (after, why) = match (refusal.status, code) {
+                    (409, Some("lead_expired")) => (Status::Expired, Skip::Expired),
+                    (404, Some(_)) => (Status::Expired, Skip::Unknown),
+                    (402, Some(_)) => (Status::Pending, Skip::InsufficientFunds),
+                    (409, Some("already_decided")) => {
+                        (Status::Pending, Skip::Refused(refusal.message.clone()))
+                    }
+                    _ => (Status::Pending, Skip::Refused(refusal.to_string())),
                 };
                 self.store.unsend(&q.key, &q.lead_id, after, now)?;
                 // Decided elsewhere: take the server's version, which says how and when.
-                let why = if code == "already_decided"
+                let why = if code == Some("already_decided")
                     && let Ok(fresh) = self.client().and_then(|c| c.lead(&q.lead_id))
                 {
                     self.store.import(std::slice::from_ref(&fresh), now)?;

@@ -305,6 +305,43 @@ fn a_final_4xx_is_not_retried_and_takes_the_servers_word() {
 }
 
 #[test]
+fn a_refusal_from_something_in_between_says_what_it_said_and_decides_nothing() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.proxy.next(vec![Fault::Answer(
+        418,
+        "<html><body><h1>I'm a teapot</h1>\n<p>blocked by policy</p></body></html>",
+    )]);
+    // What the lead's line on a terminal says, as JSON gives it too.
+    let why_text = |run: Run| {
+        let results: Value = serde_json::from_str(&run.stdout).unwrap();
+        run.fails(7);
+        results[0]["why_text"].as_str().unwrap().to_string()
+    };
+    let why = why_text(r.run(&["accept", "a", "--yes", "--json"]));
+    assert!(
+        why.contains(
+            "refused by the platform: HTTP 418 I'm a teapot: \"<html><body><h1>I'm a teapot</h1> <p>blocked by policy</p></body></html>\""
+        ),
+        "{why}"
+    );
+    // A 404 page from a gateway (a wrong remote.url, say) is not the platform's "no such lead".
+    r.proxy.next(vec![Fault::Answer(404, "")]);
+    let why = why_text(r.run(&["reject", "b", "--reason", "busy", "--json"]));
+    assert!(
+        why.contains("refused by the platform: HTTP 404 Not Found, with an empty body"),
+        "{why}"
+    );
+    for id in ["a", "b"] {
+        let shown: Value =
+            serde_json::from_str(&r.run(&["show", id, "--offline", "--json"]).ok()).unwrap();
+        assert_eq!(shown["status"], "pending", "{id}: {shown}");
+        assert_eq!(r.on_server(id)["status"], "pending");
+    }
+    assert_eq!(r.server_charges(), 0);
+}
+
+#[test]
 fn a_wrong_token_says_which_variable_to_set() {
     let r = Remote::start(&[lead("a", 1)]);
     let run = r.run_with_token("wrong-token-sentinel-4242", &["sync"]);

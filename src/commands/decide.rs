@@ -569,10 +569,17 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Decided | Outcome::WouldDecide))
         .collect();
-    let mut out = match (dry_run, decided.len()) {
+    let queued: Vec<&DecisionResult> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Queued)
+        .collect();
+    // A queued decision is made, here: only the sending waits (said last, with why).
+    let made = decided.len() + queued.len();
+    let mut out = match (dry_run, made) {
         (true, 0) => format!("Nothing to {}", verb.infinitive()),
         (true, n) => format!("Would {} {n}", verb.infinitive()),
         (false, 0) => format!("Nothing {}", verb.past()),
+        (false, n) if n == queued.len() => format!("{} {n} here", capitalise(verb.past())),
         (false, n) => format!("{} {n}", capitalise(verb.past())),
     };
     let fees = totals(decided.iter().filter_map(|r| r.fee));
@@ -599,14 +606,10 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
             .join(", ");
         out.push_str(&format!(" · skipped {} ({detail})", skipped.len()));
     }
-    if !rate.is_empty() && !decided.is_empty() {
+    if !rate.is_empty() && made > 0 {
         out.push_str(&format!(" · {rate}"));
     }
     // Last, with why: the one part the user may need to act on.
-    let queued: Vec<&DecisionResult> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Queued)
-        .collect();
     if let Some(first) = queued.first() {
         out.push_str(&format!(
             " · queued {}: `leads sync` will send {} ({})",
@@ -803,6 +806,26 @@ mod tests {
         assert_eq!(
             line,
             "Rejected 1 · skipped 3 (1 unknown, 2 lapsed) · rate 76% → 84%"
+        );
+    }
+
+    #[test]
+    fn a_queued_decision_counts_as_made_here() {
+        let sent = result("a", Action::Accept, Outcome::Decided, None);
+        let waiting = queued("b", Action::Accept, "not sent: --offline");
+        let accept = Verb(Action::Accept);
+        assert_eq!(
+            summary(
+                &accept,
+                std::slice::from_ref(&waiting),
+                false,
+                "rate 80% → 81%"
+            ),
+            "Accepted 1 here · rate 80% → 81% · queued 1: `leads sync` will send it (not sent: --offline)"
+        );
+        assert_eq!(
+            summary(&accept, &[sent, waiting], false, ""),
+            "Accepted 2 · queued 1: `leads sync` will send it (not sent: --offline)"
         );
     }
 }

@@ -67,7 +67,10 @@ pub enum RemoteError {
     #[error("the API answered {0}")]
     Refused(Refusal),
     /// Transient faults until the attempts or the time ran out.
-    #[error("the API could not be reached after {attempts} attempt(s) in {elapsed:.1?}: {last}")]
+    #[error(
+        "the API could not be reached after {attempts} attempt{} in {elapsed:.1?}: {last}",
+        if *.attempts == 1 { "" } else { "s" }
+    )]
     Unreachable {
         attempts: u32,
         elapsed: Duration,

@@ -260,7 +260,13 @@ fn server_errors_and_dropped_connections_are_retried_then_reported_and_queued() 
         Fault::Drop,
     ]);
     let err = r.run(&["reject", "b", "--reason", "busy"]).fails(9);
-    assert!(err.contains("after 3 attempt(s)"), "{err}");
+    assert!(err.starts_with("Rejected 1 here · "), "{err}");
+    assert!(
+        err.contains(
+            "queued 1: `leads sync` will send it (the API could not be reached after 3 attempts in"
+        ),
+        "{err}"
+    );
     assert_eq!(r.posts().len(), 6);
     assert_eq!(r.sync()["pushed"], 1);
     assert_eq!(r.on_server("b")["status"], "rejected");
@@ -276,6 +282,7 @@ fn a_server_that_never_answers_ends_the_command_within_the_timeout_with_the_deci
     let took = started.elapsed();
     // remote.timeout is 3 s; the process itself needs a moment more.
     assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(err.contains("after 1 attempt in"), "{err}");
     assert!(err.contains("timed out"), "{err}");
     r.proxy.then(Fault::Forward);
     assert_eq!(r.sync()["pushed"], 1);

@@ -104,7 +104,7 @@ fn empty_line(ctx: &Ctx, unrestricted: bool) -> Result<String, CliError> {
             "Inbox zero: nothing waiting. The last lead arrived {} ago. `leads status` shows your response rate.",
             compact(now - t)
         ),
-        None => "Inbox zero: no leads yet. `leads import FILE` brings them in; `leads demo` shows how it works.".into(),
+        None => format!("Inbox zero: no leads yet. {}.", ctx.how_leads_come_in()),
     })
 }
 

@@ -7,7 +7,7 @@
 //! idempotency key is sent unchanged on every attempt. The token goes in one header and nowhere
 //! else: no error, log line or `Debug` output contains it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -227,6 +227,8 @@ pub struct Client {
     base: String,
     token: Token,
     policy: RetryPolicy,
+    /// No request goes past this, whatever the policy allows (see [`RemoteSource::within`]).
+    cutoff: Cell<Option<Instant>>,
 }
 
 impl Client {
@@ -242,6 +244,7 @@ impl Client {
             base: base.trim_end_matches('/').to_string(),
             token,
             policy,
+            cutoff: Cell::new(None),
         })
     }
 
@@ -303,10 +306,14 @@ impl Client {
         body: Option<Value>,
     ) -> Result<(Value, bool), RemoteError> {
         let started = Instant::now();
+        let mut end = started + self.policy.deadline;
+        if let Some(cutoff) = self.cutoff.get() {
+            end = end.min(cutoff);
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let left = self.policy.deadline.saturating_sub(started.elapsed());
+            let left = end.saturating_duration_since(Instant::now());
             let mut request = self
                 .http
                 .borrow()
@@ -371,14 +378,13 @@ impl Client {
                     (describe(&e), None, false)
                 }
             };
-            let elapsed = started.elapsed();
             let wait = retry_after
                 .unwrap_or_default()
                 .max(backoff(&self.policy, attempt));
-            if attempt >= self.policy.attempts || elapsed + wait >= self.policy.deadline {
+            if attempt >= self.policy.attempts || Instant::now() + wait >= end {
                 return Err(RemoteError::Unreachable {
                     attempts: attempt,
-                    elapsed,
+                    elapsed: started.elapsed(),
                     last: fault,
                 });
             }

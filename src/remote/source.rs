@@ -6,6 +6,7 @@
 //! same key, so the platform charges at most once however often it is sent.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -83,6 +84,18 @@ impl RemoteSource {
 
     fn client(&self) -> Result<&Client, RemoteError> {
         self.client.as_ref().ok_or(RemoteError::Offline)
+    }
+
+    /// Runs `f` with no request to the API going past `budget` from now, whatever the retry
+    /// policy allows: for a read someone is waiting on, which would rather answer from the cache.
+    pub fn within<T>(&self, budget: Duration, f: impl FnOnce() -> T) -> T {
+        let Some(client) = &self.client else {
+            return f();
+        };
+        client.cutoff.set(Some(Instant::now() + budget));
+        let out = f();
+        client.cutoff.set(None);
+        out
     }
 
     /// When the cache was last filled from the API.

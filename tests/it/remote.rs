@@ -4,6 +4,8 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use rexpect::session::{PtySession, spawn_command};
+
 use serde_json::{Value, json};
 
 use crate::env::{Run, TestEnv, decided, lead};
@@ -56,6 +58,17 @@ impl Remote {
 
     fn sync(&self) -> Value {
         serde_json::from_str(&self.run(&["sync", "--json"]).ok()).unwrap()
+    }
+
+    /// The client on a pseudo-terminal, with these arguments and the clock at `now`.
+    fn on_terminal(&self, args: &[&str], now: &str) -> PtySession {
+        let mut cmd = self.client.process();
+        cmd.args(args)
+            .env("LEADS_TOKEN", TOKEN)
+            .env("LEADS_NOW", now)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        spawn_command(cmd, Some(20_000)).expect("a pseudo-terminal")
     }
 
     /// The lead as the server has it.
@@ -388,6 +401,86 @@ fn reads_answer_from_the_cache_when_the_api_is_unreachable_and_say_how_old_it_is
     let seen = r.proxy.seen().len();
     r.run(&["list", "--offline"]).ok();
     assert_eq!(r.proxy.seen().len(), seen);
+}
+
+/// Ten minutes after [`crate::env::NOW`]: past remote.max_cache_age, so reads refresh first.
+const LATER: &str = "2026-11-23T12:10:00+08:00";
+
+#[test]
+fn a_read_on_a_terminal_answers_from_the_cache_within_seconds_when_the_api_hangs() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    // The full policy would wait 30 s.
+    r.client.write_config(&format!(
+        "source = \"remote\"\n\n[remote]\nurl = \"{}\"\ntimeout = \"30s\"\n",
+        r.proxy.url
+    ));
+    r.sync();
+    r.proxy.then(Fault::Hang(Duration::from_secs(60)));
+    let started = Instant::now();
+    let mut p = r.on_terminal(&["list"], LATER);
+    p.exp_string("warning: the API did not answer within 3s: showing the cache from 10m ago")
+        .unwrap();
+    p.exp_string("hint: `leads sync` refreshes it; remote.read_timeout sets the wait")
+        .unwrap();
+    p.exp_string("Deep home cleaning").unwrap();
+    p.exp_eof().unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(8), "{took:?}");
+
+    // The inbox reads the same way.
+    let started = Instant::now();
+    let mut p = r.on_terminal(&["inbox"], LATER);
+    p.exp_string("did not answer within 3s").unwrap();
+    p.exp_string("[1/2] b").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+#[test]
+fn a_piped_read_keeps_the_full_retry_policy() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.client.write_config(&format!(
+        "{}read_timeout = \"1s\"\n",
+        config_for(&r.proxy.url)
+    ));
+    r.sync();
+    r.proxy.then(Fault::Hang(Duration::from_secs(60)));
+    let started = Instant::now();
+    let out = r
+        .client
+        .command()
+        .env("LEADS_TOKEN", TOKEN)
+        .env("LEADS_NOW", LATER)
+        .args(["list", "--plain"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success());
+    // No terminal, nobody waiting: remote.timeout (3 s here), not read_timeout.
+    assert!(took >= Duration::from_millis(2900), "{took:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not refresh the cache"), "{err}");
+    assert!(err.contains("showing the cache from 10m ago"), "{err}");
+}
+
+#[test]
+fn an_empty_cache_points_to_sync() {
+    let r = Remote::start(&[]);
+    let run = r.run(&["list"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("No leads yet. `leads sync` brings in the platform's pending leads."),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("leads import"), "{}", run.stderr);
+    let mut p = r.on_terminal(&["inbox", "--offline"], crate::env::NOW);
+    p.exp_string("Inbox zero: no leads yet. `leads sync` brings in the platform's pending leads.")
+        .unwrap();
+    p.exp_eof().unwrap();
 }
 
 #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::filters::{FilterArgs, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, check};
+use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, after_deciding, check};
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_totals, totals};
@@ -506,9 +506,10 @@ fn merge(
             continue;
         }
         *slot = match outcomes.next() {
-            Some(Decided::Done { charge, .. }) => {
-                Some(result(&t.id, action, Outcome::Decided, charge))
-            }
+            Some(Decided::Done { charge, lead, .. }) => Some(DecisionResult {
+                contact: (action == Action::Accept).then(|| Contact::from(&lead.customer)),
+                ..result(&t.id, action, Outcome::Decided, charge)
+            }),
             Some(Decided::Skipped { why, .. }) => Some(skipped(&t.id, action, &why)),
             Some(Decided::Queued { why, .. }) => Some(queued(&t.id, action, &why)),
             None => None, // not reached: a batch failed before it
@@ -526,6 +527,7 @@ fn result(id: &str, action: Action, outcome: Outcome, fee: Option<Money>) -> Dec
         why_text: None,
         fee,
         group: None,
+        contact: None,
     }
 }
 
@@ -538,6 +540,7 @@ fn skipped(id: &str, action: Action, why: &Skip) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: Some(why.group()),
+        contact: None,
     }
 }
 
@@ -550,6 +553,7 @@ fn queued(id: &str, action: Action, why: &str) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: None,
+        contact: None,
     }
 }
 
@@ -655,11 +659,17 @@ impl std::fmt::Display for RateChange {
     }
 }
 
-/// Prints the per-lead results and returns the exit code.
+/// Prints the per-lead results, then whom to call, and returns the exit code.
 pub fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
     // JSON is always a document, `[]` included, so a script can parse what it gets.
     if !results.is_empty() || ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&Results(results))?;
+    }
+    // Last, where the eye lands, and on stderr for people: calling fast is what the fee was for.
+    for r in results {
+        if let Some(contact) = &r.contact {
+            ctx.out.note(&format!("Contact {}: {contact}", r.id));
+        }
     }
     Ok(exit)
 }

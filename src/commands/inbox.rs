@@ -11,7 +11,7 @@ use super::filters::{FilterArgs, SortArg};
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::Skip;
+use crate::domain::decision::{Contact, Skip};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
@@ -380,7 +380,11 @@ impl<'a> Inbox<'a> {
                 .source()?
                 .decide(&[request], now, self.ctx.config.freshness.shelf_life)?;
         match outcome.into_iter().next() {
-            Some(Decided::Done { charge, .. }) => {
+            Some(Decided::Done {
+                charge,
+                lead: decided,
+                ..
+            }) => {
                 let after = self.rate()?;
                 let what = match (action, charge) {
                     (Action::Accept, Some(fee)) => {
@@ -410,6 +414,11 @@ impl<'a> Inbox<'a> {
                     pct(after.rate),
                     queue.pending
                 ))?;
+                // Right under the fee it bought, before the next card: calling fast is the point.
+                if action == Action::Accept {
+                    let contact = Contact::from(&decided.customer);
+                    self.say(&format!("  {} {contact}", self.style.bold("Contact:")))?;
+                }
             }
             Some(Decided::Queued { why, .. }) => {
                 self.say(&format!(

@@ -8,7 +8,7 @@ use rexpect::session::{PtySession, spawn_command};
 
 use serde_json::{Value, json};
 
-use crate::env::{Run, TestEnv, decided, lead};
+use crate::env::{Run, TestEnv, decided, lead, with};
 use crate::proxy::{Fault, Proxy};
 use crate::serve::{TOKEN, TestServer};
 
@@ -169,6 +169,31 @@ fn decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows() {
         serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
     assert_eq!(status["platform"]["responded"], 3, "{status}");
     assert_eq!(status["responded"], 3, "{status}");
+}
+
+#[test]
+fn an_accept_shows_the_contact_details_from_the_platforms_answer() {
+    let contact =
+        json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
+    let r = Remote::start(&[with(lead("a", 1), json!({"customer": contact}))]);
+    r.sync();
+    // Pending, the platform keeps them back.
+    let cached: Value =
+        serde_json::from_str(&r.run(&["show", "a", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(cached["customer"]["phone"], Value::Null, "{cached}");
+    let run = r.run(&["accept", "a", "--yes", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        out[0]["contact"],
+        json!({"name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"})
+    );
+    assert!(
+        run.stderr
+            .contains("Contact a: Ms. Lin · 0912-345-678 · lin@example.com"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -123,6 +123,8 @@ struct Inbox<'a> {
     rate_at_start: RateReport,
     accepted: Vec<Money>,
     rejected: usize,
+    /// Decided here, waiting for `leads sync`: (accepts, rejects).
+    queued: (usize, usize),
     skipped: usize,
     passed_over: usize,
 }
@@ -137,6 +139,7 @@ impl<'a> Inbox<'a> {
             rate_at_start: RateReport::new(Default::default(), ctx.config.response_rate.threshold),
             accepted: Vec::new(),
             rejected: 0,
+            queued: (0, 0),
             skipped: 0,
             passed_over: 0,
         };
@@ -421,6 +424,10 @@ impl<'a> Inbox<'a> {
                 }
             }
             Some(Decided::Queued { why, .. }) => {
+                match action {
+                    Action::Accept => self.queued.0 += 1,
+                    Action::Reject => self.queued.1 += 1,
+                }
                 self.say(&format!(
                     "Queued {}: {why}. `leads sync` will send it.",
                     lead.id
@@ -491,11 +498,20 @@ impl<'a> Inbox<'a> {
     fn summary(&self) -> Result<String, CliError> {
         let after = self.rate()?;
         let paid = totals(self.accepted.iter().copied());
-        let mut parts = vec![format!("Accepted {}", self.accepted.len())];
+        // A queued decision is made, here; only its sending waits (said last).
+        let made = |sent: usize, queued: usize| {
+            let here = if queued > 0 && sent == 0 { " here" } else { "" };
+            format!("{}{here}", sent + queued)
+        };
+        let (queued_accepts, queued_rejects) = self.queued;
+        let mut parts = vec![format!(
+            "Accepted {}",
+            made(self.accepted.len(), queued_accepts)
+        )];
         if !paid.is_empty() {
             parts[0].push_str(&format!(" for {}", format_totals(&paid)));
         }
-        parts.push(format!("rejected {}", self.rejected));
+        parts.push(format!("rejected {}", made(self.rejected, queued_rejects)));
         parts.push(format!("skipped {}", self.skipped));
         if self.passed_over > 0 {
             parts.push(format!("passed over {}", self.passed_over));
@@ -505,6 +521,11 @@ impl<'a> Inbox<'a> {
             pct(self.rate_at_start.rate),
             pct(after.rate)
         ));
+        match queued_accepts + queued_rejects {
+            0 => {}
+            1 => parts.push("queued 1: `leads sync` will send it".into()),
+            n => parts.push(format!("queued {n}: `leads sync` will send them")),
+        }
         Ok(format!("\n{}", self.style.bold(&parts.join(" · "))))
     }
 }

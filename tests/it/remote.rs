@@ -464,6 +464,28 @@ fn a_read_on_a_terminal_answers_from_the_cache_within_seconds_when_the_api_hangs
 }
 
 #[test]
+fn an_inbox_decision_queued_while_the_api_is_down_counts_in_its_summary() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.proxy.then(Fault::Drop);
+    let mut p = r.on_terminal(&["inbox"], crate::env::NOW);
+    p.exp_string("[1/2] b").unwrap();
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Why?").unwrap();
+    p.send("5").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Queued b: ").unwrap();
+    p.exp_string("[2/2] a").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Accepted 0").unwrap();
+    p.exp_string("rejected 1 here").unwrap();
+    p.exp_string("queued 1: `leads sync` will send it").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
 fn a_piped_read_keeps_the_full_retry_policy() {
     let r = Remote::start(&[lead("a", 1)]);
     r.client.write_config(&format!(

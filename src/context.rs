@@ -223,12 +223,7 @@ impl Ctx {
                 None => "the cache is empty".into(),
             };
             let out_of_time = budget.is_some_and(|b| started.elapsed() >= b)
-                && matches!(
-                    e,
-                    crate::remote::SyncError::Remote(
-                        crate::remote::RemoteError::Unreachable { .. }
-                    )
-                );
+                && matches!(&e, crate::remote::SyncError::Remote(r) if r.is_transient());
             if out_of_time {
                 self.out.warn(&format!(
                     "warning: the API did not answer within {}: {age}",

@@ -2,8 +2,8 @@
 //!
 //! The contract's fault rules live here once: 429 waits at least its `Retry-After`; 5xx answers,
 //! timeouts and dropped connections are retried with exponential backoff and full jitter, a
-//! bounded number of times and within a total time bound; every other 4xx is final at once (see
-//! [`Refusal::may_pass`] for the answers that are not the platform's word). A decision's
+//! bounded number of times and within a total time bound; every other 4xx is final at once (but
+//! see `Refusal::may_pass` for the answers that are not the platform's word). A decision's
 //! idempotency key is sent unchanged on every attempt. The token goes in one header and nowhere
 //! else: no error, log line or `Debug` output contains it.
 
@@ -63,7 +63,7 @@ impl Default for RetryPolicy {
 pub enum RemoteError {
     #[error("the API refused the token (401)")]
     Unauthorized,
-    /// A final answer from the server: a 4xx other than 401 and 429.
+    /// A final error answer: a 4xx other than 401 and 429, or one not in the contract's shape.
     #[error("the API answered {0}")]
     Refused(Refusal),
     /// Transient faults until the attempts or the time ran out.

@@ -31,6 +31,9 @@ _leads() {
             leads,demo)
                 cmd="leads__subcmd__demo"
                 ;;
+            leads,followups)
+                cmd="leads__subcmd__followups"
+                ;;
             leads,help)
                 cmd="leads__subcmd__help"
                 ;;
@@ -51,6 +54,9 @@ _leads() {
                 ;;
             leads,reject)
                 cmd="leads__subcmd__reject"
+                ;;
+            leads,reply)
+                cmd="leads__subcmd__reply"
                 ;;
             leads,serve)
                 cmd="leads__subcmd__serve"
@@ -109,6 +115,9 @@ _leads() {
             leads__subcmd__help,demo)
                 cmd="leads__subcmd__help__subcmd__demo"
                 ;;
+            leads__subcmd__help,followups)
+                cmd="leads__subcmd__help__subcmd__followups"
+                ;;
             leads__subcmd__help,help)
                 cmd="leads__subcmd__help__subcmd__help"
                 ;;
@@ -129,6 +138,9 @@ _leads() {
                 ;;
             leads__subcmd__help,reject)
                 cmd="leads__subcmd__help__subcmd__reject"
+                ;;
+            leads__subcmd__help,reply)
+                cmd="leads__subcmd__help__subcmd__reply"
                 ;;
             leads__subcmd__help,serve)
                 cmd="leads__subcmd__help__subcmd__serve"
@@ -164,7 +176,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status contact won lost history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,8 +555,70 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__followups)
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --city)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-below)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help)
-            opts="inbox list show accept reject triage status contact won lost history import sync serve demo completions config help"
+            opts="inbox list show accept reject triage status followups reply contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +743,20 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__followups)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -754,6 +842,20 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__reply)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1174,6 +1276,48 @@ _leads() {
                     ;;
                 --note)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__reply)
+            opts="-m -q -v -h --message --template --via --generic-ok --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "platform phone email sms visit other" -- "${cur}"))
                     return 0
                     ;;
                 --config)

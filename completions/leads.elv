@@ -40,6 +40,8 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand reject 'Reject leads: free, and it counts as a response'
             cand triage 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
+            cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+            cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
             cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
             cand won 'Mark an accepted lead won: the customer hired you'
             cand lost 'Mark an accepted lead lost: the customer went elsewhere'
@@ -215,6 +217,50 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --color 'When to colour output'
             cand --check 'Exit 0 when safe, 10 when at risk (letting pending leads lapse would drop the rate below the threshold), 11 when already below: for cron jobs and shell prompts'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;followups'= {
+            cand --category 'Only these categories (repeat or comma-separate: --category cleaning,moving)'
+            cand --city 'Only these places: part of a city or district name, or a postcode prefix (repeatable)'
+            cand --older-than 'Only leads created at least this long ago (e.g. 12h, 2d)'
+            cand --expiring-within 'Only answerable leads that lapse within this long (e.g. 6h)'
+            cand --fee-above 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)'
+            cand --fee-below 'Only leads whose fee is below this amount, in major units'
+            cand --kind 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]'
+            cand --fit 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)'
+            cand --limit 'At most this many leads'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;reply'= {
+            cand -m 'The reply itself, instead of an editor; - reads it from stdin'
+            cand --message 'The reply itself, instead of an editor; - reads it from stdin'
+            cand --template 'The template the draft starts from'
+            cand --via 'How the reply reaches the customer'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --generic-ok 'Record a reply even if it mentions nothing of this customer''s request'
             cand --json 'Print JSON (stable field names, never coloured)'
             cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
             cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
@@ -475,6 +521,8 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand reject 'Reject leads: free, and it counts as a response'
             cand triage 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
+            cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+            cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
             cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
             cand won 'Mark an accepted lead won: the customer hired you'
             cand lost 'Mark an accepted lead lost: the customer went elsewhere'
@@ -500,6 +548,10 @@ set edit:completion:arg-completer[leads] = {|@words|
         &'leads;help;triage'= {
         }
         &'leads;help;status'= {
+        }
+        &'leads;help;followups'= {
+        }
+        &'leads;help;reply'= {
         }
         &'leads;help;contact'= {
         }

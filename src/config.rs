@@ -119,6 +119,9 @@ pub struct Remote {
     /// The most one command spends on one request, retries and waits included.
     #[serde(with = "span")]
     pub timeout: TimeDelta,
+    /// On a terminal, the most a read waits to refresh the cache before answering from it.
+    #[serde(with = "span")]
+    pub read_timeout: TimeDelta,
     /// Attempts after the first for a transient fault (5xx, 429, timeouts, dropped connections).
     pub retries: u32,
     /// Reads refresh the cache first when it is older than this.
@@ -137,6 +140,7 @@ impl Default for Remote {
             token: None,
             connect_timeout: TimeDelta::seconds(5),
             timeout: TimeDelta::seconds(30),
+            read_timeout: TimeDelta::seconds(3),
             retries: 4,
             max_cache_age: TimeDelta::minutes(5),
             allow_insecure_http: false,
@@ -315,6 +319,7 @@ impl Config {
         for (key, d) in [
             ("remote.connect_timeout", self.remote.connect_timeout),
             ("remote.timeout", self.remote.timeout),
+            ("remote.read_timeout", self.remote.read_timeout),
         ] {
             if d <= TimeDelta::zero() {
                 return Err(format!("{key} must be longer than 0s"));

@@ -1,6 +1,7 @@
 //! [`Ctx`]: everything a command needs, built once in [`crate::cli::run`] and passed down.
 
 use std::cell::OnceCell;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
@@ -94,7 +95,6 @@ impl Ctx {
 
     /// Whether a prompt can be shown: stdin and stderr are terminals and input is allowed.
     pub fn can_prompt(&self) -> bool {
-        use std::io::IsTerminal;
         !self.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 
@@ -223,7 +223,19 @@ impl Ctx {
         if self.offline || fresh {
             return Ok(());
         }
-        let result = remote.sync(now, |_| {}, |_| {});
+        // Someone waiting at a terminal would rather have the cache after a few seconds than an
+        // answer after the full remote.timeout; pipes and cron, where nobody waits, keep the
+        // whole retry policy.
+        let read_timeout = self.config.remote.read_timeout;
+        let budget = std::io::stderr()
+            .is_terminal()
+            .then(|| read_timeout.to_std().unwrap_or_default());
+        let started = std::time::Instant::now();
+        let sync = || remote.sync(now, |_| {}, |_| {});
+        let result = match budget {
+            Some(budget) => remote.within(budget, sync),
+            None => sync(),
+        };
         // A read that sent queued decisions says which did not go through, as `leads sync` does.
         if let Ok(report) = &result {
             for line in report.problems() {
@@ -238,6 +250,23 @@ impl Ctx {
                 ),
                 None => "the cache is empty".into(),
             };
+            let out_of_time = budget.is_some_and(|b| started.elapsed() >= b)
+                && matches!(&e, crate::remote::SyncError::Remote(r) if r.is_transient());
+            if out_of_time {
+                self.out.warn(&format!(
+                    "warning: the API did not answer within {}: {age}",
+                    crate::domain::freshness::Span(read_timeout),
+                ));
+                self.out.warn(&format!(
+                    "  hint: `leads sync` {} it; remote.read_timeout sets the wait",
+                    if pulled.is_some() {
+                        "refreshes"
+                    } else {
+                        "fills"
+                    }
+                ));
+                return Ok(());
+            }
             let failure = self.remote_failure(e, "could not refresh the cache");
             self.out
                 .warn(&format!("warning: {}; {age}", failure.message));
@@ -269,6 +298,18 @@ impl Ctx {
             }
             SyncError::Remote(e) => CliError::new(Exit::Failure, format!("{doing}: {e}")),
             SyncError::Store(e) => e.into(),
+        }
+    }
+
+    /// What brings leads in, for a message about having none yet: the platform's pending leads
+    /// for the remote source (whose cache `leads import` and `leads demo` would only muddle),
+    /// files and samples for the local one.
+    pub fn how_leads_come_in(&self) -> &'static str {
+        match self.config.source {
+            SourceKind::Local => {
+                "`leads import FILE` brings them in; `leads demo` shows how it works"
+            }
+            SourceKind::Remote => "`leads sync` brings in the platform's pending leads",
         }
     }
 

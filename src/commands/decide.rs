@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::filters::{FilterArgs, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, check};
+use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, after_deciding, check};
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_sum, format_totals, totals};
@@ -540,9 +540,10 @@ fn merge(
             continue;
         }
         *slot = match outcomes.next() {
-            Some(Decided::Done { charge, .. }) => {
-                Some(result(&t.id, action, Outcome::Decided, charge))
-            }
+            Some(Decided::Done { charge, lead, .. }) => Some(DecisionResult {
+                contact: (action == Action::Accept).then(|| Contact::from(&lead.customer)),
+                ..result(&t.id, action, Outcome::Decided, charge)
+            }),
             Some(Decided::Skipped { why, .. }) => Some(skipped(&t.id, action, &why)),
             Some(Decided::Queued { why, .. }) => Some(queued(&t.id, action, &why)),
             None => None, // not reached: a batch failed before it
@@ -560,6 +561,7 @@ fn result(id: &str, action: Action, outcome: Outcome, fee: Option<Money>) -> Dec
         why_text: None,
         fee,
         group: None,
+        contact: None,
     }
 }
 
@@ -572,6 +574,7 @@ fn skipped(id: &str, action: Action, why: &Skip) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: Some(why.group()),
+        contact: None,
     }
 }
 
@@ -584,6 +587,7 @@ fn queued(id: &str, action: Action, why: &str) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: None,
+        contact: None,
     }
 }
 
@@ -613,10 +617,17 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Decided | Outcome::WouldDecide))
         .collect();
-    let mut out = match (dry_run, decided.len()) {
+    let queued: Vec<&DecisionResult> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Queued)
+        .collect();
+    // A queued decision is made, here: only the sending waits (said last, with why).
+    let made = decided.len() + queued.len();
+    let mut out = match (dry_run, made) {
         (true, 0) => format!("Nothing to {}", verb.infinitive()),
         (true, n) => format!("Would {} {n}", verb.infinitive()),
         (false, 0) => format!("Nothing {}", verb.past()),
+        (false, n) if n == queued.len() => format!("{} {n} here", capitalise(verb.past())),
         (false, n) => format!("{} {n}", capitalise(verb.past())),
     };
     if decided.iter().any(|r| r.fee.is_some()) {
@@ -628,14 +639,10 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
     if let Some(skips) = skips(results) {
         out.push_str(&format!(" · skipped {skips}"));
     }
-    if !rate.is_empty() && !decided.is_empty() {
+    if !rate.is_empty() && made > 0 {
         out.push_str(&format!(" · {rate}"));
     }
     // Last, with why: the one part the user may need to act on.
-    let queued: Vec<&DecisionResult> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Queued)
-        .collect();
     if let Some(first) = queued.first() {
         out.push_str(&format!(
             " · queued {}: `leads sync` will send {} ({})",
@@ -703,11 +710,17 @@ impl std::fmt::Display for RateChange {
     }
 }
 
-/// Prints the per-lead results and returns the exit code.
+/// Prints the per-lead results, then whom to call, and returns the exit code.
 pub fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
     // JSON is always a document, `[]` included, so a script can parse what it gets.
     if !results.is_empty() || ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&Results(results))?;
+    }
+    // Last, where the eye lands, and on stderr for people: calling fast is what the fee was for.
+    for r in results {
+        if let Some(contact) = &r.contact {
+            ctx.out.note(&format!("Contact {}: {contact}", r.id));
+        }
     }
     Ok(exit)
 }
@@ -854,6 +867,26 @@ mod tests {
         assert_eq!(
             line,
             "Rejected 1 · skipped 3 (1 unknown, 2 lapsed) · rate 76% → 84%"
+        );
+    }
+
+    #[test]
+    fn a_queued_decision_counts_as_made_here() {
+        let sent = result("a", Action::Accept, Outcome::Decided, None);
+        let waiting = queued("b", Action::Accept, "not sent: --offline");
+        let accept = Verb(Action::Accept);
+        assert_eq!(
+            summary(
+                &accept,
+                std::slice::from_ref(&waiting),
+                false,
+                "rate 80% → 81%"
+            ),
+            "Accepted 1 here · rate 80% → 81% · queued 1: `leads sync` will send it (not sent: --offline)"
+        );
+        assert_eq!(
+            summary(&accept, &[sent, waiting], false, ""),
+            "Accepted 2 · queued 1: `leads sync` will send it (not sent: --offline)"
         );
     }
 }

@@ -11,7 +11,7 @@ use super::filters::{FilterArgs, SortArg};
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::Skip;
+use crate::domain::decision::{Contact, Skip};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
@@ -104,7 +104,7 @@ fn empty_line(ctx: &Ctx, unrestricted: bool) -> Result<String, CliError> {
             "Inbox zero: nothing waiting. The last lead arrived {} ago. `leads status` shows your response rate.",
             compact(now - t)
         ),
-        None => "Inbox zero: no leads yet. `leads import FILE` brings them in; `leads demo` shows how it works.".into(),
+        None => format!("Inbox zero: no leads yet. {}.", ctx.how_leads_come_in()),
     })
 }
 
@@ -123,6 +123,8 @@ struct Inbox<'a> {
     rate_at_start: RateReport,
     accepted: Vec<Money>,
     rejected: usize,
+    /// Decided here, waiting for `leads sync`: (accepts, rejects).
+    queued: (usize, usize),
     skipped: usize,
     passed_over: usize,
 }
@@ -137,6 +139,7 @@ impl<'a> Inbox<'a> {
             rate_at_start: RateReport::new(Default::default(), ctx.config.response_rate.threshold),
             accepted: Vec::new(),
             rejected: 0,
+            queued: (0, 0),
             skipped: 0,
             passed_over: 0,
         };
@@ -382,7 +385,11 @@ impl<'a> Inbox<'a> {
                 .source()?
                 .decide(&[request], now, self.ctx.config.freshness.shelf_life)?;
         match outcome.into_iter().next() {
-            Some(Decided::Done { charge, .. }) => {
+            Some(Decided::Done {
+                charge,
+                lead: decided,
+                ..
+            }) => {
                 let after = self.rate()?;
                 let what = match (action, charge) {
                     (Action::Accept, Some(fee)) => {
@@ -412,8 +419,17 @@ impl<'a> Inbox<'a> {
                     pct(after.rate),
                     queue.pending
                 ))?;
+                // Right under the fee it bought, before the next card: calling fast is the point.
+                if action == Action::Accept {
+                    let contact = Contact::from(&decided.customer);
+                    self.say(&format!("  {} {contact}", self.style.bold("Contact:")))?;
+                }
             }
             Some(Decided::Queued { why, .. }) => {
+                match action {
+                    Action::Accept => self.queued.0 += 1,
+                    Action::Reject => self.queued.1 += 1,
+                }
                 self.say(&format!(
                     "Queued {}: {why}. `leads sync` will send it.",
                     lead.id
@@ -483,14 +499,23 @@ impl<'a> Inbox<'a> {
 
     fn summary(&self) -> Result<String, CliError> {
         let after = self.rate()?;
-        let mut parts = vec![format!("Accepted {}", self.accepted.len())];
+        // A queued decision is made, here; only its sending waits (said last).
+        let made = |sent: usize, queued: usize| {
+            let here = if queued > 0 && sent == 0 { " here" } else { "" };
+            format!("{}{here}", sent + queued)
+        };
+        let (queued_accepts, queued_rejects) = self.queued;
+        let mut parts = vec![format!(
+            "Accepted {}",
+            made(self.accepted.len(), queued_accepts)
+        )];
         if !self.accepted.is_empty() {
             parts[0].push_str(&format!(
                 " for {}",
                 format_sum(self.accepted.iter().copied())
             ));
         }
-        parts.push(format!("rejected {}", self.rejected));
+        parts.push(format!("rejected {}", made(self.rejected, queued_rejects)));
         parts.push(format!("skipped {}", self.skipped));
         if self.passed_over > 0 {
             parts.push(format!("passed over {}", self.passed_over));
@@ -500,6 +525,11 @@ impl<'a> Inbox<'a> {
             pct(self.rate_at_start.rate),
             pct(after.rate)
         ));
+        match queued_accepts + queued_rejects {
+            0 => {}
+            1 => parts.push("queued 1: `leads sync` will send it".into()),
+            n => parts.push(format!("queued {n}: `leads sync` will send them")),
+        }
         Ok(format!("\n{}", self.style.bold(&parts.join(" · "))))
     }
 }

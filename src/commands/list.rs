@@ -78,7 +78,7 @@ fn empty_message(ctx: &Ctx, filter: &LeadFilter) -> String {
                 crate::domain::freshness::compact(ctx.now() - t),
                 ctx.out.local(t)
             ),
-            None => "No leads yet. Add some with `leads import FILE`, or try `leads demo`.".into(),
+            None => format!("No leads yet. {}.", ctx.how_leads_come_in()),
         }
     } else {
         "No leads match these filters. `leads list --status all` shows every lead.".into()

@@ -107,6 +107,25 @@ fn accept_reject_skip_quit() {
 }
 
 #[test]
+fn an_accept_shows_the_customers_phone_and_email_at_once() {
+    let env = TestEnv::new();
+    env.import(&[with(
+        lead("a", 1),
+        json!({"customer": {"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"}}),
+    )]);
+    let mut p = inbox(&env, &[]);
+    p.exp_string("[1/1] a").unwrap();
+    press(&mut p, "a");
+    p.exp_string("[y] yes").unwrap();
+    press(&mut p, "y");
+    p.exp_string("Accepted a for NT$180").unwrap();
+    p.exp_string("Contact: Ms. Lin ").unwrap();
+    p.exp_string(" 0912-345-678 ").unwrap();
+    p.exp_string(" lin@example.com").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
 fn ctrl_c_mid_prompt_keeps_earlier_decisions_and_exits_130() {
     let env = fixture();
     let mut p = inbox(&env, &[]);

@@ -105,6 +105,8 @@ pub enum Command {
     Followups(commands::followups::Args),
     /// Reply to an accepted lead's customer: a template filled from the lead, in your editor
     Reply(commands::reply::Args),
+    /// What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts
+    Report(commands::report::Args),
     /// Log a contact with an accepted lead's customer: a call, a visit, a message
     Contact(commands::contact::Args),
     /// Mark an accepted lead won: the customer hired you
@@ -290,6 +292,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::History(args) => commands::history::run(ctx, args),
         Command::Followups(args) => commands::followups::run(ctx, args),
         Command::Reply(args) => commands::reply::run(ctx, args),
+        Command::Report(args) => commands::report::run(ctx, args),
         Command::Contact(args) => commands::contact::run(ctx, args),
         Command::Won(args) => commands::won::run(ctx, args),
         Command::Lost(args) => commands::lost::run(ctx, args),

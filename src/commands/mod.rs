@@ -17,6 +17,7 @@ pub mod lost;
 pub mod outcome;
 pub mod reject;
 pub mod reply;
+pub mod report;
 pub mod serve;
 pub mod show;
 pub mod status;

@@ -13,3 +13,4 @@ pub mod freshness;
 pub mod lead;
 pub mod money;
 pub mod rate;
+pub mod report;

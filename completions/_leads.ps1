@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
             [CompletionResult]::new('followups', 'followups', [CompletionResultType]::ParameterValue, 'Accepted leads whose customer waits on you, longest first, then the ones to nudge')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
             [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
             [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
@@ -273,6 +274,25 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--generic-ok', '--generic-ok', [CompletionResultType]::ParameterName, 'Record a reply even if it mentions nothing of this customer''s request')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The period: leads that arrived since then (a span back such as 90d, or a date)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Break the figures down by category, by month of arrival, or by contact fee')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Comma-separated values for a spreadsheet: one row per group (or the total), amounts in major units')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
@@ -554,6 +574,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
             [CompletionResult]::new('followups', 'followups', [CompletionResultType]::ParameterValue, 'Accepted leads whose customer waits on you, longest first, then the ones to nudge')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
             [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
             [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
@@ -592,6 +613,9 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             break
         }
         'leads;help;reply' {
+            break
+        }
+        'leads;help;report' {
             break
         }
         'leads;help;contact' {

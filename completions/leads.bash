@@ -58,6 +58,9 @@ _leads() {
             leads,reply)
                 cmd="leads__subcmd__reply"
                 ;;
+            leads,report)
+                cmd="leads__subcmd__report"
+                ;;
             leads,serve)
                 cmd="leads__subcmd__serve"
                 ;;
@@ -142,6 +145,9 @@ _leads() {
             leads__subcmd__help,reply)
                 cmd="leads__subcmd__help__subcmd__reply"
                 ;;
+            leads__subcmd__help,report)
+                cmd="leads__subcmd__help__subcmd__report"
+                ;;
             leads__subcmd__help,serve)
                 cmd="leads__subcmd__help__subcmd__serve"
                 ;;
@@ -176,7 +182,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply contact won lost history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +624,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help)
-            opts="inbox list show accept reject triage status followups reply contact won lost history import sync serve demo completions config help"
+            opts="inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -856,6 +862,20 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help__subcmd__reply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1318,6 +1338,40 @@ _leads() {
                     ;;
                 --via)
                     COMPREPLY=($(compgen -W "platform phone email sms visit other" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__report)
+            opts="-q -v -h --since --by --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "category month fee" -- "${cur}"))
                     return 0
                     ;;
                 --config)

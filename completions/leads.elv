@@ -42,6 +42,7 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
             cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
             cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
+            cand report 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
             cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
             cand won 'Mark an accepted lead won: the customer hired you'
             cand lost 'Mark an accepted lead lost: the customer went elsewhere'
@@ -261,6 +262,24 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --color 'When to colour output'
             cand --generic-ok 'Record a reply even if it mentions nothing of this customer''s request'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;report'= {
+            cand --since 'The period: leads that arrived since then (a span back such as 90d, or a date)'
+            cand --by 'Break the figures down by category, by month of arrival, or by contact fee'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --csv 'Comma-separated values for a spreadsheet: one row per group (or the total), amounts in major units'
             cand --json 'Print JSON (stable field names, never coloured)'
             cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
             cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
@@ -523,6 +542,7 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
             cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
             cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
+            cand report 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
             cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
             cand won 'Mark an accepted lead won: the customer hired you'
             cand lost 'Mark an accepted lead lost: the customer went elsewhere'
@@ -552,6 +572,8 @@ set edit:completion:arg-completer[leads] = {|@words|
         &'leads;help;followups'= {
         }
         &'leads;help;reply'= {
+        }
+        &'leads;help;report'= {
         }
         &'leads;help;contact'= {
         }

@@ -519,7 +519,10 @@ const FOLLOW_UPS: &[&str] = &[
 /// A conversation after the accept, in one of the stages a PRO meets: not written to yet, waiting
 /// on the customer (some long enough to nudge), the customer's turn back, won, lost, or gone cold.
 fn converse(lead: &mut Lead, rng: &mut Rng, now: DateTime<Utc>) {
-    let accepted = lead.decision.as_ref().map_or(lead.created_at, |d| d.decided_at);
+    let accepted = lead
+        .decision
+        .as_ref()
+        .map_or(lead.created_at, |d| d.decided_at);
     let latest = now - TimeDelta::minutes(5);
     let at = |t: DateTime<Utc>| t.min(latest).max(accepted);
     let name = lead.customer.display_name.clone();
@@ -556,15 +559,30 @@ fn converse(lead: &mut Lead, rng: &mut Rng, now: DateTime<Utc>) {
         35..55 => {
             say(lead, first_reply, Sender::Pro, reply);
             let back = at(latest - TimeDelta::minutes(rng.range(30, 20 * 60)));
-            say(lead, back.max(first_reply), Sender::Customer, rng.pick(FOLLOW_UPS).to_string());
+            say(
+                lead,
+                back.max(first_reply),
+                Sender::Customer,
+                rng.pick(FOLLOW_UPS).to_string(),
+            );
         }
         // Won, with what the job was worth.
         55..80 => {
             say(lead, first_reply, Sender::Pro, reply);
             let back = at(first_reply + TimeDelta::minutes(rng.range(30, 600)));
-            say(lead, back, Sender::Customer, rng.pick(FOLLOW_UPS).to_string());
+            say(
+                lead,
+                back,
+                Sender::Customer,
+                rng.pick(FOLLOW_UPS).to_string(),
+            );
             let agreed = at(back + TimeDelta::minutes(rng.range(10, 120)));
-            say(lead, agreed, Sender::Pro, "Yes, that works. I have booked you in.".into());
+            say(
+                lead,
+                agreed,
+                Sender::Pro,
+                "Yes, that works. I have booked you in.".into(),
+            );
             let value = lead
                 .budget
                 .as_ref()

@@ -1,6 +1,7 @@
 //! Integration tests: the real `leads` binary, in temp dirs, with a fixed clock.
 
 mod config;
+mod conversations;
 mod decide;
 mod durability;
 mod env;

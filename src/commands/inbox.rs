@@ -11,6 +11,7 @@ use super::filters::{FilterArgs, SortArg};
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
+use crate::domain::conversation::Channel;
 use crate::domain::decision::{Contact, Skip};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
@@ -19,7 +20,7 @@ use crate::domain::money::{Money, format_sum};
 use crate::domain::rate::{RateReport, Ratio};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
-use crate::store::{Decided, DecisionRequest};
+use crate::store::{Decided, DecisionRequest, Recorded};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -73,15 +74,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     }
     inbox.say(&inbox.header(leads.len())?)?;
     let total = leads.len();
+    let mut quit = false;
     for (i, lead) in leads.into_iter().enumerate() {
         match inbox.triage(&lead, i + 1, total)? {
             Step::Next => {}
-            Step::Quit => break,
+            Step::Quit => {
+                quit = true;
+                break;
+            }
             Step::Interrupted => {
                 inbox.say(&inbox.summary()?)?;
                 return Ok(Exit::Interrupted);
             }
         }
+    }
+    // At the end of the queue (not on q: that means stop now) the last accept's reply is one key.
+    if !quit {
+        inbox.offer_first_reply()?;
     }
     inbox.say(&inbox.summary()?)?;
     Ok(Exit::Ok)
@@ -127,6 +136,10 @@ struct Inbox<'a> {
     queued: (usize, usize),
     skipped: usize,
     passed_over: usize,
+    /// First replies written right after an accept.
+    replied: usize,
+    /// The lead just accepted, until its first reply is written: the next card offers it.
+    to_reply: Option<Lead>,
 }
 
 impl<'a> Inbox<'a> {
@@ -142,6 +155,8 @@ impl<'a> Inbox<'a> {
             queued: (0, 0),
             skipped: 0,
             passed_over: 0,
+            replied: 0,
+            to_reply: None,
         };
         inbox.rate_at_start = inbox.rate()?;
         Ok(inbox)
@@ -224,11 +239,20 @@ impl<'a> Inbox<'a> {
                 true,
             );
             self.say(&self.card(&view, n, total))?;
+            let reply = match &self.to_reply {
+                Some(l) => format!("  [w] first reply to {}", l.id),
+                None => String::new(),
+            };
             self.say(&self.style.bold(&format!(
-                "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit",
+                "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit{reply}",
                 lead.fee
             )))?;
             match self.key()? {
+                Key::Char('w') if self.to_reply.is_some() => {
+                    if let Some(accepted) = self.to_reply.take() {
+                        self.write_first_reply(&accepted)?;
+                    }
+                }
                 Key::Char('a') => match self.accept(lead)? {
                     Some(step) => return Ok(step),
                     None => continue,
@@ -255,7 +279,11 @@ impl<'a> Inbox<'a> {
                 }
                 Key::Char('q') | Key::Escape => return Ok(Step::Quit),
                 Key::CtrlC => return Ok(Step::Interrupted),
-                _ => self.say(&self.style.dim("Press a, r, s, d or q."))?,
+                _ => self.say(
+                    &self
+                        .style
+                        .dim("Press a, r, s, d or q (w: the first reply)."),
+                )?,
             }
         }
     }
@@ -423,6 +451,7 @@ impl<'a> Inbox<'a> {
                 if action == Action::Accept {
                     let contact = Contact::from(&decided.customer);
                     self.say(&format!("  {} {contact}", self.style.bold("Contact:")))?;
+                    self.to_reply = Some(decided);
                 }
             }
             Some(Decided::Queued { why, .. }) => {
@@ -452,6 +481,52 @@ impl<'a> Inbox<'a> {
             None => {}
         }
         Ok(Step::Next)
+    }
+
+    /// At the end of the session, the lead accepted last, if its first reply is still to write:
+    /// one key opens the draft.
+    fn offer_first_reply(&mut self) -> Result<(), CliError> {
+        let Some(lead) = self.to_reply.take() else {
+            return Ok(());
+        };
+        self.say(&self.style.bold(&format!(
+            "[w] write your first reply to {} now · any other key: done",
+            lead.id
+        )))?;
+        if self.key()? == Key::Char('w') {
+            self.write_first_reply(&lead)?;
+        }
+        Ok(())
+    }
+
+    /// The first reply to a lead just accepted: the template's draft in the editor, checked and
+    /// recorded as `leads reply` does. A reply not recorded says why; the session goes on.
+    fn write_first_reply(&mut self, lead: &Lead) -> Result<(), CliError> {
+        let sent = super::reply::draft_in_editor(self.ctx, lead, "first_reply")
+            .and_then(|text| super::reply::record(self.ctx, lead, &text, Channel::Platform, false));
+        match sent {
+            Ok((_, Recorded::Done)) => {
+                self.replied += 1;
+                self.say(&format!(
+                    "Recorded your reply to {}; paste it into the platform's chat if it is not there yet.",
+                    lead.id
+                ))
+            }
+            Ok((_, Recorded::Queued(why))) => {
+                self.replied += 1;
+                self.say(&format!(
+                    "Queued your reply to {}: {why}. `leads sync` will send it.",
+                    lead.id
+                ))
+            }
+            Err(e) => {
+                let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
+                self.say(&format!(
+                    "Not recorded: {}{hint}. `leads reply {}` tries again.",
+                    e.message, lead.id
+                ))
+            }
+        }
     }
 
     fn card(&self, view: &LeadView, n: usize, total: usize) -> String {
@@ -519,6 +594,9 @@ impl<'a> Inbox<'a> {
         parts.push(format!("skipped {}", self.skipped));
         if self.passed_over > 0 {
             parts.push(format!("passed over {}", self.passed_over));
+        }
+        if self.replied > 0 {
+            parts.push(format!("replied to {}", self.replied));
         }
         parts.push(format!(
             "rate {} → {}",

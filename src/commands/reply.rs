@@ -9,8 +9,10 @@ use super::contact::channel_parser;
 use super::conversation::{accepted_lead, finish, refused};
 use crate::context::Ctx;
 use crate::domain::conversation::{Channel, Message, Sender, check_personal, fill};
+use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style};
+use crate::store::Recorded;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -50,30 +52,52 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             text
         }
         Some(text) => text.to_string(),
-        None => {
-            let template = ctx.config.template(&args.template).ok_or_else(|| {
-                let mut names: Vec<&str> =
-                    ctx.config.templates.keys().map(String::as_str).collect();
-                if !names.contains(&"first_reply") {
-                    names.insert(0, "first_reply");
-                }
-                CliError::usage(format!("no template named {:?}", args.template))
-                    .with_hint(format!("the config has: {}", names.join(", ")))
-            })?;
-            let draft = fill(template, &lead).map_err(|e| {
-                CliError::new(Exit::Config, format!("[templates.{}]: {e}", args.template))
-            })?;
-            edit(ctx, &lead.id, &draft)?
-        }
+        None => draft_in_editor(ctx, &lead, &args.template)?,
     };
+    let (message, recorded) = record(ctx, &lead, &text, args.via, args.generic_ok)?;
+    let exit = finish(
+        ctx,
+        recorded,
+        &format!(
+            "Recorded your reply to {} ({}); paste it into the platform's chat if it is not there yet.",
+            lead.customer.display_name.trim(),
+            lead.id
+        ),
+    );
+    ctx.out.emit(&Reply(message))?;
+    Ok(exit)
+}
+
+/// The draft of template `name` for `lead`, as the user saved it in their editor.
+pub fn draft_in_editor(ctx: &Ctx, lead: &Lead, name: &str) -> Result<String, CliError> {
+    let template = ctx.config.template(name).ok_or_else(|| {
+        let mut names: Vec<&str> = ctx.config.templates.keys().map(String::as_str).collect();
+        if !names.contains(&"first_reply") {
+            names.insert(0, "first_reply");
+        }
+        CliError::usage(format!("no template named {name:?}"))
+            .with_hint(format!("the config has: {}", names.join(", ")))
+    })?;
+    let draft = fill(template, lead)
+        .map_err(|e| CliError::new(Exit::Config, format!("[templates.{name}]: {e}")))?;
+    edit(ctx, &lead.id, &draft)
+}
+
+/// Checks the reply (not empty; personal unless `generic_ok`) and records it as your message,
+/// through the source (which sends it, for a remote one). Nothing is recorded when it fails.
+pub fn record(
+    ctx: &Ctx,
+    lead: &Lead,
+    text: &str,
+    via: Channel,
+    generic_ok: bool,
+) -> Result<(Message, Recorded), CliError> {
     let text = text.trim().to_string();
     if text.is_empty() {
         return Err(CliError::usage("the reply is empty: nothing was recorded")
             .with_hint("write the reply in the editor, or pass --message TEXT"));
     }
-    if !args.generic_ok
-        && let Err(generic) = check_personal(&text, &lead)
-    {
+    if !generic_ok && let Err(generic) = check_personal(&text, lead) {
         return Err(
             CliError::usage(format!("{generic}; nothing was recorded")).with_hint(format!(
                 "mention {}; or pass --generic-ok to send it as it is",
@@ -86,24 +110,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         id: format!("here-{}", uuid::Uuid::new_v4()),
         at: now,
         from: Sender::Pro,
-        channel: args.via,
+        channel: via,
         text: Some(text),
     };
     let recorded = ctx
         .source()?
         .record_contact(&lead.id, &message, now)
         .map_err(|e| refused(e, "a reply"))?;
-    let exit = finish(
-        ctx,
-        recorded,
-        &format!(
-            "Recorded your reply to {} ({}); paste it into the platform's chat if it is not there yet.",
-            lead.customer.display_name.trim(),
-            lead.id
-        ),
-    );
-    ctx.out.emit(&Reply(message))?;
-    Ok(exit)
+    Ok((message, recorded))
 }
 
 /// Opens `draft` in the user's editor, as `git commit` does, and returns what was saved, less the

@@ -32,7 +32,8 @@ with open(path, "w") as f:
     for i in range(10_000):
         created = now - dt.timedelta(minutes=60 + (i * 7919) % (span * 60))
         accepted = created + dt.timedelta(minutes=30)
-        gap = max((now - accepted).total_seconds() / 11, 60)
+        # "spread": a conversation over the first days after the accept; "recent": up to now.
+        gap = max(min((now - accepted).total_seconds() / 11, 6 * 3600 if span > 100 else 10**9), 60)
         msgs = [{"id": f"m{i}-{k}", "at": iso(accepted + dt.timedelta(seconds=gap * (k + 1))),
                  "from": "pro" if k % 2 == 0 else "customer", "channel": "platform",
                  "text": f"message {k} about the flat"} for k in range(10)]

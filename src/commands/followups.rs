@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::filters::FilterArgs;
 use crate::context::Ctx;
-use crate::domain::conversation::{Stage, Standing, last_customer_words, standing};
+use crate::domain::conversation::{Log, Stage, Standing, last_customer_words, standing};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::compact;
 use crate::domain::lead::Lead;
@@ -29,10 +29,17 @@ pub struct Args {
 /// Whom to write to, and how many are going cold: what `leads followups` lists and `leads
 /// status` counts.
 pub struct Followups {
-    pub owe: Vec<(Lead, Standing)>,
-    pub nudge: Vec<(Lead, Standing)>,
+    pub owe: Vec<Waiting>,
+    pub nudge: Vec<Waiting>,
     /// Quiet for so long they turn cold within a day, and not yet won or lost.
     pub going_cold: usize,
+}
+
+/// An accepted lead waiting on someone: the lead, its log, and where it stands.
+pub struct Waiting {
+    pub lead: Lead,
+    pub log: Log,
+    pub standing: Standing,
 }
 
 /// A day's notice before a conversation turns cold.
@@ -52,38 +59,37 @@ impl Followups {
             nudge: Vec::new(),
             going_cold: 0,
         };
-        for lead in leads.into_iter().filter(|l| keep(l)) {
-            let Some(s) = standing(&lead, &lead.messages, lead.outcome.as_ref(), now, timing)
-            else {
+        for (lead, log) in leads.into_iter().filter(|(l, _)| keep(l)) {
+            let at = |t| standing(&lead, &log, lead.outcome.as_ref(), t, timing);
+            let Some(s) = at(now) else {
                 continue;
             };
             let settled = matches!(s.stage, Stage::Cold | Stage::Won | Stage::Lost);
-            if !settled && stage_at(&lead, now + GOING_COLD_NOTICE, timing) == Some(Stage::Cold) {
+            let cold_soon = at(now + GOING_COLD_NOTICE).is_some_and(|l| l.stage == Stage::Cold);
+            if !settled && cold_soon {
                 out.going_cold += 1;
             }
-            if s.stage.owes_reply() {
-                out.owe.push((lead, s));
-            } else if s.nudge {
-                out.nudge.push((lead, s));
+            let owes = s.stage.owes_reply();
+            let nudge = s.nudge;
+            let waiting = Waiting {
+                lead,
+                log,
+                standing: s,
+            };
+            if owes {
+                out.owe.push(waiting);
+            } else if nudge {
+                out.nudge.push(waiting);
             }
         }
         // The longest-waiting first; ties by id, so the order is the same every run.
-        let by_wait = |a: &(Lead, Standing), b: &(Lead, Standing)| {
-            (a.1.waiting_since, &a.0.id).cmp(&(b.1.waiting_since, &b.0.id))
+        let by_wait = |a: &Waiting, b: &Waiting| {
+            (a.standing.waiting_since, &a.lead.id).cmp(&(b.standing.waiting_since, &b.lead.id))
         };
         out.owe.sort_by(by_wait);
         out.nudge.sort_by(by_wait);
         Ok(out)
     }
-}
-
-/// The lead's stage at a later time, with no new contact in between.
-fn stage_at(
-    lead: &Lead,
-    then: DateTime<Utc>,
-    timing: crate::domain::conversation::Timing,
-) -> Option<Stage> {
-    standing(lead, &lead.messages, lead.outcome.as_ref(), then, timing).map(|s| s.stage)
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
@@ -97,8 +103,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf))?;
     let mut rows: Vec<Row> = Vec::new();
     for (list, action) in [(&found.owe, "reply"), (&found.nudge, "nudge")] {
-        for (lead, s) in list {
-            rows.push(Row::new(lead, s, action, now));
+        for w in list {
+            rows.push(Row::new(w, action, now));
         }
     }
     if let Some(limit) = filter.limit {
@@ -137,7 +143,8 @@ struct Row {
 }
 
 impl Row {
-    fn new(lead: &Lead, s: &Standing, action: &'static str, now: DateTime<Utc>) -> Row {
+    fn new(w: &Waiting, action: &'static str, now: DateTime<Utc>) -> Row {
+        let (lead, s) = (&w.lead, &w.standing);
         Row {
             id: lead.id.clone(),
             action,
@@ -148,7 +155,7 @@ impl Row {
             contacts: s.contacts,
             customer: lead.customer.display_name.clone(),
             service: lead.service.clone(),
-            last_words: last_customer_words(lead, &lead.messages).map(str::to_string),
+            last_words: last_customer_words(lead, &w.log).map(str::to_string),
         }
     }
 

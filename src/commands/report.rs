@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::domain::budget::week_start;
-use crate::domain::conversation::standing;
+use crate::domain::conversation::{Log, standing};
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{compact, effective_status};
 use crate::domain::lead::{Lead, Status};
@@ -84,16 +84,19 @@ fn gather(
         ..LeadFilter::default()
     };
     // The conversations of the accepted leads, in one read, in place of their bare rows.
-    let mut talked: HashMap<String, Lead> = source
+    let mut talked: HashMap<String, (Lead, Log)> = source
         .conversations(since)?
         .into_iter()
-        .map(|l| (l.id.clone(), l))
+        .map(|(l, log)| (l.id.clone(), (l, log)))
         .collect();
-    let received: Vec<Lead> = source
+    let received: Vec<(Lead, Option<Log>)> = source
         .select(&filter, now, shelf)?
         .into_iter()
         .filter(|l| l.created_at >= since && l.created_at <= now)
-        .map(|l| talked.remove(&l.id).unwrap_or(l))
+        .map(|l| match talked.remove(&l.id) {
+            Some((l, log)) => (l, Some(log)),
+            None => (l, None),
+        })
         .collect();
 
     let offset = *ctx.clock.now.offset();
@@ -114,18 +117,21 @@ fn gather(
 
     let mut total = Figures::default();
     let mut groups: Vec<(String, Figures)> = Vec::new();
-    for lead in &received {
-        let s = standing(lead, &lead.messages, lead.outcome.as_ref(), now, timing);
+    for (lead, log) in &received {
+        // An accepted lead outside the conversations read has had no contact since `since`.
+        let log = log.clone().unwrap_or_default();
+        let s = standing(lead, &log, lead.outcome.as_ref(), now, timing);
+        let conversation = s.as_ref().map(|s| (&log, s));
         let status = effective_status(lead, now, shelf);
         let lapsed = status == Status::Expired;
-        total.add(lead, s.as_ref(), lapsed);
+        total.add(lead, conversation, lapsed);
         if let Some(by) = by {
             let key = group_key(by, lead, ctx);
             match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, f)) => f.add(lead, s.as_ref(), lapsed),
+                Some((_, f)) => f.add(lead, conversation, lapsed),
                 None => {
                     let mut f = Figures::default();
-                    f.add(lead, s.as_ref(), lapsed);
+                    f.add(lead, conversation, lapsed);
                     groups.push((key, f));
                 }
             }

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
 use crate::context::Ctx;
-use crate::domain::conversation::{Ending, JobOutcome, Sender, Standing, standing};
+use crate::domain::conversation::{Ending, JobOutcome, Log, Sender, Standing, standing};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Kind, Status};
 use crate::error::{CliError, Exit};
@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let now = ctx.now();
     let standing = standing(
         &lead,
-        &lead.messages,
+        &Log::of(&lead.messages),
         lead.outcome.as_ref(),
         now,
         ctx.config.followups.timing(),

@@ -96,7 +96,7 @@ impl Status {
                     oldest_waiting_seconds: f
                         .owe
                         .first()
-                        .map(|(_, s)| (now - s.waiting_since).num_seconds()),
+                        .map(|w| (now - w.standing.waiting_since).num_seconds()),
                     nudge: f.nudge.len(),
                     going_cold: f.going_cold,
                 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lead::{Lead, Status};
-use super::money::{Money, Overflow, sum_in};
+use super::money::Money;
 
 /// Who made a contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -165,6 +165,13 @@ pub enum Stage {
     Lost,
 }
 
+impl Standing {
+    /// A fee paid for nothing: the lead went cold and the PRO never wrote to the customer.
+    pub fn is_wasted(&self) -> bool {
+        self.stage == Stage::Cold && self.from_pro == 0
+    }
+}
+
 impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -231,14 +238,57 @@ pub struct Standing {
     pub nudge: bool,
 }
 
-/// The standing of `lead` from its log (`messages`, any order) and `outcome`, or None when the lead
-/// was not accepted: only an accepted lead has a conversation.
+/// What the standing of a conversation needs of its contact log: how many contacts each side
+/// made and when. Made from the messages themselves ([`Log::of`]), or summed by the store, so the
+/// follow-up views need not read every message's text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Log {
+    /// Messages from the customer after the request (the request is not one of them).
+    pub from_customer: usize,
+    pub from_pro: usize,
+    pub customer_last: Option<DateTime<Utc>>,
+    pub pro_first: Option<DateTime<Utc>>,
+    pub pro_last: Option<DateTime<Utc>>,
+    /// The customer's latest message with words in it.
+    pub last_words: Option<String>,
+}
+
+impl Log {
+    /// The summary of `messages`, in any order.
+    pub fn of(messages: &[Message]) -> Log {
+        let mut log = Log::default();
+        let mut words_at = None;
+        for m in messages {
+            match m.from {
+                Sender::Customer => {
+                    log.from_customer += 1;
+                    log.customer_last = log.customer_last.max(Some(m.at));
+                    if let Some(t) = m.text.as_deref().filter(|t| !t.trim().is_empty())
+                        && words_at.is_none_or(|w| m.at >= w)
+                    {
+                        words_at = Some(m.at);
+                        log.last_words = Some(t.to_string());
+                    }
+                }
+                Sender::Pro => {
+                    log.from_pro += 1;
+                    log.pro_first = Some(log.pro_first.map_or(m.at, |f| f.min(m.at)));
+                    log.pro_last = log.pro_last.max(Some(m.at));
+                }
+            }
+        }
+        log
+    }
+}
+
+/// The standing of `lead` from its log and `outcome`, or None when the lead was not accepted:
+/// only an accepted lead has a conversation.
 ///
 /// The cold clock starts at the later of the last contact and the accept, so a lead is never cold
 /// before the PRO had the chance to write.
 pub fn standing(
     lead: &Lead,
-    messages: &[Message],
+    log: &Log,
     outcome: Option<&JobOutcome>,
     now: DateTime<Utc>,
     timing: Timing,
@@ -246,21 +296,12 @@ pub fn standing(
     if lead.status != Status::Accepted {
         return None;
     }
-    let last_of = |who: Sender| {
-        messages
-            .iter()
-            .filter(|m| m.from == who)
-            .map(|m| m.at)
-            .max()
-    };
-    let from_customer = 1 + messages
-        .iter()
-        .filter(|m| m.from == Sender::Customer)
-        .count();
-    let from_pro = messages.len() + 1 - from_customer;
-    let customer_last =
-        last_of(Sender::Customer).map_or(lead.created_at, |t| t.max(lead.created_at));
-    let pro_last = last_of(Sender::Pro);
+    let from_customer = 1 + log.from_customer;
+    let from_pro = log.from_pro;
+    let customer_last = log
+        .customer_last
+        .map_or(lead.created_at, |t| t.max(lead.created_at));
+    let pro_last = log.pro_last;
     let last_contact = pro_last.map_or(customer_last, |p| p.max(customer_last));
     let accepted_at = lead.decision.as_ref().map(|d| d.decided_at);
     let quiet_since = accepted_at.map_or(last_contact, |a| a.max(last_contact));
@@ -291,15 +332,8 @@ pub fn standing(
 }
 
 /// The customer's latest words: their last message with text, else the request's own message.
-pub fn last_customer_words<'a>(lead: &'a Lead, messages: &'a [Message]) -> Option<&'a str> {
-    messages
-        .iter()
-        .filter(|m| m.from == Sender::Customer)
-        .filter_map(|m| Some((m.at, m.text.as_deref()?)))
-        .filter(|(_, t)| !t.trim().is_empty())
-        .max_by_key(|(at, _)| *at)
-        .map(|(_, t)| t)
-        .or(lead.message.as_deref())
+pub fn last_customer_words<'a>(lead: &'a Lead, log: &'a Log) -> Option<&'a str> {
+    log.last_words.as_deref().or(lead.message.as_deref())
 }
 
 // --- Personal replies ---------------------------------------------------------------------------
@@ -663,21 +697,6 @@ pub fn cost_per_win(spend: Money, wins: u64) -> Option<Money> {
     Some(Money::new(per as i64, spend.currency))
 }
 
-/// Fees paid for accepted leads the PRO never wrote to and that have now gone cold: money spent
-/// on contact details nobody used. `leads` pairs each fee with that lead's standing.
-pub fn wasted_spend<'a>(
-    currency: super::money::Currency,
-    leads: impl IntoIterator<Item = (Money, &'a Standing)>,
-) -> Result<Money, Overflow> {
-    sum_in(
-        currency,
-        leads
-            .into_iter()
-            .filter(|(_, s)| s.stage == Stage::Cold && s.from_pro == 0)
-            .map(|(fee, _)| fee),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -719,7 +738,14 @@ mod tests {
     }
 
     fn stage(msgs: &[Message], outcome: Option<&JobOutcome>, now: &str) -> Standing {
-        standing(&accepted(), msgs, outcome, at(now), Timing::default()).unwrap()
+        standing(
+            &accepted(),
+            &Log::of(msgs),
+            outcome,
+            at(now),
+            Timing::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -727,7 +753,7 @@ mod tests {
         let mut lead = accepted();
         lead.status = Status::Pending;
         assert_eq!(
-            standing(&lead, &[], None, Utc::now(), Timing::default()),
+            standing(&lead, &Log::default(), None, Utc::now(), Timing::default()),
             None
         );
     }
@@ -798,6 +824,29 @@ mod tests {
             (Stage::FirstReplyDue, at("2026-11-23T10:00:00Z"))
         );
         assert!(!s.developing, "no contact from the PRO");
+    }
+
+    #[test]
+    fn the_log_summary_keeps_counts_times_and_the_last_words() {
+        let mut words = msg("2026-11-23T11:00:00Z", Sender::Customer);
+        words.text = Some("Saturday?".into());
+        let mut silent = msg("2026-11-23T11:30:00Z", Sender::Customer);
+        silent.text = None;
+        let log = Log::of(&[
+            msg("2026-11-23T10:00:00Z", Sender::Pro),
+            silent,
+            words,
+            msg("2026-11-23T12:00:00Z", Sender::Pro),
+        ]);
+        assert_eq!((log.from_customer, log.from_pro), (2, 2));
+        assert_eq!(log.customer_last, Some(at("2026-11-23T11:30:00Z")));
+        assert_eq!(log.pro_first, Some(at("2026-11-23T10:00:00Z")));
+        assert_eq!(log.pro_last, Some(at("2026-11-23T12:00:00Z")));
+        assert_eq!(log.last_words.as_deref(), Some("Saturday?"));
+        assert_eq!(
+            last_customer_words(&accepted(), &Log::default()),
+            Some("Before the new year, please.")
+        );
     }
 
     #[test]
@@ -943,45 +992,21 @@ mod tests {
         );
 
         let lead = accepted();
-        let cold = standing(
-            &lead,
-            &[],
-            None,
-            at("2026-11-30T00:00:00Z"),
-            Timing::default(),
-        )
-        .unwrap();
-        let replied = [msg("2026-11-23T10:00:00Z", Sender::Pro)];
-        let cold_after_reply = standing(
-            &lead,
-            &replied,
-            None,
-            at("2026-11-30T00:00:00Z"),
-            Timing::default(),
-        )
-        .unwrap();
-        let fresh = standing(
-            &lead,
-            &[],
-            None,
-            at("2026-11-23T12:00:00Z"),
-            Timing::default(),
-        )
-        .unwrap();
-        let fee = Money::new(18_000, twd);
-        let usd = Money::new(500, "USD".parse().unwrap());
-        assert_eq!(
-            wasted_spend(
-                twd,
-                [
-                    (fee, &cold),
-                    (fee, &cold_after_reply),
-                    (fee, &fresh),
-                    (usd, &cold)
-                ]
-            ),
-            Ok(Money::new(18_000, twd)),
-            "only the cold lead never written to, in its currency"
+        let t = Timing::default();
+        let none = Log::default();
+        let later = at("2026-11-30T00:00:00Z");
+        assert!(standing(&lead, &none, None, later, t).unwrap().is_wasted());
+        let replied = Log::of(&[msg("2026-11-23T10:00:00Z", Sender::Pro)]);
+        assert!(
+            !standing(&lead, &replied, None, later, t)
+                .unwrap()
+                .is_wasted(),
+            "cold, but written to"
+        );
+        let fresh = at("2026-11-23T12:00:00Z");
+        assert!(
+            !standing(&lead, &none, None, fresh, t).unwrap().is_wasted(),
+            "not cold yet"
         );
     }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use super::conversation::{Ending, Sender, Stage, Standing};
+use super::conversation::{Ending, Log, Standing};
 use super::lead::{Kind, Lead, Status};
 use super::money::{Money, Overflow, totals};
 use super::rate::Ratio;
@@ -50,9 +50,9 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// Counts `lead` (a New Lead; others are not counted) with its conversation's standing at
-    /// `now`, when it was accepted.
-    pub fn add(&mut self, lead: &Lead, standing: Option<&Standing>, lapsed: bool) {
+    /// Counts `lead` (a New Lead; others are not counted), with its contact log and standing
+    /// when it was accepted, and whether it lapsed unanswered.
+    pub fn add(&mut self, lead: &Lead, conversation: Option<(&Log, &Standing)>, lapsed: bool) {
         if lead.kind != Kind::NewLead {
             return;
         }
@@ -67,18 +67,13 @@ impl Figures {
         }
         self.accepted += 1;
         self.fees.push(lead.fee);
+        let Some((log, s)) = conversation else { return };
         if let Some(accepted_at) = lead.decision.as_ref().map(|d| d.decided_at)
-            && let Some(first) = lead
-                .messages
-                .iter()
-                .filter(|m| m.from == Sender::Pro)
-                .map(|m| m.at)
-                .min()
+            && let Some(first) = log.pro_first
         {
             self.first_replies
                 .push((first - accepted_at).max(TimeDelta::zero()).num_seconds());
         }
-        let Some(s) = standing else { return };
         if s.developing {
             self.developing += 1;
         }
@@ -100,7 +95,7 @@ impl Figures {
             Some(Ending::Lost) => self.lost += 1,
             None => {}
         }
-        if s.stage == Stage::Cold && s.from_pro == 0 {
+        if s.is_wasted() {
             self.wasted.push(lead.fee);
         }
     }
@@ -160,7 +155,7 @@ impl Week {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::conversation::{Channel, JobOutcome, Message, Timing, standing};
+    use crate::domain::conversation::{Channel, JobOutcome, Message, Sender, Timing, standing};
     use crate::domain::lead::{Action, Decision};
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -206,11 +201,9 @@ mod tests {
 
         let mut f = Figures::default();
         for l in [&won, &silent] {
-            f.add(
-                l,
-                standing(l, &l.messages, l.outcome.as_ref(), now, t).as_ref(),
-                false,
-            );
+            let log = Log::of(&l.messages);
+            let s = standing(l, &log, l.outcome.as_ref(), now, t).unwrap();
+            f.add(l, Some((&log, &s)), false);
         }
         f.add(&rejected, None, false);
         f.add(&pending, None, true);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Client, Refusal, RemoteError, ServerRate};
-use crate::domain::conversation::{JobOutcome, Message};
+use crate::domain::conversation::{JobOutcome, Log, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Lead, Status};
@@ -354,7 +354,7 @@ impl LeadSource for RemoteSource {
         self.store.history(query, now, shelf_life)
     }
 
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
         self.store.conversations(since)
     }
 

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::sqlite::{currency, from_millis, millis, read_error};
-use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
+use crate::domain::conversation::{Channel, Ending, JobOutcome, Log, Message, Sender};
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 
@@ -197,35 +197,51 @@ pub(super) fn outcome_changes(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
-/// Fills in the conversation of each of `leads`, which are the leads `ids` selects with `param`:
-/// one query for their messages and one for their outcomes, whatever their number.
-pub(super) fn attach(
+/// The contact log summary and the outcome of each of `leads`, which are the leads `ids`
+/// selects with `param`: one pass over their messages (counts and times summed by SQLite, the
+/// customer's last words looked up once per lead) and one over their outcomes, whatever their
+/// number, and no message text but those last words is read.
+pub(super) fn logs(
     conn: &Connection,
-    leads: &mut [Lead],
+    leads: Vec<Lead>,
     ids: &str,
     param: i64,
-) -> Result<(), StoreError> {
-    let at: HashMap<String, usize> = leads
+) -> Result<Vec<(Lead, Log)>, StoreError> {
+    let mut out: Vec<(Lead, Log)> = leads.into_iter().map(|l| (l, Log::default())).collect();
+    let at: HashMap<String, usize> = out
         .iter()
         .enumerate()
-        .map(|(i, l)| (l.id.clone(), i))
+        .map(|(i, (l, _))| (l.id.clone(), i))
         .collect();
     if at.is_empty() {
-        return Ok(());
+        return Ok(out);
     }
     let sql = format!(
-        "SELECT id, at, sender, channel, text, lead_id FROM messages
-         WHERE lead_id IN ({ids}) ORDER BY lead_id, at, id"
+        "SELECT lead_id,
+            COUNT(*) FILTER (WHERE sender = 'customer'),
+            MAX(at) FILTER (WHERE sender = 'customer'),
+            COUNT(*) FILTER (WHERE sender = 'pro'),
+            MIN(at) FILTER (WHERE sender = 'pro'),
+            MAX(at) FILTER (WHERE sender = 'pro'),
+            (SELECT w.text FROM messages w
+             WHERE w.lead_id = m.lead_id AND w.sender = 'customer' AND trim(w.text) != ''
+             ORDER BY w.at DESC, w.id DESC LIMIT 1)
+         FROM messages m WHERE lead_id IN ({ids}) GROUP BY lead_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([param])?;
+    let time = |v: Option<i64>| v.map(from_millis).transpose();
     while let Some(r) = rows.next()? {
-        let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
-        if let Some(&i) = at.get(lead_id) {
-            leads[i]
-                .messages
-                .push(message_from_row(r).map_err(read_error)?);
-        }
+        let lead_id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let Some(&i) = at.get(lead_id) else { continue };
+        out[i].1 = Log {
+            from_customer: r.get::<_, i64>(1)? as usize,
+            customer_last: time(r.get(2)?)?,
+            from_pro: r.get::<_, i64>(3)? as usize,
+            pro_first: time(r.get(4)?)?,
+            pro_last: time(r.get(5)?)?,
+            last_words: r.get(6)?,
+        };
     }
     let sql = format!(
         "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes
@@ -236,8 +252,8 @@ pub(super) fn attach(
     while let Some(r) = rows.next()? {
         let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
         if let Some(&i) = at.get(lead_id) {
-            leads[i].outcome = Some(outcome_from_row(r, 0).map_err(read_error)?);
+            out[i].0.outcome = Some(outcome_from_row(r, 0).map_err(read_error)?);
         }
     }
-    Ok(())
+    Ok(out)
 }

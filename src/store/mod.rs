@@ -8,7 +8,7 @@ pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::conversation::{JobOutcome, Message};
+use crate::domain::conversation::{JobOutcome, Log, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Action, Decision, Lead, RejectReason};
@@ -158,8 +158,8 @@ pub trait LeadSource {
     ) -> Result<Vec<DecisionRecord>, StoreError>;
 
     /// Accepted leads accepted at or after `since` or with a contact since then, each with its
-    /// contact log and outcome.
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError>;
+    /// outcome and the summary of its contact log (not the messages themselves: `get` has those).
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError>;
 
     /// Adds a contact to an accepted lead's log (a message of an id already there is not added
     /// twice); `StoreError::NotAccepted` for any other lead.

@@ -13,7 +13,7 @@ use super::conversations::{self, Origin, OutcomeChange};
 use super::{
     Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
 };
-use crate::domain::conversation::{JobOutcome, Message};
+use crate::domain::conversation::{JobOutcome, Log, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
@@ -949,16 +949,15 @@ impl LeadSource for Store {
         Ok(Some(lead))
     }
 
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
              WHERE l.id IN ({ACTIVE_SINCE}) AND l.status = 'accepted'"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([millis(since)], lead_from_row)?;
-        let mut leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::attach(&self.conn, &mut leads, ACTIVE_SINCE, millis(since))?;
-        Ok(leads)
+        let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
+        conversations::logs(&self.conn, leads, ACTIVE_SINCE, millis(since))
     }
 
     fn record_contact(

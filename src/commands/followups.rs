@@ -14,6 +14,7 @@ use crate::domain::freshness::compact;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style};
+use crate::store::ConversationQuery;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -48,12 +49,21 @@ const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 impl Followups {
     /// From the accepted leads active within `followups.cold_after` (older ones are cold, or
     /// settled), those `keep` admits.
-    pub fn gather(ctx: &Ctx, keep: &dyn Fn(&Lead) -> bool) -> Result<Followups, CliError> {
+    /// `last_words` also reads each customer's latest message, for a list to show.
+    pub fn gather(
+        ctx: &Ctx,
+        keep: &dyn Fn(&Lead) -> bool,
+        last_words: bool,
+    ) -> Result<Followups, CliError> {
         let now = ctx.now();
         let timing = ctx.config.followups.timing();
         // A conversation quiet for longer than cold_after is cold and owes nobody anything, so
         // only the recent ones are read, whatever the length of the history.
-        let leads = ctx.source()?.conversations(now - timing.cold_after)?;
+        let leads = ctx.source()?.conversations(&ConversationQuery {
+            since: now - timing.cold_after,
+            active: true,
+            last_words,
+        })?;
         let mut out = Followups {
             owe: Vec::new(),
             nudge: Vec::new(),
@@ -100,7 +110,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     );
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf))?;
+    let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf), true)?;
     let mut rows: Vec<Row> = Vec::new();
     for (list, action) in [(&found.owe, "reply"), (&found.nudge, "nudge")] {
         for w in list {

@@ -19,6 +19,7 @@ use crate::domain::money::{Money, format_totals, format_units, totals};
 use crate::domain::report::{Figures, Week};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, write_stdout};
+use crate::store::ConversationQuery;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -85,7 +86,11 @@ fn gather(
     };
     // The conversations of the accepted leads, in one read, in place of their bare rows.
     let mut talked: HashMap<String, (Lead, Log)> = source
-        .conversations(since)?
+        .conversations(&ConversationQuery {
+            since,
+            active: false,
+            last_words: false,
+        })?
         .into_iter()
         .map(|(l, log)| (l.id.clone(), (l, log)))
         .collect();

@@ -90,7 +90,7 @@ impl Status {
             speed_to_lead,
             reported: source.reported_rate()?,
             followups: {
-                let f = Followups::gather(ctx, &|_| true)?;
+                let f = Followups::gather(ctx, &|_| true, false)?;
                 FollowupCounts {
                     owe_reply: f.owe.len(),
                     oldest_waiting_seconds: f

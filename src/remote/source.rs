@@ -18,8 +18,8 @@ use crate::domain::lead::{Lead, Status};
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::store::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
-    QueueSummary, Queued, Recorded, ReportedRate, Store, StoreError,
+    ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
+    OutcomeChange, QueueSummary, Queued, Recorded, ReportedRate, Store, StoreError,
 };
 
 /// Cache state keys.
@@ -354,8 +354,8 @@ impl LeadSource for RemoteSource {
         self.store.history(query, now, shelf_life)
     }
 
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
-        self.store.conversations(since)
+    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError> {
+        self.store.conversations(query)
     }
 
     fn record_contact(

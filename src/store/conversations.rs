@@ -206,6 +206,7 @@ pub(super) fn logs(
     leads: Vec<Lead>,
     ids: &str,
     param: i64,
+    with_words: bool,
 ) -> Result<Vec<(Lead, Log)>, StoreError> {
     let mut out: Vec<(Lead, Log)> = leads.into_iter().map(|l| (l, Log::default())).collect();
     let at: HashMap<String, usize> = out
@@ -216,32 +217,43 @@ pub(super) fn logs(
     if at.is_empty() {
         return Ok(out);
     }
+    // Per lead and sender, from the (lead_id, sender, at) index alone.
     let sql = format!(
-        "SELECT lead_id,
-            COUNT(*) FILTER (WHERE sender = 'customer'),
-            MAX(at) FILTER (WHERE sender = 'customer'),
-            COUNT(*) FILTER (WHERE sender = 'pro'),
-            MIN(at) FILTER (WHERE sender = 'pro'),
-            MAX(at) FILTER (WHERE sender = 'pro'),
-            (SELECT w.text FROM messages w
-             WHERE w.lead_id = m.lead_id AND w.sender = 'customer' AND trim(w.text) != ''
-             ORDER BY w.at DESC, w.id DESC LIMIT 1)
-         FROM messages m WHERE lead_id IN ({ids}) GROUP BY lead_id"
+        "SELECT lead_id, sender, COUNT(*), MIN(at), MAX(at) FROM messages
+         WHERE lead_id IN ({ids}) GROUP BY lead_id, sender"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([param])?;
-    let time = |v: Option<i64>| v.map(from_millis).transpose();
     while let Some(r) = rows.next()? {
         let lead_id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(&i) = at.get(lead_id) else { continue };
-        out[i].1 = Log {
-            from_customer: r.get::<_, i64>(1)? as usize,
-            customer_last: time(r.get(2)?)?,
-            from_pro: r.get::<_, i64>(3)? as usize,
-            pro_first: time(r.get(4)?)?,
-            pro_last: time(r.get(5)?)?,
-            last_words: r.get(6)?,
-        };
+        let (n, first, last) = (
+            r.get::<_, i64>(2)? as usize,
+            from_millis(r.get(3)?)?,
+            from_millis(r.get(4)?)?,
+        );
+        let log = &mut out[i].1;
+        match r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? {
+            "customer" => {
+                log.from_customer = n;
+                log.customer_last = Some(last);
+            }
+            _ => {
+                log.from_pro = n;
+                log.pro_first = Some(first);
+                log.pro_last = Some(last);
+            }
+        }
+    }
+    if with_words {
+        let mut stmt = conn.prepare_cached(
+            "SELECT text FROM messages
+             WHERE lead_id = ?1 AND sender = 'customer' AND trim(text) != ''
+             ORDER BY at DESC, id DESC LIMIT 1",
+        )?;
+        for (lead, log) in out.iter_mut().filter(|(_, log)| log.from_customer > 0) {
+            log.last_words = stmt.query_row([&lead.id], |r| r.get(0)).optional()?;
+        }
     }
     let sql = format!(
         "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes

@@ -73,6 +73,17 @@ pub enum Decided {
     },
 }
 
+/// Which accepted leads' conversations to read, and whether with the customer's last words.
+#[derive(Clone, Copy, Debug)]
+pub struct ConversationQuery {
+    pub since: DateTime<Utc>,
+    /// Active since: accepted, or in touch either way, at or after `since` (the follow-up views:
+    /// older ones are cold). Otherwise received at or after `since` (a report's period).
+    pub active: bool,
+    /// Fill `Log::last_words` (one look-up per lead).
+    pub last_words: bool,
+}
+
 /// What became of a contact or outcome recorded through a source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {
@@ -157,9 +168,9 @@ pub trait LeadSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
 
-    /// Accepted leads accepted at or after `since` or with a contact since then, each with its
-    /// outcome and the summary of its contact log (not the messages themselves: `get` has those).
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError>;
+    /// The accepted leads `query` selects, each with its outcome and the summary of its contact
+    /// log (not the messages themselves: `get` has those).
+    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError>;
 
     /// Adds a contact to an accepted lead's log (a message of an id already there is not added
     /// twice); `StoreError::NotAccepted` for any other lead.

@@ -11,7 +11,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 
 use super::conversations::{self, Origin, OutcomeChange};
 use super::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
+    ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
+    QueueSummary, Recorded,
 };
 use crate::domain::conversation::{JobOutcome, Log, Message};
 use crate::domain::decision::{Skip, check};
@@ -781,6 +782,8 @@ fn upsert(
 const ACTIVE_SINCE: &str =
     "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
     UNION SELECT lead_id FROM messages WHERE at >= ?1";
+/// The accepted leads that arrived at or after ?1: a report's period.
+const RECEIVED_SINCE: &str = "SELECT id FROM leads WHERE status = 'accepted' AND created_at >= ?1";
 
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
     l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
@@ -949,15 +952,26 @@ impl LeadSource for Store {
         Ok(Some(lead))
     }
 
-    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
+    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError> {
+        let ids = if query.active {
+            ACTIVE_SINCE
+        } else {
+            RECEIVED_SINCE
+        };
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.id IN ({ACTIVE_SINCE}) AND l.status = 'accepted'"
+             WHERE l.id IN ({ids}) AND l.status = 'accepted'"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([millis(since)], lead_from_row)?;
+        let rows = stmt.query_map([millis(query.since)], lead_from_row)?;
         let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::logs(&self.conn, leads, ACTIVE_SINCE, millis(since))
+        conversations::logs(
+            &self.conn,
+            leads,
+            ids,
+            millis(query.since),
+            query.last_words,
+        )
     }
 
     fn record_contact(

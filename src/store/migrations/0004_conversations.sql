@@ -14,7 +14,8 @@ CREATE TABLE messages (
     origin  TEXT    NOT NULL,
     PRIMARY KEY (lead_id, id)
 ) STRICT;
-CREATE INDEX messages_by_lead_time ON messages (lead_id, at);
+-- Each side's contacts of a lead, in time order: counts, first and last, from the index alone.
+CREATE INDEX messages_by_lead_sender ON messages (lead_id, sender, at);
 -- "Who was in touch lately?": the follow-up views start from recent contacts.
 CREATE INDEX messages_by_time ON messages (at, lead_id);
 

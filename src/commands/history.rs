@@ -112,6 +112,11 @@ struct Row {
     origin: String,
     #[serde(skip)]
     local: [String; 2],
+    /// The decision time without its year, for a narrow terminal.
+    #[serde(skip)]
+    short_decided: String,
+    #[serde(skip)]
+    reason_alias: Option<&'static str>,
 }
 
 impl Row {
@@ -133,6 +138,13 @@ impl Row {
                 ctx.out.local(r.lead.created_at),
                 ctx.out.local(r.decision.decided_at),
             ],
+            short_decided: r
+                .decision
+                .decided_at
+                .with_timezone(&ctx.out.offset)
+                .format("%m-%d %H:%M")
+                .to_string(),
+            reason_alias: r.decision.reason.map(|x| x.alias()),
         }
     }
 
@@ -202,14 +214,40 @@ impl Log {
 
 impl Report for Log {
     fn human(&self, style: &Style) -> String {
-        let mut table = render::table(
-            [
-                "DECIDED", "ID", "SERVICE", "ARRIVED", "AFTER", "ACTION", "FEE PAID", "REASON",
-            ],
-            style,
-        );
+        use render::table::{Cell, Cells, Column, GiveWay, Table};
+        let column = |header, cells| Column { header, cells };
+        let columns = vec![
+            column("DECIDED", Cells::Whole),
+            column("ID", Cells::Whole),
+            column("SERVICE", Cells::Cut(16)),
+            column("ARRIVED", Cells::Whole),
+            column("AFTER", Cells::Whole),
+            column("ACTION", Cells::Whole),
+            column("FEE PAID", Cells::Whole),
+            column("REASON", Cells::Whole),
+        ];
+        // On a narrow terminal the arrival goes first (the decision time less the response
+        // time), then long services are cut, then dates lose their year and reasons shorten to
+        // the aliases `--reason` takes.
+        let give_way = vec![
+            GiveWay::Drop(3),
+            GiveWay::Cut,
+            GiveWay::Shorten(0),
+            GiveWay::Shorten(7),
+        ];
+        let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
         for r in &self.rows {
-            table.add_row(r.cells());
+            let [decided, id, service, arrived, after, action, fee, reason] = r.cells();
+            table.add_row(vec![
+                Cell::new(decided).short(r.short_decided.clone()),
+                Cell::new(id),
+                Cell::new(service),
+                Cell::new(arrived),
+                Cell::new(after),
+                Cell::new(action),
+                Cell::new(fee),
+                Cell::new(reason).short(r.reason_alias.unwrap_or("")),
+            ]);
         }
         let accepted = self
             .rows
@@ -223,7 +261,11 @@ impl Report for Log {
             format_totals(&paid),
             self.rows.len() - accepted
         );
-        format!("{table}\n{}\n", style.dim(&footer))
+        format!(
+            "{}\n{}\n",
+            table.render(style),
+            style.dim(&style.wrap_hanging(&footer))
+        )
     }
 
     fn plain(&self, _: &Style) -> String {

@@ -146,7 +146,7 @@ impl<'a> Inbox<'a> {
 
     fn say(&self, text: &str) -> Result<(), CliError> {
         self.term
-            .write_line(text)
+            .write_line(&self.style.wrap_hanging(text))
             .map_err(|e| CliError::new(Exit::Failure, format!("cannot write to the terminal: {e}")))
     }
 
@@ -221,10 +221,14 @@ impl<'a> Inbox<'a> {
                 true,
             );
             self.say(&self.card(&view, n, total))?;
-            self.say(&self.style.bold(&format!(
-                "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit",
-                lead.fee
-            )))?;
+            let keys = [
+                &format!("[a] accept {}", lead.fee),
+                "[r] reject",
+                "[s] skip",
+                "[d] details",
+                "[q] quit",
+            ];
+            self.say(&self.style.bold(&self.style.wrap_items(&keys, "  ", 0)))?;
             match self.key()? {
                 Key::Char('a') => match self.accept(lead)? {
                     Some(step) => return Ok(step),
@@ -292,16 +296,16 @@ impl<'a> Inbox<'a> {
 
     fn reject(&mut self, lead: &Lead, note: &mut Option<String>) -> Result<Option<Step>, CliError> {
         loop {
-            let menu = REASONS
+            let mut menu: Vec<String> = REASONS
                 .iter()
                 .map(|(k, _, label)| format!("[{k}] {label}"))
-                .collect::<Vec<_>>()
-                .join("  ");
+                .collect();
+            menu[0].insert_str(0, "Why? ");
             let with_note = match note {
                 Some(n) => format!("note: {n}"),
                 None => "[n] add a note first".into(),
             };
-            self.say(&format!("Why? {menu}"))?;
+            self.say(&self.style.wrap_items(&menu, "  ", 5))?;
             self.say(&self.style.dim(&format!("  {with_note}  [esc] back")))?;
             match self.key()? {
                 Key::Char(c) => {
@@ -504,14 +508,12 @@ fn pct(r: Option<Ratio>) -> String {
     r.map_or("—".into(), |r| r.tenths_floor())
 }
 
-/// The first `max` characters of `text` on one line, with "…" and a pointer to the details when
-/// there is more.
+/// `text` on one line of at most `max` columns (which the terminal's width then wraps), with
+/// "…" and a pointer to the details when there is more.
 fn fold(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max).collect();
-        format!("{}… (d for more)", cut.trim_end())
+    match crate::render::text::truncate(&flat, max) {
+        std::borrow::Cow::Borrowed(_) => flat,
+        cut => format!("{cut} (d for more)"),
     }
 }

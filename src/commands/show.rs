@@ -56,8 +56,10 @@ impl Report for LeadCard {
         let v = &self.view;
         let l = &v.lead;
         let mut out = String::new();
+        // Every line wraps at word boundaries, continuing two columns in from where it starts;
+        // fields and the message wrap themselves first, to continue under their text.
         let mut line = |s: String| {
-            out.push_str(&s);
+            out.push_str(&style.wrap_hanging(&s));
             out.push('\n');
         };
         line(format!(
@@ -84,7 +86,7 @@ impl Report for LeadCard {
             ))
         ));
         line(String::new());
-        let field = |name: &str, value: &str| format!("  {:<10} {value}", name);
+        let field = |name: &str, value: &str| style.wrap(&format!("  {:<10} {value}", name), 13);
         let kind = match l.kind {
             Kind::NewLead => "New Lead: needs your accept or reject",
             Kind::Promotion => "Promotion: auto-quoted, needs no answer",
@@ -149,7 +151,7 @@ impl Report for LeadCard {
             line(String::new());
             line(style.bold("Message"));
             for text in message.lines() {
-                line(format!("  {text}"));
+                line(style.wrap(&format!("  {text}"), 2));
             }
         }
         line(String::new());

@@ -239,10 +239,12 @@ impl Report for Status {
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         let mut out = String::new();
         for (k, v) in rows {
-            out.push_str(&format!("{:<width$}  {v}\n", k));
+            // A long value wraps under itself, clear of the labels.
+            out.push_str(&style.wrap(&format!("{:<width$}  {v}", k), width + 2));
+            out.push('\n');
         }
         out.push('\n');
-        out.push_str(&style.verdict(&self.verdict_line(), r.verdict));
+        out.push_str(&style.wrap(&style.verdict(&self.verdict_line(), r.verdict), 0));
         out.push('\n');
         out
     }

@@ -15,4 +15,5 @@ pub mod serve;
 mod shell;
 mod show;
 mod status;
+mod terminal;
 mod triage;

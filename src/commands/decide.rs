@@ -15,7 +15,7 @@ use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, che
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_totals, totals};
-use crate::domain::rate::{RateReport, Ratio};
+use crate::domain::rate::{RateReport, Ratio, in_window};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style};
 use crate::store::{Decided, DecisionRequest};
@@ -247,7 +247,7 @@ pub fn projected_rate<'a>(
 ) -> Result<RateChange, CliError> {
     let now = ctx.now();
     let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let in_window = |l: &&Lead| l.created_at > since && l.created_at <= now;
+    let in_window = |l: &&Lead| in_window(l.created_at, since);
     let before = ctx
         .source()?
         .tally(since, now, ctx.config.freshness.shelf_life)?;

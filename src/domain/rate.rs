@@ -1,7 +1,7 @@
 //! The response rate, exactly.
 //!
-//! Over the New Leads created in the window: responded = accepted + rejected; lapsed = expired, or
-//! pending past expiry; pending = the rest. rate = responded / (responded + lapsed). Everything is
+//! Over the New Leads created in the window (see [`in_window`]): responded = accepted + rejected;
+//! lapsed = expired, or pending past expiry; pending = the rest. rate = responded / (responded + lapsed). Everything is
 //! integer arithmetic on fractions, so 24/32 against a 0.75 threshold is "at threshold", never
 //! "below" through rounding.
 
@@ -9,7 +9,15 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+/// Whether a New Lead created at `created_at` counts in a rate window that began at `since`.
+/// The window has no end: a lead stamped a little after "now" (the platform's clock runs ahead
+/// of this one) has arrived all the same, is in the queue, and its answer counts.
+pub fn in_window(created_at: DateTime<Utc>, since: DateTime<Utc>) -> bool {
+    created_at > since
+}
 
 /// A non-negative fraction. Compared by cross-multiplying in u128, which cannot overflow for u64 parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

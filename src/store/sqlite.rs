@@ -483,7 +483,7 @@ impl Store {
     }
 
     /// What happened here that the server's last reported rate cannot include yet, over the New
-    /// Leads created in `(since, now]`: decisions still queued or sent after that report, and
+    /// Leads created after `since`: decisions still queued or sent after that report, and
     /// cached pending leads that lapsed after `reported_at`.
     pub fn since_report(
         &self,
@@ -496,10 +496,10 @@ impl Store {
         let mut tally = Tally::default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT o.action, COUNT(*) FROM outbox o JOIN leads l ON l.id = o.lead_id
-             WHERE l.kind = 'new_lead' AND l.created_at > ?1 AND l.created_at <= ?2
+             WHERE l.kind = 'new_lead' AND l.created_at > ?1
              GROUP BY o.action",
         )?;
-        let mut rows = stmt.query([since, now])?;
+        let mut rows = stmt.query([since])?;
         while let Some(r) = rows.next()? {
             let n: i64 = r.get(1)?;
             match r.get::<_, String>(0)?.as_str() {
@@ -510,8 +510,7 @@ impl Store {
         let (lapsed, pending): (i64, i64) = self.conn.query_row(
             "SELECT COALESCE(SUM(exp > ?4 AND exp <= ?2), 0), COALESCE(SUM(exp > ?2), 0)
              FROM (SELECT COALESCE(expires_at, created_at + ?3) AS exp FROM leads
-                   WHERE status = 'pending' AND kind = 'new_lead'
-                     AND created_at > ?1 AND created_at <= ?2)",
+                   WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1)",
             params![since, now, shelf_life.num_milliseconds(), reported_at],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -899,9 +898,10 @@ impl LeadSource for Store {
             "rejected" => tally.rejected += n as u64,
             _ => tally.lapsed += n as u64,
         };
-        // Decided and expired leads never change status again, so they are counted from the
-        // hourly counts for every whole hour inside (since, now], and exactly, lead by lead, only
-        // in the two partial hours at the edges.
+        // The window is every New Lead created after `since` (domain::rate::in_window), those
+        // stamped after `now` included. Decided and expired leads never change status again, so
+        // they are counted from the hourly counts for every whole hour inside (since, now], and
+        // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
         let first = since / HOUR + 1;
         let last = (now + 1) / HOUR - 1;
         let whole_hours = since >= 0 && first <= last;
@@ -928,7 +928,7 @@ impl LeadSource for Store {
                AND created_at >= ?1 AND created_at <= ?2
              GROUP BY status",
         )?;
-        for (from, to) in [(since + 1, edge_a - 1), (edge_b, now)] {
+        for (from, to) in [(since + 1, edge_a - 1), (edge_b, i64::MAX)] {
             let mut rows = stmt.query([from, to])?;
             while let Some(r) = rows.next()? {
                 add(&r.get::<_, String>(0)?, r.get(1)?);
@@ -939,8 +939,7 @@ impl LeadSource for Store {
         let (lapsed, pending): (i64, i64) = self.conn.query_row(
             "SELECT COALESCE(SUM(COALESCE(expires_at, created_at + ?3) <= ?2), 0),
                     COALESCE(SUM(COALESCE(expires_at, created_at + ?3) > ?2), 0)
-             FROM leads WHERE status = 'pending' AND kind = 'new_lead'
-               AND created_at > ?1 AND created_at <= ?2",
+             FROM leads WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1",
             params![since, now, shelf_life.num_milliseconds()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -1012,7 +1011,8 @@ impl LeadSource for Store {
     fn median_response(
         &self,
         since: DateTime<Utc>,
-        now: DateTime<Utc>,
+        // The window has no end (domain::rate::in_window), as in the tally.
+        _now: DateTime<Utc>,
         responded: u64,
     ) -> Result<Option<TimeDelta>, StoreError> {
         if responded == 0 {
@@ -1029,14 +1029,11 @@ impl LeadSource for Store {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_response
-             WHERE counts_in_rate = 1 AND arrived_at > ?1 AND arrived_at <= ?2
-             ORDER BY decided_at - arrived_at LIMIT ?3 OFFSET ?4",
+             WHERE counts_in_rate = 1 AND arrived_at > ?1
+             ORDER BY decided_at - arrived_at LIMIT ?2 OFFSET ?3",
         )?;
         let middle: Vec<i64> = stmt
-            .query_map(
-                params![millis(since), millis(now), take, offset as i64],
-                |r| r.get(0),
-            )?
+            .query_map(params![millis(since), take, offset as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if middle.is_empty() {
             return Ok(None);
@@ -1280,7 +1277,7 @@ mod tests {
                 let since = now - TimeDelta::minutes(window);
                 let inside: Vec<&Lead> = leads
                     .iter()
-                    .filter(|l| l.created_at > since && l.created_at <= now)
+                    .filter(|l| crate::domain::rate::in_window(l.created_at, since))
                     .collect();
                 let count = |s: Status| {
                     inside

@@ -171,3 +171,27 @@ fn spend_counts_this_calendar_week_against_the_cap() {
         "{out}"
     );
 }
+
+#[test]
+fn a_lead_stamped_a_little_after_now_counts_as_pending_everywhere() {
+    // The platform's clock runs five minutes ahead of this one.
+    let env = history(30, 6, 8);
+    let now = chrono::DateTime::parse_from_rfc3339(crate::env::NOW).unwrap();
+    let ahead = (now + chrono::TimeDelta::minutes(5)).to_utc().to_rfc3339();
+    env.import(&[with(lead("skewed", 0), json!({"created_at": ahead}))]);
+    let v = status_json(&env);
+    assert_eq!(v["queue"]["pending"], json!(9));
+    assert_eq!(
+        v["pending"],
+        json!(9),
+        "the rate counts it as the queue does"
+    );
+    let text = env.run(&["status"]).ok();
+    assert!(text.contains("9 to answer"), "{text}");
+    assert!(text.contains("of your 9 pending leads"), "{text}");
+    // Deciding it counts in the rate as well.
+    let dry = env.run(&["reject", "skewed", "--reason", "busy", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    // 30/36 answered now, 31/37 after.
+    assert!(dry.stderr.contains("→ 83.7%"), "{}", dry.stderr);
+}

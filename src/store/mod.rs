@@ -2,7 +2,7 @@
 
 mod sqlite;
 
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
+pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, is_damage};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

@@ -54,6 +54,11 @@ pub enum StoreError {
     },
     #[error("the lead store holds a value it cannot read ({0}); it may have been edited by hand")]
     Corrupt(String),
+    /// The file is not an SQLite database, or SQLite finds it malformed.
+    #[error("the lead store {} is damaged ({detail})", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    #[error("the lead store {} is read-only to you, so nothing can be changed", path.display())]
+    ReadOnly { path: PathBuf },
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -71,35 +76,52 @@ pub struct ImportSummary {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This user may read the file but not write it.
+    read_only: bool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`, bringing its schema up to date.
+    /// Opens (creating if needed) the store in `dir`, bringing its schema up to date. A store
+    /// this user may read but not write (another user's, `chmod a-w`, a read-only data dir)
+    /// opens for reading: every read works, and a write says the store is read-only.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        let open = |path: &Path| -> rusqlite::Result<Connection> {
-            let conn = Connection::open(path)?;
+        let opened = Connection::open(&path).and_then(|conn| {
+            let read_only = conn.is_readonly("main")?;
+            let conn = if read_only {
+                read_only_connection(conn, &path)?
+            } else {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "FULL")?;
+                conn
+            };
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             // Sorting 10,000 pending leads by time left must not spill to temp files (it did,
             // at 1,500 syscalls a `leads list`): sort in memory, with room to do it.
             conn.pragma_update(None, "temp_store", "MEMORY")?;
             conn.pragma_update(None, "cache_size", -32_000)?;
-            Ok(conn)
+            Ok((conn, read_only))
+        });
+        let (conn, read_only) = opened.map_err(|e| open_error(&path, e))?;
+        log::info!(
+            "store: {}{}",
+            path.display(),
+            if read_only { " (read-only)" } else { "" }
+        );
+        let store = Store {
+            conn,
+            path,
+            read_only,
         };
-        let conn = open(&path).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
+        store.migrate().map_err(|e| match e {
+            StoreError::Sqlite(e) => open_error(&store.path, e),
+            other => other,
         })?;
-        log::info!("store: {}", path.display());
-        let store = Store { conn, path };
-        store.migrate()?;
         Ok(store)
     }
 
@@ -135,8 +157,16 @@ impl Store {
 
     /// A write transaction that takes the lock up front, so two writers queue on the busy timeout
     /// instead of one failing half-way with SQLITE_BUSY.
-    fn write(&self) -> rusqlite::Result<Transaction<'_>> {
-        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+    fn write(&self) -> Result<Transaction<'_>, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Immediate,
+        )?)
     }
 
     /// Adds new leads and updates known ones, all or nothing.
@@ -608,6 +638,55 @@ fn record_charge(
         millis(at)
     ])?;
     Ok(charge_id(tx.last_insert_rowid()))
+}
+
+/// Whether SQLite found the file damaged: not a database at all, or malformed inside.
+pub fn is_damage(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, DatabaseCorrupt | NotADatabase))
+}
+
+fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    if is_damage(&source) {
+        let detail = match &source {
+            rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+            other => other.to_string(),
+        };
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        }
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// `conn` (a store opened read-only) ready to read. In WAL mode SQLite keeps a shared-memory
+/// file beside the store; in a data dir this user cannot write, it cannot be made, and SQLite
+/// refuses to read. With no write-ahead log left behind (no writer at work, nothing
+/// unfinished), the file alone is the whole store, and SQLite may read it as unchanging.
+fn read_only_connection(conn: Connection, path: &Path) -> rusqlite::Result<Connection> {
+    use rusqlite::OpenFlags;
+    let read = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()));
+    let wal_left = || {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+    };
+    match (read, url::Url::from_file_path(path)) {
+        (Ok(()), _) => Ok(conn),
+        (Err(e), Ok(url)) if !is_damage(&e) && !wal_left() => {
+            drop(conn);
+            Connection::open_with_flags(
+                format!("{url}?immutable=1"),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            )
+        }
+        (Err(e), _) => Err(e),
+    }
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

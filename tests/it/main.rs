@@ -15,5 +15,6 @@ pub mod serve;
 mod shell;
 mod show;
 mod status;
+mod store_file;
 mod terminal;
 mod triage;

@@ -17,7 +17,7 @@ use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_totals, totals};
 use crate::domain::rate::{RateReport, Ratio, in_window};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style};
+use crate::render::{Report, Style, text};
 use crate::store::{Decided, DecisionRequest};
 
 /// Decisions committed per transaction in a bulk run. Each batch is one `BEGIN IMMEDIATE`
@@ -408,12 +408,11 @@ fn preview(
     }
     out.push(':');
     if plan.action == Action::Accept {
-        // The fee of each lead, because this is the moment money is committed.
+        // The fee of each lead, because this is the moment money is committed; the fees in one
+        // column, so the service is padded by the columns it takes, not its characters.
         for lead in planned.iter().take(20) {
-            out.push_str(&format!(
-                "\n  {:<10} {:<34} {}",
-                lead.id, lead.service, lead.fee
-            ));
+            let service = text::pad(&text::truncate(&lead.service, 34), 34);
+            out.push_str(&format!("\n  {:<10} {service} {}", lead.id, lead.fee));
         }
         if planned.len() > 20 {
             out.push_str(&format!("\n  … and {} more", planned.len() - 20));

@@ -206,3 +206,32 @@ fn show_wraps_at_word_boundaries() {
         assert_wraps_whole_words(&env, &["show", id]);
     }
 }
+
+#[test]
+fn the_accept_preview_lines_fees_up_under_cjk_services() {
+    use crate::env::{lead, with};
+    use serde_json::json;
+    let env = TestEnv::new();
+    env.import(&[
+        with(lead("a", 5), json!({"service": "冷氣安裝與清洗"})),
+        lead("b", 4),
+        with(
+            lead("c", 3),
+            json!({"service": "Split air conditioner installation service"}),
+        ),
+    ]);
+    let run = env.run(&["accept", "a", "b", "c", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.ends_with("NT$180"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", run.stderr);
+    let fee_column = |row: &str| row[..row.rfind("NT$").unwrap()].width();
+    assert!(
+        rows.iter().all(|r| fee_column(r) == fee_column(rows[0])),
+        "fees in one column:\n{}",
+        run.stderr
+    );
+}

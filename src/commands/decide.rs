@@ -15,7 +15,7 @@ use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, che
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_totals, totals};
-use crate::domain::rate::{RateReport, Ratio, in_window};
+use crate::domain::rate::{RateReport, in_window, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, text};
 use crate::store::{Decided, DecisionRequest};
@@ -631,20 +631,11 @@ impl RateChange {
 
 impl std::fmt::Display for RateChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Whole percents, unless that would show a real change as none ("80% → 80%").
-        let (a, b) = (self.before.rate, self.after.rate);
-        let fine = matches!((a, b), (Some(x), Some(y))
-            if x.percent_floor() == y.percent_floor() && x.cmp_to(&y).is_ne());
-        let pct = |r: Option<Ratio>| match r {
-            None => "—".to_string(),
-            Some(x) if fine => x.tenths_floor(),
-            Some(x) => x.to_string(),
-        };
         write!(
             f,
             "rate {} → {} · lapse allowance {} → {}",
-            pct(a),
-            pct(b),
+            percent(self.before.rate),
+            percent(self.after.rate),
             self.before.lapse_allowance,
             self.after.lapse_allowance
         )

@@ -16,7 +16,7 @@ use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Money, format_totals, totals};
-use crate::domain::rate::{RateReport, Ratio};
+use crate::domain::rate::{RateReport, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
 use crate::store::{Decided, DecisionRequest};
@@ -197,11 +197,11 @@ impl<'a> Inbox<'a> {
             format!(" (showing {shown})")
         };
         let line = format!(
-            "Inbox · {} pending{of} · {} expire within {} · rate {} (threshold {}, may lapse {}) · {budget}",
+            "Inbox · {} pending{of} · {} within {} · rate {} (threshold {}, may lapse {}) · {budget}",
             queue.pending,
-            queue.urgent,
+            crate::render::count_verb(queue.urgent, "expires", "expire"),
             Span(f.urgent),
-            pct(rate.rate),
+            percent(rate.rate),
             rate.threshold,
             rate.lapse_allowance,
         );
@@ -410,8 +410,8 @@ impl<'a> Inbox<'a> {
                 self.say(&format!(
                     "{} · rate {} → {} · {} pending{budget}",
                     self.style.bold(&what),
-                    pct(before.rate),
-                    pct(after.rate),
+                    percent(before.rate),
+                    percent(after.rate),
                     queue.pending
                 ))?;
             }
@@ -497,15 +497,11 @@ impl<'a> Inbox<'a> {
         }
         parts.push(format!(
             "rate {} → {}",
-            pct(self.rate_at_start.rate),
-            pct(after.rate)
+            percent(self.rate_at_start.rate),
+            percent(after.rate)
         ));
         Ok(format!("\n{}", self.style.bold(&parts.join(" · "))))
     }
-}
-
-fn pct(r: Option<Ratio>) -> String {
-    r.map_or("—".into(), |r| r.tenths_floor())
 }
 
 /// `text` on one line of at most `max` columns (which the terminal's width then wraps), with

@@ -131,7 +131,11 @@ impl LeadList {
                 .iter()
                 .filter(|r| r.urgency == Some(Urgency::Urgent))
                 .count();
-            footer.push_str(&format!(" · {urgent} expire within {}", self.urgent_window));
+            footer.push_str(&format!(
+                " · {} within {}",
+                render::count_verb(urgent as u64, "expires", "expire"),
+                self.urgent_window
+            ));
         }
         footer
     }
@@ -212,7 +216,7 @@ mod tests {
         ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN
         ld_2  Deep home cleaning  cleaning  —              —               NT$180  4h 00m  2h 05m
         ld_1  Deep home cleaning  cleaning  台北市 大安區  NT$2,000–3,000  NT$180  4h 00m  1d 20h
-        2 pending · fees NT$360 · 1 expire within 6h
+        2 pending · fees NT$360 · 1 expires within 6h
         ");
     }
 }

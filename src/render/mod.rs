@@ -174,6 +174,11 @@ impl ColorChoice {
     }
 }
 
+/// A count with the verb that agrees with it: "1 expires", "7 expire".
+pub fn count_verb(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Appends one tab-separated record. A tab or newline inside a field would split the record, so
 /// those become spaces.
 pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {

@@ -61,11 +61,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let log = Log {
         rows: records.iter().map(|r| Row::new(r, ctx)).collect(),
     };
+    let unfiltered = args.since.is_none()
+        && args.action.is_none()
+        && args.filter.kind.is_none()
+        && query.filter.is_unrestricted();
     if args.csv {
         write_stdout(&log.csv())?;
     } else if log.rows.is_empty() && ctx.out.format != Format::Json {
-        ctx.out
-            .note("No decisions match. `leads history` with no flags shows them all.");
+        ctx.out.note(if unfiltered {
+            "No decisions yet: each accept and reject (`leads inbox`, `leads reject`) is logged here."
+        } else {
+            "No decisions match these filters. `leads history` without them shows them all."
+        });
     } else {
         ctx.out.emit(&log)?;
     }
@@ -184,6 +191,9 @@ impl Log {
             "note",
             "fee_amount",
             "fee_currency",
+            // The same fee in major units ("360.00"), so a spreadsheet does not read the
+            // minor units (36000) as the price.
+            "fee",
             "origin",
         ];
         w.write_record(header).expect("writing to memory");
@@ -203,6 +213,7 @@ impl Log {
                 r.fee_paid
                     .map(|m| m.currency.code().to_string())
                     .unwrap_or_default(),
+                r.fee_paid.map(|m| m.major_units()).unwrap_or_default(),
                 r.origin.clone(),
             ])
             .expect("writing to memory");

@@ -4,6 +4,7 @@ mod config;
 mod decide;
 mod durability;
 mod env;
+mod history;
 mod import;
 mod inbox;
 mod list;

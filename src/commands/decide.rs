@@ -268,11 +268,9 @@ pub fn projected_rate<'a>(
 fn select(ctx: &Ctx, selection: &Selection) -> Result<(Vec<Target>, bool), CliError> {
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let filter = selection.filter.to_filter(
-        selection.status.to_filter(),
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let filter = selection
+        .filter
+        .to_filter(selection.status.to_filter(), KindFilter::NewLead, ctx);
     let source = ctx.source()?;
     if selection.ids.is_empty() {
         if filter.is_unrestricted() && !selection.all {

@@ -2,8 +2,9 @@
 
 use clap::ValueEnum;
 
+use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, Order, StatusFilter};
-use crate::domain::fit::{Conditions, FitLevel};
+use crate::domain::fit::FitLevel;
 use crate::domain::freshness::Span;
 use crate::domain::money::Amount;
 
@@ -133,13 +134,22 @@ impl StatusFlag {
 
 impl FilterArgs {
     /// The filter these flags describe, with `status`, and `default_kind` when --kind is absent;
-    /// fit is judged by `conditions`.
+    /// fit is judged by the config's working conditions.
     pub fn to_filter(
         &self,
         status: StatusFilter,
         default_kind: KindFilter,
-        conditions: &Conditions,
+        ctx: &Ctx,
     ) -> LeadFilter {
+        let conditions = &ctx.config.conditions;
+        // Without conditions every lead is a match: say so, rather than let `--fit miss`
+        // quietly select nothing.
+        if !self.fit.is_empty() && conditions.is_empty() {
+            ctx.out.note(
+                "--fit: no working conditions are set ([conditions] in the config), so every \
+                 lead is a match; config.example.toml shows how to set them",
+            );
+        }
         LeadFilter {
             categories: self.category.iter().map(|c| c.trim().to_string()).collect(),
             cities: self.city.iter().map(|c| c.trim().to_string()).collect(),

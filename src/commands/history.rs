@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         // Promotions were charged too, so the log shows them unless --kind says otherwise.
         filter: args
             .filter
-            .to_filter(StatusFilter::All, KindFilter::All, &ctx.config.conditions),
+            .to_filter(StatusFilter::All, KindFilter::All, ctx),
     };
     let records = ctx
         .source()?

@@ -54,11 +54,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             "`leads list` shows the queue; `leads accept ID` and `leads reject ID --reason R` decide (add --yes in scripts)",
         ));
     }
-    let mut filter = args.filter.to_filter(
-        StatusFilter::Pending,
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let mut filter = args
+        .filter
+        .to_filter(StatusFilter::Pending, KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let source = ctx.source()?;
     let leads = source.select(

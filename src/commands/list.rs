@@ -25,11 +25,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let mut filter = args.filter.to_filter(
-        args.status.to_filter(),
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let mut filter = args
+        .filter
+        .to_filter(args.status.to_filter(), KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let now = ctx.now();
     let leads = ctx

@@ -226,3 +226,28 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn fit_without_working_conditions_says_none_are_set() {
+    let env = TestEnv::new();
+    env.import(&[crate::env::lead("a", 1)]);
+    let run = env.run(&["list", "--fit", "miss"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("no working conditions are set"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[conditions]"), "{}", run.stderr);
+    let run = env.run(&["reject", "--fit", "miss", "--reason", "area", "--yes"]);
+    assert!(
+        run.stderr.contains("no working conditions are set"),
+        "{}",
+        run.stderr
+    );
+    // With conditions, --fit just filters.
+    env.write_config("[conditions]\nservices = [\"cleaning\"]\n");
+    let run = env.run(&["list", "--fit", "match"]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("conditions"), "{}", run.stderr);
+}

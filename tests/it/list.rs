@@ -251,3 +251,37 @@ fn fit_without_working_conditions_says_none_are_set() {
     assert_eq!(run.code, 0);
     assert!(!run.stderr.contains("conditions"), "{}", run.stderr);
 }
+
+#[test]
+fn bad_numbers_are_told_in_words() {
+    let env = TestEnv::new();
+    for (args, expected) in [
+        (&["list", "--limit", "0"][..], "a whole number, at least 1"),
+        (&["list", "--limit", "abc"], "a whole number, at least 1"),
+        (&["list", "--limit", "-1"], "a whole number, at least 1"),
+        (&["list", "--limit", "2.5"], "a whole number, at least 1"),
+        (
+            &["demo", "--count", "lots"],
+            "a whole number from 0 to 1,000,000",
+        ),
+        (
+            &["demo", "--count", "2000000"],
+            "a whole number from 0 to 1,000,000",
+        ),
+        (&["demo", "--seed", "x"], "a whole number"),
+    ] {
+        let err = env.run(args).fails(2);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        for rust in [
+            "4294967295",
+            "..=",
+            "invalid digit",
+            "u32",
+            "u64",
+            "unexpected argument",
+        ] {
+            assert!(!err.contains(rust), "{args:?}: {err}");
+        }
+    }
+    assert_eq!(env.ids(&["--limit", "1"]).len(), 0);
+}

@@ -239,12 +239,13 @@ impl Report for Log {
         ];
         // On a narrow terminal the arrival goes first (the decision time less the response
         // time), then long services are cut, then dates lose their year and reasons shorten to
-        // the aliases `--reason` takes.
+        // the aliases `--reason` takes; below 70 columns the response time goes too.
         let give_way = vec![
             GiveWay::Drop(3),
             GiveWay::Cut,
             GiveWay::Shorten(0),
             GiveWay::Shorten(7),
+            GiveWay::Drop(4),
         ];
         let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
         for r in &self.rows {

@@ -78,6 +78,16 @@ fn closes(c: char) -> bool {
     )
 }
 
+/// Pieces that stay on the line of the piece before them: a separator, an arrow.
+fn binds(text: &str) -> bool {
+    matches!(text, "·" | "→" | "|")
+}
+
+/// A piece the next one stays with: an arrow is never left at a line's end.
+fn binds_next(text: &str) -> bool {
+    text == "→" || text.ends_with(" →")
+}
+
 /// A piece of a line that wrapping keeps whole: a word, or a single CJK character (CJK text
 /// may break between any two characters), with the spaces before it.
 struct Piece<'a> {
@@ -88,11 +98,11 @@ struct Piece<'a> {
 
 /// The pieces of `line`, and what follows the last one (spaces, a closing colour code).
 fn pieces(line: &str) -> (Vec<Piece<'_>>, &str) {
-    let mut out = Vec::new();
+    let mut out: Vec<Piece> = Vec::new();
     // Where the spaces (and colour codes) before the next piece begin, and where it begins.
     let mut space_start = 0;
     let mut start: Option<usize> = None;
-    let mut width = 0;
+    let mut piece_width = 0;
     let mut prev_wide = false;
     // A space past the end closes the last piece. Slices run to the next visible character,
     // so a colour code stays with the piece it follows, or goes with the spaces before the
@@ -102,11 +112,21 @@ fn pieces(line: &str) -> (Vec<Piece<'_>>, &str) {
         let wide = w == 2;
         let breaks = c == ' ' || ((wide || prev_wide) && !closes(c));
         if breaks && let Some(s) = start.take() {
-            out.push(Piece {
-                space: &line[space_start..s],
-                text: &line[s..i],
-                width,
-            });
+            let text = &line[s..i];
+            match out.last_mut() {
+                // A separator stays at the end of its line, and an arrow with both its sides:
+                // "6h ·" then the next item, and "10 → 11" whole.
+                Some(prev) if binds(text) || binds_next(prev.text) => {
+                    let from = prev.text.as_ptr() as usize - line.as_ptr() as usize;
+                    prev.width += width(&line[from + prev.text.len()..s]) + piece_width;
+                    prev.text = &line[from..i];
+                }
+                _ => out.push(Piece {
+                    space: &line[space_start..s],
+                    text,
+                    width: piece_width,
+                }),
+            }
             space_start = i;
         }
         prev_wide = wide;
@@ -115,9 +135,9 @@ fn pieces(line: &str) -> (Vec<Piece<'_>>, &str) {
         }
         if start.is_none() {
             start = Some(i);
-            width = 0;
+            piece_width = 0;
         }
-        width += w;
+        piece_width += w;
     }
     (out, &line[space_start.min(line.len())..])
 }
@@ -315,6 +335,16 @@ mod tests {
             wrap_items(&items[..2], "  ", 80, 5),
             "[1] not my service  [2] area"
         );
+    }
+
+    #[test]
+    fn separators_end_a_line_and_arrows_keep_both_sides() {
+        let wrapped = wrap("rate 80.4% → 81.1% · lapse allowance 10 → 11", 38, 2);
+        assert_eq!(wrapped, "rate 80.4% → 81.1% · lapse allowance\n  10 → 11");
+        let wrapped = wrap("Pending 16 · 7 expire within 6h · next", 16, 2);
+        for line in wrapped.lines() {
+            assert!(!line.trim_start().starts_with('·'), "{wrapped}");
+        }
     }
 
     #[test]

@@ -247,14 +247,14 @@ pub fn projected_rate<'a>(
 ) -> Result<RateChange, CliError> {
     let now = ctx.now();
     let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let in_window = |l: &&Lead| in_window(l.created_at, since);
+    let counts = |l: &&Lead| in_window(l.created_at, since);
     let before = ctx
         .source()?
         .tally(since, now, ctx.config.freshness.shelf_life)?;
     let after = after_deciding(
         before,
-        accepts.into_iter().filter(in_window).count() as u64,
-        rejects.into_iter().filter(in_window).count() as u64,
+        accepts.into_iter().filter(counts).count() as u64,
+        rejects.into_iter().filter(counts).count() as u64,
     );
     let threshold = ctx.config.response_rate.threshold;
     Ok(RateChange::new(

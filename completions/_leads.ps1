@@ -43,6 +43,12 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
+            [CompletionResult]::new('followups', 'followups', [CompletionResultType]::ParameterValue, 'Accepted leads whose customer waits on you, longest first, then the ones to nudge')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts')
+            [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
+            [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
+            [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate')
@@ -222,6 +228,126 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 when safe, 10 when at risk (letting pending leads lapse would drop the rate below the threshold), 11 when already below: for cron jobs and shell prompts')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;followups' {
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'Only these categories (repeat or comma-separate: --category cleaning,moving)')
+            [CompletionResult]::new('--city', '--city', [CompletionResultType]::ParameterName, 'Only these places: part of a city or district name, or a postcode prefix (repeatable)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only leads created at least this long ago (e.g. 12h, 2d)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Only answerable leads that lapse within this long (e.g. 6h)')
+            [CompletionResult]::new('--fee-above', '--fee-above', [CompletionResultType]::ParameterName, 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)')
+            [CompletionResult]::new('--fee-below', '--fee-below', [CompletionResultType]::ParameterName, 'Only leads whose fee is below this amount, in major units')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]')
+            [CompletionResult]::new('--fit', '--fit', [CompletionResultType]::ParameterName, 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many leads')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;reply' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The reply itself, instead of an editor; - reads it from stdin')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The reply itself, instead of an editor; - reads it from stdin')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The template the draft starts from')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How the reply reaches the customer')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--generic-ok', '--generic-ok', [CompletionResultType]::ParameterName, 'Record a reply even if it mentions nothing of this customer''s request')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The period: leads that arrived since then (a span back such as 90d, or a date)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Break the figures down by category, by month of arrival, or by contact fee')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Comma-separated values for a spreadsheet: one row per group (or the total), amounts in major units')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;contact' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Who made the contact')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How it was made')
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'What was said (needed for the platform chat)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When it happened, if not now: a span back (3h), a local time (2026-11-23 14:30), a date, or RFC 3339')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;won' {
+            [CompletionResult]::new('--value', '--value', [CompletionResultType]::ParameterName, 'What the job is worth, in major units of the lead''s currency (1,800 or 1800.50)')
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'Your words about it')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Remote source: answer from the local cache, without the network')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No summaries on stderr; warnings, errors and the data itself still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'leads;lost' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, in your words ("went with a cheaper quote")')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
@@ -446,6 +572,12 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject leads: free, and it counts as a response')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend')
+            [CompletionResult]::new('followups', 'followups', [CompletionResultType]::ParameterValue, 'Accepted leads whose customer waits on you, longest first, then the ones to nudge')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts')
+            [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Log a contact with an accepted lead''s customer: a call, a visit, a message')
+            [CompletionResult]::new('won', 'won', [CompletionResultType]::ParameterValue, 'Mark an accepted lead won: the customer hired you')
+            [CompletionResult]::new('lost', 'lost', [CompletionResultType]::ParameterValue, 'Mark an accepted lead lost: the customer went elsewhere')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The decision log: when each lead arrived, how and when it was answered, what it cost')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate')
@@ -475,6 +607,24 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             break
         }
         'leads;help;status' {
+            break
+        }
+        'leads;help;followups' {
+            break
+        }
+        'leads;help;reply' {
+            break
+        }
+        'leads;help;report' {
+            break
+        }
+        'leads;help;contact' {
+            break
+        }
+        'leads;help;won' {
+            break
+        }
+        'leads;help;lost' {
             break
         }
         'leads;help;history' {

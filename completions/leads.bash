@@ -25,8 +25,14 @@ _leads() {
             leads,config)
                 cmd="leads__subcmd__config"
                 ;;
+            leads,contact)
+                cmd="leads__subcmd__contact"
+                ;;
             leads,demo)
                 cmd="leads__subcmd__demo"
+                ;;
+            leads,followups)
+                cmd="leads__subcmd__followups"
                 ;;
             leads,help)
                 cmd="leads__subcmd__help"
@@ -43,8 +49,17 @@ _leads() {
             leads,list)
                 cmd="leads__subcmd__list"
                 ;;
+            leads,lost)
+                cmd="leads__subcmd__lost"
+                ;;
             leads,reject)
                 cmd="leads__subcmd__reject"
+                ;;
+            leads,reply)
+                cmd="leads__subcmd__reply"
+                ;;
+            leads,report)
+                cmd="leads__subcmd__report"
                 ;;
             leads,serve)
                 cmd="leads__subcmd__serve"
@@ -60,6 +75,9 @@ _leads() {
                 ;;
             leads,triage)
                 cmd="leads__subcmd__triage"
+                ;;
+            leads,won)
+                cmd="leads__subcmd__won"
                 ;;
             leads__subcmd__config,check)
                 cmd="leads__subcmd__config__subcmd__check"
@@ -94,8 +112,14 @@ _leads() {
             leads__subcmd__help,config)
                 cmd="leads__subcmd__help__subcmd__config"
                 ;;
+            leads__subcmd__help,contact)
+                cmd="leads__subcmd__help__subcmd__contact"
+                ;;
             leads__subcmd__help,demo)
                 cmd="leads__subcmd__help__subcmd__demo"
+                ;;
+            leads__subcmd__help,followups)
+                cmd="leads__subcmd__help__subcmd__followups"
                 ;;
             leads__subcmd__help,help)
                 cmd="leads__subcmd__help__subcmd__help"
@@ -112,8 +136,17 @@ _leads() {
             leads__subcmd__help,list)
                 cmd="leads__subcmd__help__subcmd__list"
                 ;;
+            leads__subcmd__help,lost)
+                cmd="leads__subcmd__help__subcmd__lost"
+                ;;
             leads__subcmd__help,reject)
                 cmd="leads__subcmd__help__subcmd__reject"
+                ;;
+            leads__subcmd__help,reply)
+                cmd="leads__subcmd__help__subcmd__reply"
+                ;;
+            leads__subcmd__help,report)
+                cmd="leads__subcmd__help__subcmd__report"
                 ;;
             leads__subcmd__help,serve)
                 cmd="leads__subcmd__help__subcmd__serve"
@@ -129,6 +162,9 @@ _leads() {
                 ;;
             leads__subcmd__help,triage)
                 cmd="leads__subcmd__help__subcmd__triage"
+                ;;
+            leads__subcmd__help,won)
+                cmd="leads__subcmd__help__subcmd__won"
                 ;;
             leads__subcmd__help__subcmd__config,check)
                 cmd="leads__subcmd__help__subcmd__config__subcmd__check"
@@ -146,7 +182,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +481,48 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__contact)
+            opts="-q -v -h --from --via --note --at --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "customer pro" -- "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "platform phone email sms visit other" -- "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__demo)
             opts="-q -v -h --count --history --seed --force --no-show --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -483,8 +561,70 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__followups)
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --city)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fee-below)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "new_lead promotion all" -- "${cur}"))
+                    return 0
+                    ;;
+                --fit)
+                    COMPREPLY=($(compgen -W "match partial miss" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help)
-            opts="inbox list show accept reject triage status history import sync serve demo completions config help"
+            opts="inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +721,35 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__contact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__followups)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -665,7 +833,49 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__help__subcmd__lost)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__help__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__reply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -736,6 +946,20 @@ _leads() {
             return 0
             ;;
         leads__subcmd__help__subcmd__triage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__help__subcmd__won)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -985,6 +1209,36 @@ _leads() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leads__subcmd__lost)
+            opts="-q -v -h --reason --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leads__subcmd__reject)
             opts="-r -y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --reason --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1042,6 +1296,82 @@ _leads() {
                     ;;
                 --note)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__reply)
+            opts="-m -q -v -h --message --template --via --generic-ok --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "platform phone email sms visit other" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__report)
+            opts="-q -v -h --since --by --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "category month fee" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1215,6 +1545,40 @@ _leads() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leads__subcmd__won)
+            opts="-q -v -h --value --note --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --value)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,12 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand reject 'Reject leads: free, and it counts as a response'
             cand triage 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
+            cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+            cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
+            cand report 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
+            cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
+            cand won 'Mark an accepted lead won: the customer hired you'
+            cand lost 'Mark an accepted lead lost: the customer went elsewhere'
             cand history 'The decision log: when each lead arrived, how and when it was answered, what it cost'
             cand import 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
             cand sync 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate'
@@ -212,6 +218,120 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --color 'When to colour output'
             cand --check 'Exit 0 when safe, 10 when at risk (letting pending leads lapse would drop the rate below the threshold), 11 when already below: for cron jobs and shell prompts'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;followups'= {
+            cand --category 'Only these categories (repeat or comma-separate: --category cleaning,moving)'
+            cand --city 'Only these places: part of a city or district name, or a postcode prefix (repeatable)'
+            cand --older-than 'Only leads created at least this long ago (e.g. 12h, 2d)'
+            cand --expiring-within 'Only answerable leads that lapse within this long (e.g. 6h)'
+            cand --fee-above 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)'
+            cand --fee-below 'Only leads whose fee is below this amount, in major units'
+            cand --kind 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]'
+            cand --fit 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)'
+            cand --limit 'At most this many leads'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;reply'= {
+            cand -m 'The reply itself, instead of an editor; - reads it from stdin'
+            cand --message 'The reply itself, instead of an editor; - reads it from stdin'
+            cand --template 'The template the draft starts from'
+            cand --via 'How the reply reaches the customer'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --generic-ok 'Record a reply even if it mentions nothing of this customer''s request'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;report'= {
+            cand --since 'The period: leads that arrived since then (a span back such as 90d, or a date)'
+            cand --by 'Break the figures down by category, by month of arrival, or by contact fee'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --csv 'Comma-separated values for a spreadsheet: one row per group (or the total), amounts in major units'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;contact'= {
+            cand --from 'Who made the contact'
+            cand --via 'How it was made'
+            cand --note 'What was said (needed for the platform chat)'
+            cand --at 'When it happened, if not now: a span back (3h), a local time (2026-11-23 14:30), a date, or RFC 3339'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;won'= {
+            cand --value 'What the job is worth, in major units of the lead''s currency (1,800 or 1800.50)'
+            cand --note 'Your words about it'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON (stable field names, never coloured)'
+            cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
+            cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+            cand --offline 'Remote source: answer from the local cache, without the network'
+            cand -q 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand --quiet 'No summaries on stderr; warnings, errors and the data itself still print'
+            cand -v 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand --verbose 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'leads;lost'= {
+            cand --reason 'Why, in your words ("went with a cheaper quote")'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
+            cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
+            cand --color 'When to colour output'
             cand --json 'Print JSON (stable field names, never coloured)'
             cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
             cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
@@ -420,6 +540,12 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand reject 'Reject leads: free, and it counts as a response'
             cand triage 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
             cand status 'Your response rate, how many leads may lapse, what must be answered, and this week''s spend'
+            cand followups 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+            cand reply 'Reply to an accepted lead''s customer: a template filled from the lead, in your editor'
+            cand report 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
+            cand contact 'Log a contact with an accepted lead''s customer: a call, a visit, a message'
+            cand won 'Mark an accepted lead won: the customer hired you'
+            cand lost 'Mark an accepted lead lost: the customer went elsewhere'
             cand history 'The decision log: when each lead arrived, how and when it was answered, what it cost'
             cand import 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
             cand sync 'Remote source: send queued decisions, pull pending leads, refresh the server''s rate'
@@ -442,6 +568,18 @@ set edit:completion:arg-completer[leads] = {|@words|
         &'leads;help;triage'= {
         }
         &'leads;help;status'= {
+        }
+        &'leads;help;followups'= {
+        }
+        &'leads;help;reply'= {
+        }
+        &'leads;help;report'= {
+        }
+        &'leads;help;contact'= {
+        }
+        &'leads;help;won'= {
+        }
+        &'leads;help;lost'= {
         }
         &'leads;help;history'= {
         }

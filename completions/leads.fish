@@ -44,6 +44,12 @@ complete -c leads -n "__fish_leads_needs_command" -f -a "accept" -d 'Accept lead
 complete -c leads -n "__fish_leads_needs_command" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
 complete -c leads -n "__fish_leads_needs_command" -f -a "triage" -d 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
 complete -c leads -n "__fish_leads_needs_command" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
+complete -c leads -n "__fish_leads_needs_command" -f -a "followups" -d 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+complete -c leads -n "__fish_leads_needs_command" -f -a "reply" -d 'Reply to an accepted lead\'s customer: a template filled from the lead, in your editor'
+complete -c leads -n "__fish_leads_needs_command" -f -a "report" -d 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
+complete -c leads -n "__fish_leads_needs_command" -f -a "contact" -d 'Log a contact with an accepted lead\'s customer: a call, a visit, a message'
+complete -c leads -n "__fish_leads_needs_command" -f -a "won" -d 'Mark an accepted lead won: the customer hired you'
+complete -c leads -n "__fish_leads_needs_command" -f -a "lost" -d 'Mark an accepted lead lost: the customer went elsewhere'
 complete -c leads -n "__fish_leads_needs_command" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
 complete -c leads -n "__fish_leads_needs_command" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
 complete -c leads -n "__fish_leads_needs_command" -f -a "sync" -d 'Remote source: send queued decisions, pull pending leads, refresh the server\'s rate'
@@ -240,6 +246,118 @@ complete -c leads -n "__fish_leads_using_subcommand status" -l offline -d 'Remot
 complete -c leads -n "__fish_leads_using_subcommand status" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
 complete -c leads -n "__fish_leads_using_subcommand status" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
 complete -c leads -n "__fish_leads_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand followups" -l category -d 'Only these categories (repeat or comma-separate: --category cleaning,moving)' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l city -d 'Only these places: part of a city or district name, or a postcode prefix (repeatable)' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l older-than -d 'Only leads created at least this long ago (e.g. 12h, 2d)' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l expiring-within -d 'Only answerable leads that lapse within this long (e.g. 6h)' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l fee-above -d 'Only leads whose fee is above this amount, in major units (e.g. 150 or 99.50)' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l fee-below -d 'Only leads whose fee is below this amount, in major units' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l kind -d 'New Leads (which need an answer), promotions (auto-quoted), or both [default: new_lead]' -r -f -a "new_lead\t''
+promotion\t''
+all\t''"
+complete -c leads -n "__fish_leads_using_subcommand followups" -l fit -d 'Only leads of this fit to your working conditions: match, partial, miss (comma-separate several)' -r -f -a "match\t'Meets every condition set'
+partial\t'Misses only budget, fee or schedule'
+miss\t'Misses the service or the area'"
+complete -c leads -n "__fish_leads_using_subcommand followups" -l limit -d 'At most this many leads' -r
+complete -c leads -n "__fish_leads_using_subcommand followups" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand followups" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand followups" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand followups" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand followups" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand followups" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand followups" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand followups" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand followups" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand followups" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand reply" -s m -l message -d 'The reply itself, instead of an editor; - reads it from stdin' -r
+complete -c leads -n "__fish_leads_using_subcommand reply" -l template -d 'The template the draft starts from' -r
+complete -c leads -n "__fish_leads_using_subcommand reply" -l via -d 'How the reply reaches the customer' -r -f -a "platform\t''
+phone\t''
+email\t''
+sms\t''
+visit\t''
+other\t''"
+complete -c leads -n "__fish_leads_using_subcommand reply" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand reply" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand reply" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand reply" -l generic-ok -d 'Record a reply even if it mentions nothing of this customer\'s request'
+complete -c leads -n "__fish_leads_using_subcommand reply" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand reply" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand reply" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand reply" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand reply" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand reply" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand reply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand report" -l since -d 'The period: leads that arrived since then (a span back such as 90d, or a date)' -r
+complete -c leads -n "__fish_leads_using_subcommand report" -l by -d 'Break the figures down by category, by month of arrival, or by contact fee' -r -f -a "category\t''
+month\t''
+fee\t''"
+complete -c leads -n "__fish_leads_using_subcommand report" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand report" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand report" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand report" -l csv -d 'Comma-separated values for a spreadsheet: one row per group (or the total), amounts in major units'
+complete -c leads -n "__fish_leads_using_subcommand report" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand report" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand report" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand report" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand report" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand report" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand contact" -l from -d 'Who made the contact' -r -f -a "customer\t''
+pro\t''"
+complete -c leads -n "__fish_leads_using_subcommand contact" -l via -d 'How it was made' -r -f -a "platform\t''
+phone\t''
+email\t''
+sms\t''
+visit\t''
+other\t''"
+complete -c leads -n "__fish_leads_using_subcommand contact" -l note -d 'What was said (needed for the platform chat)' -r
+complete -c leads -n "__fish_leads_using_subcommand contact" -l at -d 'When it happened, if not now: a span back (3h), a local time (2026-11-23 14:30), a date, or RFC 3339' -r
+complete -c leads -n "__fish_leads_using_subcommand contact" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand contact" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand contact" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand contact" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand contact" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand contact" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand contact" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand contact" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand contact" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand contact" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand won" -l value -d 'What the job is worth, in major units of the lead\'s currency (1,800 or 1800.50)' -r
+complete -c leads -n "__fish_leads_using_subcommand won" -l note -d 'Your words about it' -r
+complete -c leads -n "__fish_leads_using_subcommand won" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand won" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand won" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand won" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand won" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand won" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand won" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand won" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand won" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand won" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leads -n "__fish_leads_using_subcommand lost" -l reason -d 'Why, in your words ("went with a cheaper quote")' -r
+complete -c leads -n "__fish_leads_using_subcommand lost" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand lost" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand lost" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
+always\t''
+never\t''"
+complete -c leads -n "__fish_leads_using_subcommand lost" -l json -d 'Print JSON (stable field names, never coloured)'
+complete -c leads -n "__fish_leads_using_subcommand lost" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
+complete -c leads -n "__fish_leads_using_subcommand lost" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
+complete -c leads -n "__fish_leads_using_subcommand lost" -l offline -d 'Remote source: answer from the local cache, without the network'
+complete -c leads -n "__fish_leads_using_subcommand lost" -s q -l quiet -d 'No summaries on stderr; warnings, errors and the data itself still print'
+complete -c leads -n "__fish_leads_using_subcommand lost" -s v -l verbose -d 'Diagnostics on stderr: -v for what is read and sent, -vv for more (never the API token)'
+complete -c leads -n "__fish_leads_using_subcommand lost" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand history" -l since -d 'Only decisions made since then: a span back from now (7d, 12h), a date (2026-11-01, local midnight) or an RFC 3339 time' -r
 complete -c leads -n "__fish_leads_using_subcommand history" -l action -d 'Only accepts or only rejects' -r -f -a "accept\t''
 reject\t''"
@@ -397,21 +515,27 @@ complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subc
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'The configuration in effect: the file\'s values over the defaults'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the config file; exits 3 with the problem when it is invalid'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "inbox" -d 'Walk the pending leads, most urgent first, and accept or reject each in a keystroke'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "list" -d 'Pending New Leads, most urgent first, with fee and freshness countdown'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "show" -d 'One lead in full: answers, message, schedule, budget, fee, countdown, decision'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "accept" -d 'Accept leads: pay their contact fees and get the customers\' details'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "triage" -d 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "sync" -d 'Remote source: send queued decisions, pull pending leads, refresh the server\'s rate'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "serve" -d 'Serve the Leads API v1 from this store, for a shared queue or a remote client'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "demo" -d 'Fill the store with realistic sample leads and show them'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "config" -d 'Where the config is, what it says, and whether it is valid'
-complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status history import sync serve demo completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "inbox" -d 'Walk the pending leads, most urgent first, and accept or reject each in a keystroke'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "list" -d 'Pending New Leads, most urgent first, with fee and freshness countdown'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "show" -d 'One lead in full: answers, message, schedule, budget, fee, countdown, decision'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "accept" -d 'Accept leads: pay their contact fees and get the customers\' details'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "reject" -d 'Reject leads: free, and it counts as a response'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "triage" -d 'Apply the [[rules]] of the config: reject (or accept) the leads that miss your working conditions'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "status" -d 'Your response rate, how many leads may lapse, what must be answered, and this week\'s spend'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "followups" -d 'Accepted leads whose customer waits on you, longest first, then the ones to nudge'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "reply" -d 'Reply to an accepted lead\'s customer: a template filled from the lead, in your editor'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "report" -d 'What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "contact" -d 'Log a contact with an accepted lead\'s customer: a call, a visit, a message'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "won" -d 'Mark an accepted lead won: the customer hired you'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "lost" -d 'Mark an accepted lead lost: the customer went elsewhere'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "history" -d 'The decision log: when each lead arrived, how and when it was answered, what it cost'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "import" -d 'Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "sync" -d 'Remote source: send queued decisions, pull pending leads, refresh the server\'s rate'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "serve" -d 'Serve the Leads API v1 from this store, for a shared queue or a remote client'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "demo" -d 'Fill the store with realistic sample leads and show them'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "config" -d 'Where the config is, what it says, and whether it is valid'
+complete -c leads -n "__fish_leads_using_subcommand help; and not __fish_seen_subcommand_from inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Where the config file and the lead store are'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The configuration in effect: the file\'s values over the defaults'
 complete -c leads -n "__fish_leads_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Check the config file; exits 3 with the problem when it is invalid'

@@ -101,6 +101,18 @@ pub enum Command {
     Triage(commands::triage::Args),
     /// Your response rate, how many leads may lapse, what must be answered, and this week's spend
     Status(commands::status::Args),
+    /// Accepted leads whose customer waits on you, longest first, then the ones to nudge
+    Followups(commands::followups::Args),
+    /// Reply to an accepted lead's customer: a template filled from the lead, in your editor
+    Reply(commands::reply::Args),
+    /// What the leads cost and earned: spend, replies, wins, cost per win, wasted fees, with charts
+    Report(commands::report::Args),
+    /// Log a contact with an accepted lead's customer: a call, a visit, a message
+    Contact(commands::contact::Args),
+    /// Mark an accepted lead won: the customer hired you
+    Won(commands::won::Args),
+    /// Mark an accepted lead lost: the customer went elsewhere
+    Lost(commands::lost::Args),
     /// The decision log: when each lead arrived, how and when it was answered, what it cost
     History(commands::history::Args),
     /// Add or update leads from a JSON, NDJSON, API-page or CSV file (or - for stdin)
@@ -275,6 +287,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Reject(args) => commands::reject::run(ctx, args),
         Command::Status(args) => commands::status::run(ctx, args),
         Command::History(args) => commands::history::run(ctx, args),
+        Command::Followups(args) => commands::followups::run(ctx, args),
+        Command::Reply(args) => commands::reply::run(ctx, args),
+        Command::Report(args) => commands::report::run(ctx, args),
+        Command::Contact(args) => commands::contact::run(ctx, args),
+        Command::Won(args) => commands::won::run(ctx, args),
+        Command::Lost(args) => commands::lost::run(ctx, args),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Demo(args) => commands::demo::run(ctx, args),
         Command::Serve(args) => commands::serve::run(ctx, args),

@@ -5,12 +5,14 @@
 //! name the file, the line, the key and what is allowed: a typo must never silently fall back to a
 //! default that decides which leads look urgent or how much may be spent.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::TimeDelta;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::conversation::{FIRST_REPLY, Timing, check_template};
 use crate::domain::decision::parse_reason;
 use crate::domain::fit::{Conditions, Rule};
 use crate::domain::freshness::{Span, Thresholds};
@@ -35,6 +37,60 @@ pub struct Config {
     /// applicable rule first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// When a quiet conversation after an accept counts as cold, and when to nudge a customer.
+    pub followups: Followups,
+    /// Reply templates by name (`[templates.first_reply]`), filled from the lead by `leads reply`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, Template>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Followups {
+    /// No contact either way for this long after an accept: the conversation is cold.
+    #[serde(with = "span")]
+    pub cold_after: TimeDelta,
+    /// The customer owes the reply for this long: `leads followups` suggests a nudge.
+    #[serde(with = "span")]
+    pub nudge_after: TimeDelta,
+}
+
+impl Default for Followups {
+    fn default() -> Self {
+        let t = Timing::default();
+        Followups {
+            cold_after: t.cold_after,
+            nudge_after: t.nudge_after,
+        }
+    }
+}
+
+impl Followups {
+    pub fn timing(&self) -> Timing {
+        Timing {
+            cold_after: self.cold_after,
+            nudge_after: self.nudge_after,
+        }
+    }
+}
+
+/// A reply template: `{name}`, `{service}`, `{place}`, `{schedule}`, `{message}` and
+/// `{answer:QUESTION}` are filled from the lead; a line whose placeholder the lead lacks is left out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub text: String,
+}
+
+impl Config {
+    /// The template of that name; `first_reply` falls back to the built-in one.
+    pub fn template(&self, name: &str) -> Option<&str> {
+        match self.templates.get(name) {
+            Some(t) => Some(&t.text),
+            None if name == "first_reply" => Some(FIRST_REPLY),
+            None => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -63,6 +119,9 @@ pub struct Remote {
     /// The most one command spends on one request, retries and waits included.
     #[serde(with = "span")]
     pub timeout: TimeDelta,
+    /// On a terminal, the most a read waits to refresh the cache before answering from it.
+    #[serde(with = "span")]
+    pub read_timeout: TimeDelta,
     /// Attempts after the first for a transient fault (5xx, 429, timeouts, dropped connections).
     pub retries: u32,
     /// Reads refresh the cache first when it is older than this.
@@ -81,6 +140,7 @@ impl Default for Remote {
             token: None,
             connect_timeout: TimeDelta::seconds(5),
             timeout: TimeDelta::seconds(30),
+            read_timeout: TimeDelta::seconds(3),
             retries: 4,
             max_cache_age: TimeDelta::minutes(5),
             allow_insecure_http: false,
@@ -259,6 +319,7 @@ impl Config {
         for (key, d) in [
             ("remote.connect_timeout", self.remote.connect_timeout),
             ("remote.timeout", self.remote.timeout),
+            ("remote.read_timeout", self.remote.read_timeout),
         ] {
             if d <= TimeDelta::zero() {
                 return Err(format!("{key} must be longer than 0s"));
@@ -271,6 +332,17 @@ impl Config {
             if let Some(problem) = rule.problem(&self.conditions) {
                 return Err(format!("[[rules]] number {}: {problem}", i + 1));
             }
+        }
+        for (key, d) in [
+            ("followups.cold_after", self.followups.cold_after),
+            ("followups.nudge_after", self.followups.nudge_after),
+        ] {
+            if d <= TimeDelta::zero() {
+                return Err(format!("{key} must be longer than 0s"));
+            }
+        }
+        for (name, t) in &self.templates {
+            check_template(&t.text).map_err(|e| format!("[templates.{name}]: {e}"))?;
         }
         Ok(())
     }
@@ -529,6 +601,8 @@ mod tests {
             ..full
         };
         let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
+        // Templates are a table of names the user picks; the example shows one, with its key.
+        assert!(example.contains("[templates.first_reply]") && example.contains("text = "));
         for (name, value) in table {
             if let Some(rules) = value.as_array() {
                 assert!(

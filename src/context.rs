@@ -1,6 +1,7 @@
 //! [`Ctx`]: everything a command needs, built once in [`crate::cli::run`] and passed down.
 
 use std::cell::OnceCell;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
@@ -94,12 +95,39 @@ impl Ctx {
 
     /// Whether a prompt can be shown: stdin and stderr are terminals and input is allowed.
     pub fn can_prompt(&self) -> bool {
-        use std::io::IsTerminal;
         !self.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.utc()
+    }
+
+    /// A time as people type it for `flag`: a span back from now (`7d`, `3h`), a local date
+    /// (`2026-11-01`) or date and time (`2026-11-23 14:30`), or an RFC 3339 time.
+    pub fn parse_time(&self, flag: &str, s: &str) -> Result<DateTime<Utc>, CliError> {
+        use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+        let text = s.trim();
+        if let Ok(span) = text.parse::<crate::domain::freshness::Span>() {
+            return Ok(self.now() - span.0);
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(t.to_utc());
+        }
+        let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .ok()
+            .or_else(|| {
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| d.and_time(NaiveTime::MIN))
+            });
+        if let Some(t) =
+            local.and_then(|l| self.clock.now.offset().from_local_datetime(&l).single())
+        {
+            return Ok(t.to_utc());
+        }
+        Err(CliError::usage(format!("{flag} {s:?} is not a time")).with_hint(
+            "write a span back from now (7d, 3h), a date (2026-11-01), a local time (2026-11-23 14:30) or an RFC 3339 time",
+        ))
     }
 
     fn backend(&self) -> Result<&Backend, CliError> {
@@ -195,7 +223,19 @@ impl Ctx {
         if self.offline || fresh {
             return Ok(());
         }
-        let result = remote.sync(now, |_| {}, |_| {});
+        // Someone waiting at a terminal would rather have the cache after a few seconds than an
+        // answer after the full remote.timeout; pipes and cron, where nobody waits, keep the
+        // whole retry policy.
+        let read_timeout = self.config.remote.read_timeout;
+        let budget = std::io::stderr()
+            .is_terminal()
+            .then(|| read_timeout.to_std().unwrap_or_default());
+        let started = std::time::Instant::now();
+        let sync = || remote.sync(now, |_| {}, |_| {});
+        let result = match budget {
+            Some(budget) => remote.within(budget, sync),
+            None => sync(),
+        };
         // A read that sent queued decisions says which did not go through, as `leads sync` does.
         if let Ok(report) = &result {
             for line in report.problems() {
@@ -210,6 +250,23 @@ impl Ctx {
                 ),
                 None => "the cache is empty".into(),
             };
+            let out_of_time = budget.is_some_and(|b| started.elapsed() >= b)
+                && matches!(&e, crate::remote::SyncError::Remote(r) if r.is_transient());
+            if out_of_time {
+                self.out.warn(&format!(
+                    "warning: the API did not answer within {}: {age}",
+                    crate::domain::freshness::Span(read_timeout),
+                ));
+                self.out.warn(&format!(
+                    "  hint: `leads sync` {} it; remote.read_timeout sets the wait",
+                    if pulled.is_some() {
+                        "refreshes"
+                    } else {
+                        "fills"
+                    }
+                ));
+                return Ok(());
+            }
             let failure = self.remote_failure(e, "could not refresh the cache");
             self.out
                 .warn(&format!("warning: {}; {age}", failure.message));
@@ -241,6 +298,18 @@ impl Ctx {
             }
             SyncError::Remote(e) => CliError::new(Exit::Failure, format!("{doing}: {e}")),
             SyncError::Store(e) => e.into(),
+        }
+    }
+
+    /// What brings leads in, for a message about having none yet: the platform's pending leads
+    /// for the remote source (whose cache `leads import` and `leads demo` would only muddle),
+    /// files and samples for the local one.
+    pub fn how_leads_come_in(&self) -> &'static str {
+        match self.config.source {
+            SourceKind::Local => {
+                "`leads import FILE` brings them in; `leads demo` shows how it works"
+            }
+            SourceKind::Remote => "`leads sync` brings in the platform's pending leads",
         }
     }
 

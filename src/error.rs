@@ -36,6 +36,9 @@ pub enum Exit {
     AtRisk = 10,
     /// `status --check`: below the threshold.
     Below = 11,
+    /// Nothing was decided: every selected lead was skipped (already decided, lapsed, over
+    /// --max-fee, …; each says why). A single unknown id is 6 instead.
+    AllSkipped = 12,
     /// Ctrl-C: stopped at your request; every decision made before it is kept.
     Interrupted = 130,
 }
@@ -47,7 +50,7 @@ impl Exit {
 
     /// Every code with its meaning, for `leads --help`, the man page and the README table (a test
     /// keeps the README's table the same).
-    pub const ALL: [(Exit, &'static str); 12] = [
+    pub const ALL: [(Exit, &'static str); 13] = [
         (Exit::Ok, "done"),
         (
             Exit::Failure,
@@ -83,6 +86,10 @@ impl Exit {
             "status --check: at risk of dropping below the threshold",
         ),
         (Exit::Below, "status --check: below the threshold"),
+        (
+            Exit::AllSkipped,
+            "nothing decided: every selected lead was skipped (each says why)",
+        ),
         (
             Exit::Interrupted,
             "interrupted (Ctrl-C); decisions already made are kept",
@@ -182,6 +189,16 @@ impl From<ConfigError> for CliError {
             message: e.to_string(),
             hint: hint.map(str::to_string),
         }
+    }
+}
+
+impl From<crate::domain::money::Overflow> for CliError {
+    fn from(e: crate::domain::money::Overflow) -> Self {
+        CliError::new(Exit::Failure, format!("cannot count the money: {e}; nothing was decided"))
+            .with_hint(format!(
+                "a lead or charge holds an implausible amount; `leads list --fee-above {}` finds such leads",
+                crate::domain::money::CEILING_MAJOR
+            ))
     }
 }
 

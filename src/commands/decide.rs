@@ -11,10 +11,10 @@ use serde::Serialize;
 use super::filters::{FilterArgs, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::{DecisionResult, Outcome, Skip, after_deciding, check};
+use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, after_deciding, check};
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
-use crate::domain::money::{Amount, Money, format_totals, totals};
+use crate::domain::money::{Amount, Money, format_sum, format_totals, totals};
 use crate::domain::rate::{RateReport, in_window, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, text};
@@ -73,19 +73,41 @@ pub struct Target {
 
 pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Result<Exit, CliError> {
     let (targets, from_stdin) = select(ctx, &selection)?;
-    let results = apply(ctx, targets, from_stdin, &safety, &plan)?;
+    let results = apply(
+        ctx,
+        targets,
+        from_stdin,
+        &safety,
+        &plan,
+        &mut Earlier::default(),
+    )?;
     finish(ctx, &results, exit_for(&results))
 }
 
+/// What earlier steps of the same run decided (or, in a dry run, would have): a dry run writes
+/// nothing, so the store cannot know them, and the next step's preview and budget guard add them
+/// here, as the real run's store would. In a real run it stays empty.
+#[derive(Debug, Default)]
+pub struct Earlier {
+    /// Accepts and rejects of leads in the rate window.
+    accepted: u64,
+    rejected: u64,
+    /// Fees of the accepts, per currency.
+    fees: Vec<Money>,
+}
+
 /// Decides `targets` by `plan`: checks, preview, guards, confirmation, committed batches, and
-/// the summary on stderr. Returns every lead's result for the caller to print (`finish`); on a
-/// failure part-way, prints what was decided before it and returns the error.
+/// the summary on stderr. A dry run goes through every check and guard the real run would, and
+/// fails where it would fail, with the same exit code. Returns every lead's result for the caller
+/// to print (`finish`); on a failure part-way, prints what was decided before it and returns the
+/// error.
 pub fn apply(
     ctx: &Ctx,
     targets: Vec<Target>,
     from_stdin: bool,
     safety: &Safety,
     plan: &Plan,
+    earlier: &mut Earlier,
 ) -> Result<Vec<DecisionResult>, CliError> {
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
@@ -120,17 +142,20 @@ pub fn apply(
         Action::Accept => (&planned, &[]),
         Action::Reject => (&[], &planned),
     };
-    let rate_change = projected_rate(ctx, accepts.iter().copied(), rejects.iter().copied())?;
+    let rate_change = projected_rate(
+        ctx,
+        earlier,
+        accepts.iter().copied(),
+        rejects.iter().copied(),
+    )?;
     let threshold = ctx.config.response_rate.threshold;
     let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let fees = fees_of(&planned, plan.action);
+    let fees = totals(planned.iter().filter_map(|l| fee_of(l, plan.action)))?;
     let week = week_start(ctx.clock.now);
-    let spend = WeekSpend::new(
-        week,
-        source.spent_since(week)?,
-        ctx.config.budget.weekly_cap,
-    );
-    let budget_after = budget_after(&spend, &fees);
+    let mut spent = source.spent_since(week)?;
+    spent.extend(earlier.fees.iter().copied());
+    let spend = WeekSpend::new(week, totals(spent)?, ctx.config.budget.weekly_cap)?;
+    let budget_after = spend.left_after(&fees)?;
 
     // A single free rejection needs no preview; money, many leads or a dry run do.
     let worth_previewing = plan.action == Action::Accept || planned.len() > 1 || safety.dry_run;
@@ -146,6 +171,7 @@ pub fn apply(
         };
         say(&preview(
             plan,
+            safety.dry_run,
             &planned,
             &fees,
             &spend,
@@ -154,7 +180,42 @@ pub fn apply(
         ));
     }
 
+    if planned.is_empty() {
+        let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
+        ctx.out.note(&summary(&verb, &results, safety.dry_run, ""));
+        return Ok(results);
+    }
+
+    if plan.action == Action::Accept
+        && let Some(after) = budget_after
+        && after.amount < 0
+        && !plan.over_budget
+    {
+        let cap = spend.cap.expect("a budget left implies a cap");
+        let nothing = if safety.dry_run {
+            "a real run would accept nothing"
+        } else {
+            "nothing was accepted"
+        };
+        return Err(CliError::new(
+            Exit::Declined,
+            format!(
+                "accepting {} for {} would take this week's spend {} over your {cap} weekly cap",
+                count(planned.len(), "lead"),
+                format_totals(&fees),
+                Money::new(after.amount.saturating_neg(), after.currency),
+            ),
+        )
+        .with_hint(format!("{nothing}; pass --over-budget to accept anyway, or --max-fee AMOUNT to take only the cheaper ones")));
+    }
+
     if safety.dry_run {
+        let counts = |l: &&&Lead| in_window(l.created_at, since);
+        match plan.action {
+            Action::Accept => earlier.accepted += planned.iter().filter(counts).count() as u64,
+            Action::Reject => earlier.rejected += planned.iter().filter(counts).count() as u64,
+        }
+        earlier.fees.extend(fees.iter().copied());
         for (slot, t) in results.iter_mut().zip(&targets) {
             if slot.is_none() {
                 let lead = t.lead.as_ref().expect("planned leads exist");
@@ -166,34 +227,13 @@ pub fn apply(
                 ));
             }
         }
+        // The preview above already said what would be decided and what it does to the rate;
+        // only the skips are news.
         let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
-        ctx.out
-            .note(&summary(&verb, &results, true, &rate_change.to_string()));
+        if let Some(skips) = skips(&results) {
+            ctx.out.note(&format!("Would skip {skips}"));
+        }
         return Ok(results);
-    }
-
-    if planned.is_empty() {
-        let results: Vec<DecisionResult> = results.into_iter().flatten().collect();
-        ctx.out.note(&summary(&verb, &results, false, ""));
-        return Ok(results);
-    }
-
-    if plan.action == Action::Accept
-        && let Some(after) = budget_after
-        && after.amount < 0
-        && !plan.over_budget
-    {
-        let cap = spend.cap.expect("a budget left implies a cap");
-        return Err(CliError::new(
-            Exit::Declined,
-            format!(
-                "accepting {} for {} would take this week's spend {} over your {cap} weekly cap",
-                count(planned.len(), "lead"),
-                format_totals(&fees),
-                Money::new(-after.amount, after.currency),
-            ),
-        )
-        .with_hint("nothing was accepted; pass --over-budget to accept anyway, or --max-fee AMOUNT to take only the cheaper ones"));
     }
 
     // Ids read from stdin leave no stdin to answer a question on.
@@ -238,19 +278,22 @@ pub fn apply(
     Ok(results)
 }
 
-/// The response rate now, and as it would be after accepting `accepts` and rejecting `rejects`
-/// (of which only the leads that arrived in the rate window count).
+/// The response rate now (with what `earlier` steps of a dry run would have decided), and as it
+/// would be after accepting `accepts` and rejecting `rejects` too (of which only the leads that
+/// arrived in the rate window count).
 pub fn projected_rate<'a>(
     ctx: &Ctx,
+    earlier: &Earlier,
     accepts: impl IntoIterator<Item = &'a Lead>,
     rejects: impl IntoIterator<Item = &'a Lead>,
 ) -> Result<RateChange, CliError> {
     let now = ctx.now();
     let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
     let counts = |l: &&Lead| in_window(l.created_at, since);
-    let before = ctx
+    let stored = ctx
         .source()?
         .tally(since, now, ctx.config.freshness.shelf_life)?;
+    let before = after_deciding(stored, earlier.accepted, earlier.rejected);
     let after = after_deciding(
         before,
         accepts.into_iter().filter(counts).count() as u64,
@@ -376,23 +419,9 @@ fn fee_of(lead: &Lead, action: Action) -> Option<Money> {
     (action == Action::Accept).then_some(lead.fee)
 }
 
-fn fees_of(planned: &[&Lead], action: Action) -> Vec<Money> {
-    totals(planned.iter().filter_map(|l| fee_of(l, action)))
-}
-
-/// The budget left after paying `fees`, in the cap's currency; None without a cap.
-fn budget_after(spend: &WeekSpend, fees: &[Money]) -> Option<Money> {
-    let left = spend.left?;
-    let paying: i64 = fees
-        .iter()
-        .filter(|m| m.currency == left.currency)
-        .map(|m| m.amount)
-        .sum();
-    Some(Money::new(left.amount - paying, left.currency))
-}
-
 fn preview(
     plan: &Plan,
+    dry_run: bool,
     planned: &[&Lead],
     fees: &[Money],
     spend: &WeekSpend,
@@ -400,7 +429,12 @@ fn preview(
     rate: &RateChange,
 ) -> String {
     let verb = Verb(plan.action);
-    let mut out = format!("{} {}", verb.capitalised(), count(planned.len(), "lead"));
+    let what = if dry_run {
+        format!("Would {}", verb.infinitive())
+    } else {
+        verb.capitalised().to_string()
+    };
+    let mut out = format!("{what} {}", count(planned.len(), "lead"));
     if let Some(r) = plan.reason {
         out.push_str(&format!(" (reason: {})", r.as_str()));
     }
@@ -503,9 +537,10 @@ fn merge(
             continue;
         }
         *slot = match outcomes.next() {
-            Some(Decided::Done { charge, .. }) => {
-                Some(result(&t.id, action, Outcome::Decided, charge))
-            }
+            Some(Decided::Done { charge, lead, .. }) => Some(DecisionResult {
+                contact: (action == Action::Accept).then(|| Contact::from(&lead.customer)),
+                ..result(&t.id, action, Outcome::Decided, charge)
+            }),
             Some(Decided::Skipped { why, .. }) => Some(skipped(&t.id, action, &why)),
             Some(Decided::Queued { why, .. }) => Some(queued(&t.id, action, &why)),
             None => None, // not reached: a batch failed before it
@@ -523,6 +558,7 @@ fn result(id: &str, action: Action, outcome: Outcome, fee: Option<Money>) -> Dec
         why_text: None,
         fee,
         group: None,
+        contact: None,
     }
 }
 
@@ -535,6 +571,7 @@ fn skipped(id: &str, action: Action, why: &Skip) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: Some(why.group()),
+        contact: None,
     }
 }
 
@@ -547,13 +584,24 @@ fn queued(id: &str, action: Action, why: &str) -> DecisionResult {
         why_text: Some(why.to_string()),
         fee: None,
         group: None,
+        contact: None,
     }
 }
 
+/// A script must tell "done", "partly done" and "nothing done" apart: queued wins (it needs a
+/// `leads sync`), then a run where every lead was skipped (6 when they were all unknown ids, as
+/// `leads show` says), then a run with some skipped.
 pub fn exit_for(results: &[DecisionResult]) -> Exit {
+    let skipped = |r: &&DecisionResult| r.outcome == Outcome::Skipped;
     if results.iter().any(|r| r.outcome == Outcome::Queued) {
         Exit::Queued
-    } else if results.iter().any(|r| r.outcome == Outcome::Skipped) {
+    } else if !results.is_empty() && results.iter().all(|r| skipped(&r)) {
+        if results.iter().all(|r| r.why == Some(Skip::Unknown.code())) {
+            Exit::NotFound
+        } else {
+            Exit::AllSkipped
+        }
+    } else if results.iter().any(|r| skipped(&r)) {
         Exit::Partial
     } else {
         Exit::Ok
@@ -566,44 +614,32 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Decided | Outcome::WouldDecide))
         .collect();
-    let mut out = match (dry_run, decided.len()) {
-        (true, 0) => format!("Nothing to {}", verb.infinitive()),
-        (true, n) => format!("Would {} {n}", verb.infinitive()),
-        (false, 0) => format!("Nothing {}", verb.past()),
-        (false, n) => format!("{} {n}", capitalise(verb.past())),
-    };
-    let fees = totals(decided.iter().filter_map(|r| r.fee));
-    if !fees.is_empty() {
-        out.push_str(&format!(" for {}", format_totals(&fees)));
-    }
-    let skipped: Vec<&DecisionResult> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Skipped)
-        .collect();
-    if !skipped.is_empty() {
-        let mut groups: Vec<(&str, usize)> = Vec::new();
-        for r in &skipped {
-            let group = r.group.unwrap_or("unknown");
-            match groups.iter_mut().find(|(g, _)| *g == group) {
-                Some((_, n)) => *n += 1,
-                None => groups.push((group, 1)),
-            }
-        }
-        let detail = groups
-            .iter()
-            .map(|(g, n)| format!("{n} {g}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.push_str(&format!(" · skipped {} ({detail})", skipped.len()));
-    }
-    if !rate.is_empty() && !decided.is_empty() {
-        out.push_str(&format!(" · {rate}"));
-    }
-    // Last, with why: the one part the user may need to act on.
     let queued: Vec<&DecisionResult> = results
         .iter()
         .filter(|r| r.outcome == Outcome::Queued)
         .collect();
+    // A queued decision is made, here: only the sending waits (said last, with why).
+    let made = decided.len() + queued.len();
+    let mut out = match (dry_run, made) {
+        (true, 0) => format!("Nothing to {}", verb.infinitive()),
+        (true, n) => format!("Would {} {n}", verb.infinitive()),
+        (false, 0) => format!("Nothing {}", verb.past()),
+        (false, n) if n == queued.len() => format!("{} {n} here", capitalise(verb.past())),
+        (false, n) => format!("{} {n}", capitalise(verb.past())),
+    };
+    if decided.iter().any(|r| r.fee.is_some()) {
+        out.push_str(&format!(
+            " for {}",
+            format_sum(decided.iter().filter_map(|r| r.fee))
+        ));
+    }
+    if let Some(skips) = skips(results) {
+        out.push_str(&format!(" · skipped {skips}"));
+    }
+    if !rate.is_empty() && made > 0 {
+        out.push_str(&format!(" · {rate}"));
+    }
+    // Last, with why: the one part the user may need to act on.
     if let Some(first) = queued.first() {
         out.push_str(&format!(
             " · queued {}: `leads sync` will send {} ({})",
@@ -613,6 +649,28 @@ fn summary(verb: &Verb, results: &[DecisionResult], dry_run: bool, rate: &str) -
         ));
     }
     out
+}
+
+/// "3 (2 already decided, 1 lapsed)": how many were skipped and why, or None when none were.
+fn skips(results: &[DecisionResult]) -> Option<String> {
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for r in results.iter().filter(|r| r.outcome == Outcome::Skipped) {
+        let group = r.group.unwrap_or("unknown");
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((group, 1)),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let n: usize = groups.iter().map(|(_, n)| n).sum();
+    let detail = groups
+        .iter()
+        .map(|(g, n)| format!("{n} {g}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!("{n} ({detail})"))
 }
 
 /// The rate before and after, as one phrase.
@@ -640,11 +698,17 @@ impl std::fmt::Display for RateChange {
     }
 }
 
-/// Prints the per-lead results and returns the exit code.
+/// Prints the per-lead results, then whom to call, and returns the exit code.
 pub fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit, CliError> {
     // JSON is always a document, `[]` included, so a script can parse what it gets.
     if !results.is_empty() || ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&Results(results))?;
+    }
+    // Last, where the eye lands, and on stderr for people: calling fast is what the fee was for.
+    for r in results {
+        if let Some(contact) = &r.contact {
+            ctx.out.note(&format!("Contact {}: {contact}", r.id));
+        }
     }
     Ok(exit)
 }
@@ -791,6 +855,26 @@ mod tests {
         assert_eq!(
             line,
             "Rejected 1 · skipped 3 (1 unknown, 2 lapsed) · rate 76% → 84%"
+        );
+    }
+
+    #[test]
+    fn a_queued_decision_counts_as_made_here() {
+        let sent = result("a", Action::Accept, Outcome::Decided, None);
+        let waiting = queued("b", Action::Accept, "not sent: --offline");
+        let accept = Verb(Action::Accept);
+        assert_eq!(
+            summary(
+                &accept,
+                std::slice::from_ref(&waiting),
+                false,
+                "rate 80% → 81%"
+            ),
+            "Accepted 1 here · rate 80% → 81% · queued 1: `leads sync` will send it (not sent: --offline)"
+        );
+        assert_eq!(
+            summary(&accept, &[sent, waiting], false, ""),
+            "Accepted 2 · queued 1: `leads sync` will send it (not sent: --offline)"
         );
     }
 }

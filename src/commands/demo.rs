@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::filters::WholeNumber;
 use crate::context::Ctx;
+use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
 use crate::domain::lead::{
     Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
 };
@@ -434,6 +435,8 @@ pub fn generate(
             answers,
             message: rng.chance(60).then(|| (*rng.pick(MESSAGES)).to_string()),
             decision: None,
+            messages: Vec::new(),
+            outcome: None,
         }
     };
 
@@ -488,6 +491,8 @@ pub fn generate(
                 reason: None,
                 note: None,
             });
+            // Its own generator, so the leads after it are the same as before conversations.
+            converse(&mut lead, &mut Rng(seed ^ (u64::from(i) << 20)), now);
         } else if roll < 84 {
             lead.status = Status::Rejected;
             lead.decision = Some(Decision {
@@ -502,6 +507,106 @@ pub fn generate(
         leads.push(lead);
     }
     leads
+}
+
+const FOLLOW_UPS: &[&str] = &[
+    "Thanks! Could you come on Saturday instead?",
+    "How long will it take?",
+    "Does the price include materials?",
+    "Can you send a rough quote first?",
+    "週末可以嗎？",
+];
+
+/// A conversation after the accept, in one of the stages a PRO meets: not written to yet, waiting
+/// on the customer (some long enough to nudge), the customer's turn back, won, lost, or gone cold.
+fn converse(lead: &mut Lead, rng: &mut Rng, now: DateTime<Utc>) {
+    let accepted = lead
+        .decision
+        .as_ref()
+        .map_or(lead.created_at, |d| d.decided_at);
+    let latest = now - TimeDelta::minutes(5);
+    let at = |t: DateTime<Utc>| t.min(latest).max(accepted);
+    let name = lead.customer.display_name.clone();
+    let district = lead
+        .location
+        .as_ref()
+        .and_then(|l| l.district.clone())
+        .unwrap_or_default();
+    let reply = format!(
+        "Hi {name}, thanks for your request. I often work in {district} and can do the {} — {}?",
+        lead.service.to_lowercase(),
+        lead.schedule.as_deref().unwrap_or("when suits you")
+    );
+    let say = |lead: &mut Lead, when: DateTime<Utc>, from: Sender, text: String| {
+        let n = lead.messages.len() + 1;
+        lead.messages.push(Message {
+            id: format!("{}-m{n}", lead.id),
+            at: when,
+            from,
+            channel: Channel::Platform,
+            text: Some(text),
+        });
+    };
+    let first_reply = at(accepted + TimeDelta::minutes(rng.range(5, 180)));
+    match rng.below(100) {
+        // Paid for and never written to: waiting, or by now wasted.
+        0..15 => {}
+        // You wrote two or three days ago and they have not answered: time to nudge.
+        15..35 => {
+            let wrote = at(latest - TimeDelta::hours(rng.range(49, 70)));
+            say(lead, wrote, Sender::Pro, reply);
+        }
+        // They came back with a question: your turn, recently.
+        35..55 => {
+            say(lead, first_reply, Sender::Pro, reply);
+            let back = at(latest - TimeDelta::minutes(rng.range(30, 20 * 60)));
+            say(
+                lead,
+                back.max(first_reply),
+                Sender::Customer,
+                rng.pick(FOLLOW_UPS).to_string(),
+            );
+        }
+        // Won, with what the job was worth.
+        55..80 => {
+            say(lead, first_reply, Sender::Pro, reply);
+            let back = at(first_reply + TimeDelta::minutes(rng.range(30, 600)));
+            say(
+                lead,
+                back,
+                Sender::Customer,
+                rng.pick(FOLLOW_UPS).to_string(),
+            );
+            let agreed = at(back + TimeDelta::minutes(rng.range(10, 120)));
+            say(
+                lead,
+                agreed,
+                Sender::Pro,
+                "Yes, that works. I have booked you in.".into(),
+            );
+            let value = lead
+                .budget
+                .as_ref()
+                .and_then(|b| b.max.or(b.min))
+                .unwrap_or(lead.fee.amount * 20);
+            lead.outcome = Some(JobOutcome {
+                result: Ending::Won,
+                at: agreed,
+                value: Some(Money::new(value, lead.fee.currency)),
+                reason: None,
+            });
+        }
+        // Lost to someone else.
+        _ => {
+            say(lead, first_reply, Sender::Pro, reply);
+            lead.outcome = Some(JobOutcome {
+                result: Ending::Lost,
+                at: at(first_reply + TimeDelta::hours(rng.range(2, 48))),
+                value: None,
+                reason: Some("went with a cheaper quote".into()),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

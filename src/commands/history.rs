@@ -1,14 +1,14 @@
 //! `leads history`: the decision log. PROs dispute platform figures; this is their record.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::filters::FilterArgs;
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, StatusFilter};
-use crate::domain::freshness::{Span, compact};
+use crate::domain::freshness::compact;
 use crate::domain::lead::{Action, Kind};
-use crate::domain::money::{Money, format_totals, totals};
+use crate::domain::money::{Money, format_sum};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, write_stdout};
 use crate::store::{DecisionRecord, HistoryQuery};
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let since = args
         .since
         .as_deref()
-        .map(|s| parse_since(s, ctx))
+        .map(|s| ctx.parse_time("--since", s))
         .transpose()?;
     let query = HistoryQuery {
         since,
@@ -77,28 +77,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         ctx.out.emit(&log)?;
     }
     Ok(Exit::Ok)
-}
-
-/// `7d` back from now, a local date, or an RFC 3339 time.
-fn parse_since(s: &str, ctx: &Ctx) -> Result<DateTime<Utc>, CliError> {
-    if let Ok(span) = s.parse::<Span>() {
-        return Ok(ctx.now() - span.0);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.to_utc());
-    }
-    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        && let Some(t) = ctx
-            .clock
-            .now
-            .offset()
-            .from_local_datetime(&date.and_time(NaiveTime::MIN))
-            .single()
-    {
-        return Ok(t.to_utc());
-    }
-    Err(CliError::usage(format!("--since {s:?} is not a time"))
-        .with_hint("write a span back from now (7d, 12h), a date (2026-11-01) or an RFC 3339 time"))
 }
 
 /// One decision as the log prints it.
@@ -266,11 +244,11 @@ impl Report for Log {
             .iter()
             .filter(|r| r.action == Action::Accept)
             .count();
-        let paid = totals(self.rows.iter().filter_map(|r| r.fee_paid));
+        let paid = format_sum(self.rows.iter().filter_map(|r| r.fee_paid));
         let footer = format!(
             "{} decisions · {accepted} accepted for {} · {} rejected",
             self.rows.len(),
-            format_totals(&paid),
+            paid,
             self.rows.len() - accepted
         );
         format!(

@@ -11,15 +11,16 @@ use super::filters::{FilterArgs, SortArg};
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::Skip;
+use crate::domain::conversation::Channel;
+use crate::domain::decision::{Contact, Skip};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
-use crate::domain::money::{Money, format_totals, totals};
+use crate::domain::money::{Money, format_sum};
 use crate::domain::rate::{RateReport, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
-use crate::store::{Decided, DecisionRequest};
+use crate::store::{Decided, DecisionRequest, Recorded};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -71,15 +72,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     }
     inbox.say(&inbox.header(leads.len())?)?;
     let total = leads.len();
+    let mut quit = false;
     for (i, lead) in leads.into_iter().enumerate() {
         match inbox.triage(&lead, i + 1, total)? {
             Step::Next => {}
-            Step::Quit => break,
+            Step::Quit => {
+                quit = true;
+                break;
+            }
             Step::Interrupted => {
                 inbox.say(&inbox.summary()?)?;
                 return Ok(Exit::Interrupted);
             }
         }
+    }
+    // At the end of the queue (not on q: that means stop now) the last accept's reply is one key.
+    if !quit {
+        inbox.offer_first_reply()?;
     }
     inbox.say(&inbox.summary()?)?;
     Ok(Exit::Ok)
@@ -102,7 +111,7 @@ fn empty_line(ctx: &Ctx, unrestricted: bool) -> Result<String, CliError> {
             "Inbox zero: nothing waiting. The last lead arrived {} ago. `leads status` shows your response rate.",
             compact(now - t)
         ),
-        None => "Inbox zero: no leads yet. `leads import FILE` brings them in; `leads demo` shows how it works.".into(),
+        None => format!("Inbox zero: no leads yet. {}.", ctx.how_leads_come_in()),
     })
 }
 
@@ -121,8 +130,14 @@ struct Inbox<'a> {
     rate_at_start: RateReport,
     accepted: Vec<Money>,
     rejected: usize,
+    /// Decided here, waiting for `leads sync`: (accepts, rejects).
+    queued: (usize, usize),
     skipped: usize,
     passed_over: usize,
+    /// First replies written right after an accept.
+    replied: usize,
+    /// The lead just accepted, until its first reply is written: the next card offers it.
+    to_reply: Option<Lead>,
 }
 
 impl<'a> Inbox<'a> {
@@ -135,8 +150,11 @@ impl<'a> Inbox<'a> {
             rate_at_start: RateReport::new(Default::default(), ctx.config.response_rate.threshold),
             accepted: Vec::new(),
             rejected: 0,
+            queued: (0, 0),
             skipped: 0,
             passed_over: 0,
+            replied: 0,
+            to_reply: None,
         };
         inbox.rate_at_start = inbox.rate()?;
         Ok(inbox)
@@ -175,7 +193,7 @@ impl<'a> Inbox<'a> {
             week,
             self.ctx.source()?.spent_since(week)?,
             self.ctx.config.budget.weekly_cap,
-        ))
+        )?)
     }
 
     /// Where things stand: pending, urgent, the rate against the threshold, the budget.
@@ -219,15 +237,26 @@ impl<'a> Inbox<'a> {
                 true,
             );
             self.say(&self.card(&view, n, total))?;
-            let keys = [
-                &format!("[a] accept {}", lead.fee),
+            let accept = format!("[a] accept {}", lead.fee);
+            let mut keys = vec![
+                accept.as_str(),
                 "[r] reject",
                 "[s] skip",
                 "[d] details",
                 "[q] quit",
             ];
+            let reply = self
+                .to_reply
+                .as_ref()
+                .map(|l| format!("[w] first reply to {}", l.id));
+            keys.extend(reply.as_deref());
             self.say(&self.style.bold(&self.style.wrap_items(&keys, "  ", 0)))?;
             match self.key()? {
+                Key::Char('w') if self.to_reply.is_some() => {
+                    if let Some(accepted) = self.to_reply.take() {
+                        self.write_first_reply(&accepted)?;
+                    }
+                }
                 Key::Char('a') => match self.accept(lead)? {
                     Some(step) => return Ok(step),
                     None => continue,
@@ -242,8 +271,11 @@ impl<'a> Inbox<'a> {
                     return Ok(Step::Next);
                 }
                 Key::Char('d') => {
+                    // Pending leads have no conversation yet.
                     let card = LeadCard {
                         view,
+                        conversation: None,
+                        now: self.ctx.clock.current(),
                         offset: self.ctx.out.offset,
                         shelf_life: Span(self.ctx.config.freshness.shelf_life),
                     };
@@ -251,7 +283,11 @@ impl<'a> Inbox<'a> {
                 }
                 Key::Char('q') | Key::Escape => return Ok(Step::Quit),
                 Key::CtrlC => return Ok(Step::Interrupted),
-                _ => self.say(&self.style.dim("Press a, r, s, d or q."))?,
+                _ => self.say(
+                    &self
+                        .style
+                        .dim("Press a, r, s, d or q (w: the first reply)."),
+                )?,
             }
         }
     }
@@ -260,9 +296,8 @@ impl<'a> Inbox<'a> {
     fn accept(&mut self, lead: &Lead) -> Result<Option<Step>, CliError> {
         let spend = self.spend()?;
         let after = spend
-            .left
-            .filter(|l| l.currency == lead.fee.currency)
-            .map(|l| Money::new(l.amount - lead.fee.amount, l.currency));
+            .left_after(&[lead.fee])?
+            .filter(|l| l.currency == lead.fee.currency);
         if let Some(after) = after
             && after.amount < 0
             && !self.over_budget
@@ -382,7 +417,11 @@ impl<'a> Inbox<'a> {
                 .source()?
                 .decide(&[request], now, self.ctx.config.freshness.shelf_life)?;
         match outcome.into_iter().next() {
-            Some(Decided::Done { charge, .. }) => {
+            Some(Decided::Done {
+                charge,
+                lead: decided,
+                ..
+            }) => {
                 let after = self.rate()?;
                 let what = match (action, charge) {
                     (Action::Accept, Some(fee)) => {
@@ -412,8 +451,18 @@ impl<'a> Inbox<'a> {
                     percent(after.rate),
                     queue.pending
                 ))?;
+                // Right under the fee it bought, before the next card: calling fast is the point.
+                if action == Action::Accept {
+                    let contact = Contact::from(&decided.customer);
+                    self.say(&format!("  {} {contact}", self.style.bold("Contact:")))?;
+                    self.to_reply = Some(decided);
+                }
             }
             Some(Decided::Queued { why, .. }) => {
+                match action {
+                    Action::Accept => self.queued.0 += 1,
+                    Action::Reject => self.queued.1 += 1,
+                }
                 self.say(&format!(
                     "Queued {}: {why}. `leads sync` will send it.",
                     lead.id
@@ -436,6 +485,52 @@ impl<'a> Inbox<'a> {
             None => {}
         }
         Ok(Step::Next)
+    }
+
+    /// At the end of the session, the lead accepted last, if its first reply is still to write:
+    /// one key opens the draft.
+    fn offer_first_reply(&mut self) -> Result<(), CliError> {
+        let Some(lead) = self.to_reply.take() else {
+            return Ok(());
+        };
+        self.say(&self.style.bold(&format!(
+            "[w] write your first reply to {} now · any other key: done",
+            lead.id
+        )))?;
+        if self.key()? == Key::Char('w') {
+            self.write_first_reply(&lead)?;
+        }
+        Ok(())
+    }
+
+    /// The first reply to a lead just accepted: the template's draft in the editor, checked and
+    /// recorded as `leads reply` does. A reply not recorded says why; the session goes on.
+    fn write_first_reply(&mut self, lead: &Lead) -> Result<(), CliError> {
+        let sent = super::reply::draft_in_editor(self.ctx, lead, "first_reply")
+            .and_then(|text| super::reply::record(self.ctx, lead, &text, Channel::Platform, false));
+        match sent {
+            Ok((_, Recorded::Done)) => {
+                self.replied += 1;
+                self.say(&format!(
+                    "Recorded your reply to {}; paste it into the platform's chat if it is not there yet.",
+                    lead.id
+                ))
+            }
+            Ok((_, Recorded::Queued(why))) => {
+                self.replied += 1;
+                self.say(&format!(
+                    "Queued your reply to {}: {why}. `leads sync` will send it.",
+                    lead.id
+                ))
+            }
+            Err(e) => {
+                let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
+                self.say(&format!(
+                    "Not recorded: {}{hint}. `leads reply {}` tries again.",
+                    e.message, lead.id
+                ))
+            }
+        }
     }
 
     fn card(&self, view: &LeadView, n: usize, total: usize) -> String {
@@ -483,21 +578,40 @@ impl<'a> Inbox<'a> {
 
     fn summary(&self) -> Result<String, CliError> {
         let after = self.rate()?;
-        let paid = totals(self.accepted.iter().copied());
-        let mut parts = vec![format!("Accepted {}", self.accepted.len())];
-        if !paid.is_empty() {
-            parts[0].push_str(&format!(" for {}", format_totals(&paid)));
+        // A queued decision is made, here; only its sending waits (said last).
+        let made = |sent: usize, queued: usize| {
+            let here = if queued > 0 && sent == 0 { " here" } else { "" };
+            format!("{}{here}", sent + queued)
+        };
+        let (queued_accepts, queued_rejects) = self.queued;
+        let mut parts = vec![format!(
+            "Accepted {}",
+            made(self.accepted.len(), queued_accepts)
+        )];
+        if !self.accepted.is_empty() {
+            parts[0].push_str(&format!(
+                " for {}",
+                format_sum(self.accepted.iter().copied())
+            ));
         }
-        parts.push(format!("rejected {}", self.rejected));
+        parts.push(format!("rejected {}", made(self.rejected, queued_rejects)));
         parts.push(format!("skipped {}", self.skipped));
         if self.passed_over > 0 {
             parts.push(format!("passed over {}", self.passed_over));
+        }
+        if self.replied > 0 {
+            parts.push(format!("replied to {}", self.replied));
         }
         parts.push(format!(
             "rate {} → {}",
             percent(self.rate_at_start.rate),
             percent(after.rate)
         ));
+        match queued_accepts + queued_rejects {
+            0 => {}
+            1 => parts.push("queued 1: `leads sync` will send it".into()),
+            n => parts.push(format!("queued {n}: `leads sync` will send them")),
+        }
         Ok(format!("\n{}", self.style.bold(&parts.join(" · "))))
     }
 }

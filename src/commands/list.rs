@@ -8,7 +8,7 @@ use super::filters::{FilterArgs, SortArg, StatusFlag};
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{Span, Urgency};
-use crate::domain::money::{format_totals, totals};
+use crate::domain::money::format_sum;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, lead::LeadView};
 
@@ -75,7 +75,7 @@ fn empty_message(ctx: &Ctx, filter: &LeadFilter) -> String {
                 crate::domain::freshness::compact(ctx.now() - t),
                 ctx.out.local(t)
             ),
-            None => "No leads yet. Add some with `leads import FILE`, or try `leads demo`.".into(),
+            None => format!("No leads yet. {}.", ctx.how_leads_come_in()),
         }
     } else {
         "No leads match these filters. `leads list --status all` shows every lead.".into()
@@ -115,7 +115,7 @@ impl LeadList {
     }
 
     fn footer(&self) -> String {
-        let fees = format_totals(&totals(self.rows.iter().map(|r| r.lead.fee)));
+        let fees = format_sum(self.rows.iter().map(|r| r.lead.fee));
         let n = self.rows.len();
         let what = if self.pending_only {
             "pending"

@@ -1,13 +1,15 @@
 //! `leads show ID`: one lead as a readable card.
 
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
 use crate::context::Ctx;
-use crate::domain::freshness::Span;
+use crate::domain::conversation::{Ending, JobOutcome, Sender, Standing, standing};
+use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Kind, Status};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
+use crate::store::OutcomeChange;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -18,14 +20,31 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let id = args.id.trim();
     let lead = ctx.source()?.get(id)?.ok_or_else(|| ctx.not_found(id))?;
+    let now = ctx.now();
+    let standing = standing(
+        &lead,
+        &lead.messages,
+        lead.outcome.as_ref(),
+        now,
+        ctx.config.followups.timing(),
+    );
+    let conversation = match standing {
+        Some(standing) => Some(Conversation {
+            standing,
+            outcome_changes: ctx.source()?.outcome_changes(&lead.id)?,
+        }),
+        None => None,
+    };
     let card = LeadCard {
         view: LeadView::new(
             lead,
-            ctx.now(),
+            now,
             &ctx.config.freshness,
             &ctx.config.conditions,
             true,
         ),
+        conversation,
+        now,
         offset: ctx.out.offset,
         shelf_life: Span(ctx.config.freshness.shelf_life),
     };
@@ -34,16 +53,88 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 }
 
 #[derive(Serialize)]
-#[serde(transparent)]
 pub struct LeadCard {
+    #[serde(flatten)]
     pub view: LeadView,
+    /// An accepted lead's conversation: whose turn it is, and the outcomes replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<Conversation>,
+    #[serde(skip)]
+    pub now: DateTime<Utc>,
     #[serde(skip)]
     pub offset: FixedOffset,
     #[serde(skip)]
     pub shelf_life: Span,
 }
 
+#[derive(Serialize)]
+pub struct Conversation {
+    #[serde(flatten)]
+    pub standing: Standing,
+    pub outcome_changes: Vec<OutcomeChange>,
+}
+
 impl LeadCard {
+    /// The contact log, oldest first with the request, where the conversation stands, and the
+    /// outcome with any it replaced.
+    fn conversation(&self, style: &Style, line: &mut dyn FnMut(String)) {
+        let Some(c) = &self.conversation else {
+            return;
+        };
+        let l = &self.view.lead;
+        let s = &c.standing;
+        line(String::new());
+        let mut head = format!("{} {}", style.bold("Conversation"), s.stage);
+        if s.developing {
+            head.push_str(" · developing");
+        }
+        head.push_str(&format!(" · {} contacts", s.contacts));
+        if s.stage.owes_reply() {
+            head.push_str(&format!(
+                " · they have waited {}",
+                compact(self.now - s.waiting_since)
+            ));
+        } else if s.nudge {
+            head.push_str(&format!(
+                " · no answer for {}: nudge them",
+                compact(self.now - s.waiting_since)
+            ));
+        }
+        line(head);
+        let when = |t| style.dim(&self.local(t));
+        line(format!("  {}  customer, the request", when(l.created_at)));
+        for m in &l.messages {
+            let who = match m.from {
+                Sender::Customer => "customer",
+                Sender::Pro => "you",
+            };
+            let text = m
+                .text
+                .as_deref()
+                .map(|t| format!(": {}", fold_line(t)))
+                .unwrap_or_default();
+            line(format!(
+                "  {}  {who} by {}{text}",
+                when(m.at),
+                m.channel.as_str()
+            ));
+        }
+        if let Some(o) = &l.outcome {
+            line(format!(
+                "{} {}",
+                style.bold("Outcome"),
+                describe_outcome(o, &|t| self.local(t))
+            ));
+            for ch in &c.outcome_changes {
+                line(style.dim(&format!(
+                    "  was {} until {}",
+                    describe_outcome(&ch.was, &|t| self.local(t)),
+                    self.local(ch.replaced_at)
+                )));
+            }
+        }
+    }
+
     fn local(&self, t: chrono::DateTime<chrono::Utc>) -> String {
         t.with_timezone(&self.offset)
             .format("%a %Y-%m-%d %H:%M")
@@ -192,6 +283,28 @@ impl Report for LeadCard {
             }
             None => {}
         }
+        self.conversation(style, &mut line);
         out
     }
+}
+
+/// "won · NT$3,600 · Mon 2026-11-24 10:00 · new kitchen too".
+fn describe_outcome(o: &JobOutcome, local: &dyn Fn(DateTime<Utc>) -> String) -> String {
+    let mut out = match o.result {
+        Ending::Won => "won".to_string(),
+        Ending::Lost => "lost".to_string(),
+    };
+    if let Some(v) = o.value {
+        out.push_str(&format!(" · {v}"));
+    }
+    out.push_str(&format!(" · {}", local(o.at)));
+    if let Some(r) = &o.reason {
+        out.push_str(&format!(" · {}", fold_line(r)));
+    }
+    out
+}
+
+/// A message on one line: its line breaks folded into spaces.
+fn fold_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

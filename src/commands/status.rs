@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Serialize, Serializer};
 
+use super::followups::Followups;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
 use crate::domain::freshness::{Span, compact};
@@ -50,6 +51,17 @@ pub struct Status {
     /// The platform's own figure, when the source is the remote API; `rate` is then that figure
     /// plus what it cannot include yet.
     pub reported: Option<ReportedRate>,
+    pub followups: FollowupCounts,
+}
+
+/// After the accepts: how many customers wait on a reply (and the longest wait), how many to
+/// nudge, how many conversations turn cold within a day.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FollowupCounts {
+    pub owe_reply: usize,
+    pub oldest_waiting_seconds: Option<i64>,
+    pub nudge: usize,
+    pub going_cold: usize,
 }
 
 impl Status {
@@ -67,7 +79,7 @@ impl Status {
             week,
             source.spent_since(week)?,
             ctx.config.budget.weekly_cap,
-        );
+        )?;
         Ok(Status {
             as_of: now,
             window_days: r.window_days,
@@ -77,6 +89,18 @@ impl Status {
             spend,
             speed_to_lead,
             reported: source.reported_rate()?,
+            followups: {
+                let f = Followups::gather(ctx, &|_| true)?;
+                FollowupCounts {
+                    owe_reply: f.owe.len(),
+                    oldest_waiting_seconds: f
+                        .owe
+                        .first()
+                        .map(|(_, s)| (now - s.waiting_since).num_seconds()),
+                    nudge: f.nudge.len(),
+                    going_cold: f.going_cold,
+                }
+            },
         })
     }
 
@@ -246,6 +270,19 @@ impl Report for Status {
             _ => format!("{spent} (no weekly cap set)"),
         };
         rows.push(("This week", spend));
+        let f = &self.followups;
+        if f.owe_reply + f.nudge + f.going_cold > 0 {
+            let mut parts = vec![format!("{} owe a reply", f.owe_reply)];
+            if let Some(secs) = f.oldest_waiting_seconds {
+                parts[0].push_str(&format!(
+                    " (oldest waiting {})",
+                    compact(TimeDelta::seconds(secs))
+                ));
+            }
+            parts.push(format!("{} to nudge", f.nudge));
+            parts.push(format!("{} going cold", f.going_cold));
+            rows.push(("Follow-ups", parts.join(" · ")));
+        }
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         let mut out = String::new();
         for (k, v) in rows {
@@ -323,6 +360,7 @@ impl Serialize for Status {
                 "last_arrival": self.queue.last_arrival,
             },
             "spend": self.spend,
+            "followups": self.followups,
             "platform": self.reported.as_ref().map(|p| json!({
                 "rate": p.rate().map(Ratio::to_f64),
                 "responded": p.responded,

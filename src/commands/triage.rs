@@ -3,13 +3,15 @@
 //! workflow as `leads reject` and `leads accept` (checks, previews, budget guard, batches, results,
 //! exit codes), a group per rule.
 
-use super::decide::{Plan, Safety, Target, apply, ask, count, exit_for, finish, projected_rate};
+use super::decide::{
+    Earlier, Plan, Safety, Target, apply, ask, count, exit_for, finish, projected_rate,
+};
 use super::filters::FilterArgs;
 use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::fit::{Ruling, fit, rule_for};
 use crate::domain::lead::{Action, Lead};
-use crate::domain::money::{Amount, format_totals, totals};
+use crate::domain::money::{Amount, format_sum};
 use crate::error::{CliError, Exit};
 
 #[derive(Debug, clap::Args)]
@@ -105,7 +107,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             .filter(move |g| g.plan.action == action)
             .flat_map(|g| &g.leads)
     };
-    let change = projected_rate(ctx, decided_by(Action::Accept), decided_by(Action::Reject))?;
+    let change = projected_rate(
+        ctx,
+        &Earlier::default(),
+        decided_by(Action::Accept),
+        decided_by(Action::Reject),
+    )?;
     ctx.out
         .note(&format!("If every rule's leads are decided: {change}"));
 
@@ -115,6 +122,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         confirm_all(ctx, &groups)?;
         safety.yes = true;
     }
+    // Each rule's preview starts where the rules before it left the rate and the budget, in a dry
+    // run as in a real one.
+    let mut earlier = Earlier::default();
     let mut results = Vec::new();
     for g in groups {
         let rule = &config.rules[g.rule];
@@ -135,7 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
                 lead: Some(l),
             })
             .collect();
-        results.extend(apply(ctx, targets, false, &safety, &g.plan)?);
+        results.extend(apply(ctx, targets, false, &safety, &g.plan, &mut earlier)?);
     }
     finish(ctx, &results, exit_for(&results))
 }
@@ -162,7 +172,7 @@ fn confirm_all(ctx: &Ctx, groups: &[Group]) -> Result<(), CliError> {
         parts.push(format!(
             "accept {} (up to {})",
             count(accepts, "lead"),
-            format_totals(&totals(fees))
+            format_sum(fees)
         ));
     }
     let what = parts.join(" and ");

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveTime, TimeZone, Utc};
 use serde::Serialize;
 
-use super::money::Money;
+use super::money::{Money, Overflow, sum_in};
 
 /// Monday 00:00 of the week containing `now`, in `now`'s own offset: the PRO's calendar week.
 pub fn week_start(now: DateTime<FixedOffset>) -> DateTime<Utc> {
@@ -28,21 +28,36 @@ pub struct WeekSpend {
 }
 
 impl WeekSpend {
-    pub fn new(week_start: DateTime<Utc>, spent: Vec<Money>, cap: Option<Money>) -> WeekSpend {
-        let left = cap.map(|cap| {
-            let used: i64 = spent
-                .iter()
-                .filter(|m| m.currency == cap.currency)
-                .map(|m| m.amount)
-                .sum();
-            Money::new(cap.amount - used, cap.currency)
-        });
-        WeekSpend {
+    /// Fails rather than wrap: a budget that cannot be counted must not let an accept through.
+    pub fn new(
+        week_start: DateTime<Utc>,
+        spent: Vec<Money>,
+        cap: Option<Money>,
+    ) -> Result<WeekSpend, Overflow> {
+        let left = match cap {
+            None => None,
+            Some(cap) => {
+                let used = sum_in(cap.currency, spent.iter().copied())?;
+                Some(cap.checked_sub(used).ok_or(Overflow(cap.currency))?)
+            }
+        };
+        Ok(WeekSpend {
             week_start,
             spent,
             cap,
             left,
-        }
+        })
+    }
+
+    /// What would be left after paying `fees` too, in the cap's currency; None without a cap.
+    pub fn left_after(&self, fees: &[Money]) -> Result<Option<Money>, Overflow> {
+        let Some(left) = self.left else {
+            return Ok(None);
+        };
+        let paying = sum_in(left.currency, fees.iter().copied())?;
+        left.checked_sub(paying)
+            .map(Some)
+            .ok_or(Overflow(left.currency))
     }
 
     /// Spend in the cap's currency (or the first currency spent), for one-line summaries.
@@ -84,8 +99,23 @@ mod tests {
             Utc::now(),
             vec![Money::new(120000, twd), Money::new(500, usd)],
             Some(Money::new(300000, twd)),
-        );
+        )
+        .unwrap();
         assert_eq!(w.left, Some(Money::new(180000, twd)));
         assert_eq!(w.spent_in_main_currency(), Some(Money::new(120000, twd)));
+        assert_eq!(
+            w.left_after(&[Money::new(200000, twd), Money::new(9, usd)]),
+            Ok(Some(Money::new(-20000, twd)))
+        );
+    }
+
+    #[test]
+    fn a_budget_that_cannot_be_counted_is_an_error_not_a_wrapped_number() {
+        let twd = "TWD".parse().unwrap();
+        let cap = Some(Money::new(10000, twd));
+        let huge = Money::new(i64::MAX, twd);
+        assert!(WeekSpend::new(Utc::now(), vec![huge, huge], cap).is_err());
+        let w = WeekSpend::new(Utc::now(), vec![], Some(Money::new(i64::MIN + 1, twd))).unwrap();
+        assert!(w.left_after(&[huge]).is_err());
     }
 }

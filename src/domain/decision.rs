@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::freshness::{effective_status, expiry};
-use super::lead::{Action, Kind, Lead, RejectReason, Status};
+use super::lead::{Action, Customer, Kind, Lead, RejectReason, Status};
 use super::money::Amount;
 use super::rate::Tally;
 
@@ -190,6 +190,50 @@ pub struct DecisionResult {
     /// How a summary counts a skip ("already decided"), from [`Skip::group`].
     #[serde(skip)]
     pub group: Option<&'static str>,
+    /// Whom to call: the customer of an accepted lead; null otherwise.
+    pub contact: Option<Contact>,
+}
+
+/// What an accept's fee buys: the customer's name, phone and email (as the platform gave them,
+/// so either may be missing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&Customer> for Contact {
+    fn from(c: &Customer) -> Self {
+        Contact {
+            name: c.display_name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Contact {
+    /// "Ms. Lin · 0912-345-678 · lin@example.com"
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = if self.name.trim().is_empty() {
+            "(no name given)"
+        } else {
+            &self.name
+        };
+        f.write_str(name)?;
+        let ways: Vec<&str> = [&self.phone, &self.email]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if ways.is_empty() {
+            f.write_str(" · no phone or email on record")
+        } else {
+            write!(f, " · {}", ways.join(" · "))
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

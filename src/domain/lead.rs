@@ -178,6 +178,14 @@ pub struct Lead {
     pub message: Option<String>,
     #[serde(default)]
     pub decision: Option<Decision>,
+    /// Contacts after the request, oldest first (the contract's "Conversations"). Read with one
+    /// lead (`get`, `show`) and by the conversation views; the lists of many leads leave it out,
+    /// as the contract's pages may.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<super::conversation::Message>,
+    /// What became of an accepted lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<super::conversation::JobOutcome>,
 }
 
 /// Times arrive as RFC 3339 with any offset and are kept in UTC. The message names the format,
@@ -218,6 +226,15 @@ pub enum InvalidLead {
     BadCategory(String),
     #[error("`{0}` must not be negative")]
     Negative(&'static str),
+    #[error(
+        "`{field}` {amount} is over the ceiling for {}: {} minor units ({ceiling}); not a plausible amount",
+        ceiling.currency, ceiling.amount
+    )]
+    Implausible {
+        field: &'static str,
+        amount: i64,
+        ceiling: Money,
+    },
     #[error("`budget.min` is above `budget.max`")]
     BudgetInverted,
     #[error("`expires_at` is not after `created_at`")]
@@ -231,6 +248,10 @@ pub enum InvalidLead {
     },
     #[error("a rejection needs a `decision.reason`")]
     MissingReason,
+    #[error("`messages` {0}: {1}")]
+    BadMessage(usize, String),
+    #[error("only an accepted lead has an `outcome`")]
+    OutcomeNotAccepted,
 }
 
 impl Lead {
@@ -256,10 +277,25 @@ impl Lead {
         if self.fee.amount < 0 {
             return Err(InvalidLead::Negative("fee.amount"));
         }
+        let too_big = |field, amount: i64, currency| {
+            let ceiling = Money::new(Money::ceiling(currency), currency);
+            if amount > ceiling.amount {
+                Err(InvalidLead::Implausible {
+                    field,
+                    amount,
+                    ceiling,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        too_big("fee.amount", self.fee.amount, self.fee.currency)?;
         if let Some(b) = &self.budget {
             if b.min.is_some_and(|v| v < 0) || b.max.is_some_and(|v| v < 0) {
                 return Err(InvalidLead::Negative("budget"));
             }
+            too_big("budget.min", b.min.unwrap_or(0), b.currency)?;
+            too_big("budget.max", b.max.unwrap_or(0), b.currency)?;
             if let (Some(min), Some(max)) = (b.min, b.max)
                 && min > max
             {
@@ -295,6 +331,28 @@ impl Lead {
             && d.reason.is_none()
         {
             return Err(InvalidLead::MissingReason);
+        }
+        let mut ids = std::collections::HashSet::new();
+        for (i, m) in self.messages.iter().enumerate() {
+            let bad = |why: &str| Err(InvalidLead::BadMessage(i + 1, why.to_string()));
+            if m.id.trim().is_empty() {
+                return bad("`id` must not be empty");
+            }
+            if !ids.insert(m.id.as_str()) {
+                return bad("the same `id` as an earlier message");
+            }
+            if let Err(e) = m.validate_against(self) {
+                return bad(&e.to_string());
+            }
+        }
+        if self.outcome.is_some() && self.status != Status::Accepted {
+            return Err(InvalidLead::OutcomeNotAccepted);
+        }
+        if let Some(value) = self.outcome.as_ref().and_then(|o| o.value) {
+            too_big("outcome.value", value.amount, value.currency)?;
+            if value.amount < 0 {
+                return Err(InvalidLead::Negative("outcome.value"));
+            }
         }
         Ok(())
     }

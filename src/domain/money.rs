@@ -79,9 +79,49 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// The largest amount, in major units, that a lead, a charge or a cap may carry in any currency:
+/// a billion (NT$1,000,000,000, ¥1,000,000,000). Far above any real contact fee or job budget, and
+/// low enough that adding up every amount a store could hold (tens of millions of them) stays well
+/// inside `i64`. Anything above it is a data error, refused where it comes in.
+pub const CEILING_MAJOR: i64 = 1_000_000_000;
+
+/// Money arithmetic that would leave `i64`: the amounts are not plausible, so nothing that depends
+/// on the sum (a budget guard, a total) may go ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "amounts in {0} too large to add up (over {CEILING_MAJOR} major units each is implausible)"
+)]
+pub struct Overflow(pub Currency);
+
 impl Money {
     pub fn new(amount: i64, currency: Currency) -> Self {
         Money { amount, currency }
+    }
+
+    /// The ceiling of [`CEILING_MAJOR`] in this currency's minor units.
+    pub fn ceiling(currency: Currency) -> i64 {
+        CEILING_MAJOR * 10i64.pow(currency.exponent().min(6))
+    }
+
+    /// Whether the amount is one a lead or a charge can plausibly carry: 0 up to the ceiling.
+    pub fn is_plausible(&self) -> bool {
+        (0..=Money::ceiling(self.currency)).contains(&self.amount)
+    }
+
+    /// `self + other`, both in the same currency; `None` if it leaves `i64`.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        debug_assert_eq!(self.currency, other.currency);
+        self.amount
+            .checked_add(other.amount)
+            .map(|a| Money::new(a, self.currency))
+    }
+
+    /// `self - other`, both in the same currency; `None` if it leaves `i64`.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        debug_assert_eq!(self.currency, other.currency);
+        self.amount
+            .checked_sub(other.amount)
+            .map(|a| Money::new(a, self.currency))
     }
 }
 
@@ -117,16 +157,29 @@ impl fmt::Display for Money {
 }
 
 /// Totals per currency, in the order each currency first appears. Money of different currencies
-/// is never added together.
-pub fn totals(items: impl IntoIterator<Item = Money>) -> Vec<Money> {
+/// is never added together, and a sum that would leave `i64` is an error, never a wrapped number.
+pub fn totals(items: impl IntoIterator<Item = Money>) -> Result<Vec<Money>, Overflow> {
     let mut out: Vec<Money> = Vec::new();
     for m in items {
         match out.iter_mut().find(|t| t.currency == m.currency) {
-            Some(t) => t.amount += m.amount,
+            Some(t) => *t = t.checked_add(m).ok_or(Overflow(m.currency))?,
             None => out.push(m),
         }
     }
-    out
+    Ok(out)
+}
+
+/// The sum of the amounts of `items` that are in `currency` (0 when none are).
+pub fn sum_in(
+    currency: Currency,
+    items: impl IntoIterator<Item = Money>,
+) -> Result<Money, Overflow> {
+    items
+        .into_iter()
+        .filter(|m| m.currency == currency)
+        .try_fold(Money::new(0, currency), |acc, m| {
+            acc.checked_add(m).ok_or(Overflow(currency))
+        })
 }
 
 /// "NT$2,160", "NT$2,160 + $25", or "0" for no money at all.
@@ -139,6 +192,15 @@ pub fn format_totals(totals: &[Money]) -> String {
         .map(Money::to_string)
         .collect::<Vec<_>>()
         .join(" + ")
+}
+
+/// The total of `items` for a view that only shows it: per currency like [`format_totals`], or
+/// words in place of a number when the amounts are too large to add up.
+pub fn format_sum(items: impl IntoIterator<Item = Money>) -> String {
+    match totals(items) {
+        Ok(t) => format_totals(&t),
+        Err(Overflow(c)) => format!("more {c} than can be added up"),
+    }
 }
 
 /// Groups the major part in thousands and keeps the minor part only when it is not zero.
@@ -257,7 +319,16 @@ pub fn parse_money(s: &str) -> Result<Money, String> {
     };
     let currency: Currency = code.parse().map_err(|e: UnknownCurrency| e.to_string())?;
     let parsed: Amount = amount.parse().map_err(|e: AmountError| e.to_string())?;
-    parsed.to_money(currency, amount).map_err(|e| e.to_string())
+    let money = parsed
+        .to_money(currency, amount)
+        .map_err(|e| e.to_string())?;
+    if !money.is_plausible() {
+        return Err(format!(
+            "{s:?} is over the ceiling of {} a single amount may be",
+            Money::new(Money::ceiling(currency), currency)
+        ));
+    }
+    Ok(money)
 }
 
 /// An optional amount in a config file, written as major units and a currency code
@@ -312,6 +383,33 @@ mod tests {
         assert_eq!(b.cmp_money(&twd(18001)), Ordering::Less);
         let c: Amount = "1,250.5".parse().unwrap();
         assert_eq!(c.cmp_money(&twd(125050)), Ordering::Equal);
+    }
+
+    #[test]
+    fn sums_that_would_wrap_are_errors_not_negative_totals() {
+        let huge = twd(i64::MAX);
+        assert_eq!(totals([huge, huge]), Err(Overflow(huge.currency)));
+        assert_eq!(
+            sum_in(huge.currency, [huge, twd(1)]),
+            Err(Overflow(huge.currency))
+        );
+        assert_eq!(totals([twd(1), twd(2)]), Ok(vec![twd(3)]));
+        assert_eq!(twd(i64::MIN).checked_sub(twd(1)), None);
+    }
+
+    #[test]
+    fn the_ceiling_is_a_billion_major_units_in_every_currency() {
+        let jpy: Currency = "JPY".parse().unwrap();
+        assert_eq!(Money::ceiling(jpy), 1_000_000_000);
+        assert_eq!(Money::ceiling("TWD".parse().unwrap()), 100_000_000_000);
+        assert!(twd(100_000_000_000).is_plausible());
+        assert!(!twd(100_000_000_001).is_plausible());
+        assert!(!twd(-1).is_plausible());
+        assert!(
+            parse_money("1000000001 TWD")
+                .unwrap_err()
+                .contains("ceiling")
+        );
     }
 
     #[test]

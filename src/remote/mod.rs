@@ -1,11 +1,13 @@
 //! The Leads API v1 client: what `source = "remote"` will talk to the platform with.
 //!
-//! The contract's fault rules live here once: 429 waits at least its `Retry-After`; 500, 502, 503,
-//! 504, timeouts and dropped connections are retried with exponential backoff and full jitter, a
-//! bounded number of times and within a total time bound; every other 4xx is final at once. A
-//! decision's idempotency key is sent unchanged on every attempt. The token goes in one header and
-//! nowhere else: no error, log line or `Debug` output contains it.
+//! The contract's fault rules live here once: 429 waits at least its `Retry-After`; 5xx answers,
+//! timeouts and dropped connections are retried with exponential backoff and full jitter, a
+//! bounded number of times and within a total time bound; every other 4xx is final at once (but
+//! see `Refusal::may_pass` for the answers that are not the platform's word). A decision's
+//! idempotency key is sent unchanged on every attempt. The token goes in one header and nowhere
+//! else: no error, log line or `Debug` output contains it.
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -61,15 +63,14 @@ impl Default for RetryPolicy {
 pub enum RemoteError {
     #[error("the API refused the token (401)")]
     Unauthorized,
-    /// A final answer from the server: a 4xx other than 401 and 429.
-    #[error("the API answered {status} {code}: {message}")]
-    Refused {
-        status: u16,
-        code: String,
-        message: String,
-    },
+    /// A final error answer: a 4xx other than 401 and 429, or one not in the contract's shape.
+    #[error("the API answered {0}")]
+    Refused(Refusal),
     /// Transient faults until the attempts or the time ran out.
-    #[error("the API could not be reached after {attempts} attempt(s) in {elapsed:.1?}: {last}")]
+    #[error(
+        "the API could not be reached after {attempts} attempt{} in {elapsed:.1?}: {last}",
+        if *.attempts == 1 { "" } else { "s" }
+    )]
     Unreachable {
         attempts: u32,
         elapsed: Duration,
@@ -86,6 +87,90 @@ impl RemoteError {
     /// True when trying again later may work (the decision should stay queued).
     pub fn is_transient(&self) -> bool {
         matches!(self, RemoteError::Unreachable { .. })
+    }
+}
+
+/// An error answer, in the platform's words when its body has the contract's error shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    /// The contract's machine code. None when the body is not the contract's error shape (a
+    /// proxy's HTML page, plain text, nothing): then something between here and the platform
+    /// answered, and it says nothing about the lead.
+    pub code: Option<String>,
+    /// The contract's message; otherwise the start of the body, on one line.
+    pub message: String,
+}
+
+impl Refusal {
+    /// How long a body that is not the contract's may run in a message.
+    const SHOWN: usize = 120;
+
+    fn read(status: u16, text: &str) -> Refusal {
+        let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+        if let Some(code) = body["error"]["code"].as_str() {
+            return Refusal {
+                status,
+                code: Some(code.to_string()),
+                message: body["error"]["message"].as_str().unwrap_or("").to_string(),
+            };
+        }
+        // One line, no control characters (a body must not drive the terminal), shortened.
+        let flat = text
+            .split_whitespace()
+            .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = if flat.chars().count() > Self::SHOWN {
+            let cut: String = flat.chars().take(Self::SHOWN).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            flat
+        };
+        Refusal {
+            status,
+            code: None,
+            message,
+        }
+    }
+
+    /// Whether trying again may get another answer. 408, 429 and every 5xx are about the moment,
+    /// not the lead; so is `idempotency_key_in_use` (the first attempt still runs: the contract
+    /// says retry later). Another 4xx is the platform's final word when its body has the
+    /// contract's shape, and final too when nothing else was tried before it. After a transient
+    /// fault, though, an answer that is not the contract's came from something in between (a
+    /// gateway, a proxy) and is one more transient fault: the first attempt may have reached the
+    /// platform, so only the platform's own answer may settle the decision.
+    fn may_pass(&self, after_a_fault: bool) -> bool {
+        match (self.status, self.code.as_deref()) {
+            (408 | 429 | 500..=599, _) | (_, Some("idempotency_key_in_use")) => true,
+            (_, Some(_)) => false,
+            (_, None) => after_a_fault,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    /// `already_decided: Lead a was …`, or `HTTP 418 I'm a teapot: "<html>…"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) if self.message.is_empty() => f.write_str(code),
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => {
+                write!(f, "HTTP {}", self.status)?;
+                if let Some(reason) = reqwest::StatusCode::from_u16(self.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                {
+                    write!(f, " {reason}")?;
+                }
+                if self.message.is_empty() {
+                    f.write_str(", with an empty body")
+                } else {
+                    write!(f, ": \"{}\"", self.message)
+                }
+            }
+        }
     }
 }
 
@@ -136,10 +221,14 @@ pub struct ServerRate {
 }
 
 pub struct Client {
-    http: reqwest::blocking::Client,
+    /// Replaced, with its pool of connections, after an error answer to a POST (see `call`).
+    http: RefCell<reqwest::blocking::Client>,
+    connect_timeout: Duration,
     base: String,
     token: Token,
     policy: RetryPolicy,
+    /// No request goes past this, whatever the policy allows (see [`RemoteSource::within`]).
+    cutoff: Cell<Option<Instant>>,
 }
 
 impl Client {
@@ -149,17 +238,13 @@ impl Client {
         connect_timeout: Duration,
         policy: RetryPolicy,
     ) -> Result<Client, RemoteError> {
-        install_crypto();
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(connect_timeout)
-            .user_agent(concat!("leads/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| RemoteError::BadResponse(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {
-            http,
+            http: RefCell::new(http_client(connect_timeout)?),
+            connect_timeout,
             base: base.trim_end_matches('/').to_string(),
             token,
             policy,
+            cutoff: Cell::new(None),
         })
     }
 
@@ -221,12 +306,17 @@ impl Client {
         body: Option<Value>,
     ) -> Result<(Value, bool), RemoteError> {
         let started = Instant::now();
+        let mut end = started + self.policy.deadline;
+        if let Some(cutoff) = self.cutoff.get() {
+            end = end.min(cutoff);
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let left = self.policy.deadline.saturating_sub(started.elapsed());
+            let left = end.saturating_duration_since(Instant::now());
             let mut request = self
                 .http
+                .borrow()
                 .request(method.clone(), format!("{}{path}", self.base))
                 .bearer_auth(&self.token.0)
                 .timeout(left.max(Duration::from_millis(1)));
@@ -237,7 +327,10 @@ impl Client {
                 request = request.json(body);
             }
             let sent = Instant::now();
-            let (fault, retry_after) = match request.send() {
+            // `reconnect`: an error answer to a POST. The server may have answered before
+            // reading all of the body, or be about to close the connection: a retry sent on it
+            // can be lost or garbled, so it goes on a fresh one.
+            let (fault, retry_after, reconnect) = match request.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     // The path only: the token is in a header, which is never logged.
@@ -264,9 +357,17 @@ impl Client {
                             return Ok((value, replayed));
                         }
                         401 => return Err(RemoteError::Unauthorized),
-                        429 | 500 | 502 | 503 | 504 => (format!("HTTP {status}"), retry_after),
-                        _ => return Err(refused(status, &text)),
+                        _ => {}
                     }
+                    let refusal = Refusal::read(status, &text);
+                    if !refusal.may_pass(attempt > 1) {
+                        return Err(RemoteError::Refused(refusal));
+                    }
+                    let fault = match &refusal.code {
+                        Some(code) => format!("HTTP {status} {code}"),
+                        None => format!("HTTP {status}"),
+                    };
+                    (fault, retry_after, method == reqwest::Method::POST)
                 }
                 Err(e) => {
                     log::info!(
@@ -274,17 +375,16 @@ impl Client {
                         describe(&e),
                         sent.elapsed().as_millis()
                     );
-                    (describe(&e), None)
+                    (describe(&e), None, false)
                 }
             };
-            let elapsed = started.elapsed();
             let wait = retry_after
                 .unwrap_or_default()
                 .max(backoff(&self.policy, attempt));
-            if attempt >= self.policy.attempts || elapsed + wait >= self.policy.deadline {
+            if attempt >= self.policy.attempts || Instant::now() + wait >= end {
                 return Err(RemoteError::Unreachable {
                     attempts: attempt,
-                    elapsed,
+                    elapsed: started.elapsed(),
                     last: fault,
                 });
             }
@@ -293,22 +393,22 @@ impl Client {
                 self.policy.attempts,
                 wait.as_millis()
             );
+            if reconnect {
+                // A new client is a new pool: the connection the answer came on is closed.
+                *self.http.borrow_mut() = http_client(self.connect_timeout)?;
+            }
             std::thread::sleep(wait);
         }
     }
 }
 
-/// A final error answer, read from the contract's error body when there is one.
-fn refused(status: u16, text: &str) -> RemoteError {
-    let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    RemoteError::Refused {
-        status,
-        code: body["error"]["code"]
-            .as_str()
-            .unwrap_or("unknown")
-            .to_string(),
-        message: body["error"]["message"].as_str().unwrap_or("").to_string(),
-    }
+fn http_client(connect_timeout: Duration) -> Result<reqwest::blocking::Client, RemoteError> {
+    install_crypto();
+    reqwest::blocking::Client::builder()
+        .connect_timeout(connect_timeout)
+        .user_agent(concat!("leads/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| RemoteError::BadResponse(format!("cannot set up HTTP: {e}")))
 }
 
 /// A transport fault in words, without the URL's query or any header.

@@ -6,18 +6,20 @@
 //! same key, so the platform charges at most once however often it is sent.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Client, RemoteError, ServerRate};
+use super::{Client, Refusal, RemoteError, ServerRate};
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Lead, Status};
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::store::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Queued,
-    ReportedRate, Store, StoreError,
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
+    QueueSummary, Queued, Recorded, ReportedRate, Store, StoreError,
 };
 
 /// Cache state keys.
@@ -85,6 +87,18 @@ impl RemoteSource {
         self.client.as_ref().ok_or(RemoteError::Offline)
     }
 
+    /// Runs `f` with no request to the API going past `budget` from now, whatever the retry
+    /// policy allows: for a read someone is waiting on, which would rather answer from the cache.
+    pub fn within<T>(&self, budget: Duration, f: impl FnOnce() -> T) -> T {
+        let Some(client) = &self.client else {
+            return f();
+        };
+        client.cutoff.set(Some(Instant::now() + budget));
+        let out = f();
+        client.cutoff.set(None);
+        out
+    }
+
     /// When the cache was last filled from the API.
     pub fn pulled_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         Ok(self.store.state(PULLED_AT)?.map(|(_, at)| at))
@@ -135,7 +149,7 @@ impl RemoteSource {
                     self.store.import(&[fresh], now)?;
                     summary.updated_elsewhere += 1;
                 }
-                Err(RemoteError::Refused { status: 404, .. }) => {}
+                Err(RemoteError::Refused(Refusal { status: 404, .. })) => {}
                 Err(e) => return Err(e.into()),
             }
         }
@@ -173,21 +187,22 @@ impl RemoteSource {
                     charge_id: reply.charge.map(|c| c.id),
                 })
             }
-            Err(RemoteError::Refused {
-                status,
-                code,
-                message,
-            }) => {
-                let (after, why) = match (status, code.as_str()) {
-                    (409, "lead_expired") => (Status::Expired, Skip::Expired),
-                    (404, _) => (Status::Expired, Skip::Unknown),
-                    (402, _) => (Status::Pending, Skip::InsufficientFunds),
-                    (409, "already_decided") => (Status::Pending, Skip::Refused(message)),
-                    _ => (Status::Pending, Skip::Refused(format!("{code}: {message}"))),
+            Err(RemoteError::Refused(refusal)) => {
+                // Only an answer in the contract's shape speaks for the lead; anything else is
+                // shown as it came.
+                let code = refusal.code.as_deref();
+                let (after, why) = match (refusal.status, code) {
+                    (409, Some("lead_expired")) => (Status::Expired, Skip::Expired),
+                    (404, Some(_)) => (Status::Expired, Skip::Unknown),
+                    (402, Some(_)) => (Status::Pending, Skip::InsufficientFunds),
+                    (409, Some("already_decided")) => {
+                        (Status::Pending, Skip::Refused(refusal.message.clone()))
+                    }
+                    _ => (Status::Pending, Skip::Refused(refusal.to_string())),
                 };
                 self.store.unsend(&q.key, &q.lead_id, after, now)?;
                 // Decided elsewhere: take the server's version, which says how and when.
-                let why = if code == "already_decided"
+                let why = if code == Some("already_decided")
                     && let Ok(fresh) = self.client().and_then(|c| c.lead(&q.lead_id))
                 {
                     self.store.import(std::slice::from_ref(&fresh), now)?;
@@ -337,5 +352,31 @@ impl LeadSource for RemoteSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError> {
         self.store.history(query, now, shelf_life)
+    }
+
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+        self.store.conversations(since)
+    }
+
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.store.record_contact(lead_id, message, now)
+    }
+
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.store.record_outcome(lead_id, outcome, now)
+    }
+
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
+        self.store.outcome_changes(lead_id)
     }
 }

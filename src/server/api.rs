@@ -14,7 +14,7 @@ use super::{ApiError, AppState};
 use crate::domain::decision::Skip;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::effective_status;
-use crate::domain::lead::{Action, Lead, RejectReason};
+use crate::domain::lead::{Action, Lead, RejectReason, Status};
 use crate::domain::rate::RateReport;
 use crate::store::{Decided, DecisionRequest, Keyed, LeadSource};
 
@@ -22,7 +22,13 @@ use crate::store::{Decided, DecisionRequest, Keyed, LeadSource};
 /// `expired` here, because it can no longer be answered.
 fn lead_json(lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> Value {
     let mut v = serde_json::to_value(lead).expect("a lead always serialises");
-    v["status"] = json!(effective_status(lead, now, shelf_life));
+    let status = effective_status(lead, now, shelf_life);
+    v["status"] = json!(status);
+    // The contract: the customer's phone and email are what the fee buys, null until accepted.
+    if status != Status::Accepted {
+        v["customer"]["phone"] = Value::Null;
+        v["customer"]["email"] = Value::Null;
+    }
     v
 }
 

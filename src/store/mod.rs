@@ -1,11 +1,14 @@
 //! Where leads live. Commands see a [`LeadSource`]; the SQLite [`Store`] is the local one.
 
+mod conversations;
 mod sqlite;
 
+pub use conversations::OutcomeChange;
 pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, is_damage};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Action, Decision, Lead, RejectReason};
@@ -68,6 +71,15 @@ pub enum Decided {
         lead: Lead,
         why: String,
     },
+}
+
+/// What became of a contact or outcome recorded through a source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored (and, for a remote source, taken by the API).
+    Done,
+    /// Stored here, waiting in the outbox for `leads sync`: why it was not sent yet.
+    Queued(String),
 }
 
 /// Which decisions `leads history` shows.
@@ -145,6 +157,30 @@ pub trait LeadSource {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
+
+    /// Accepted leads accepted at or after `since` or with a contact since then, each with its
+    /// contact log and outcome.
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError>;
+
+    /// Adds a contact to an accepted lead's log (a message of an id already there is not added
+    /// twice); `StoreError::NotAccepted` for any other lead.
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError>;
+
+    /// Sets an accepted lead's outcome, keeping the one it replaces.
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError>;
+
+    /// Outcomes of the lead that later ones replaced, oldest first.
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError>;
 
     /// The response rate as the platform last reported it, for a source that has one.
     fn reported_rate(&self) -> Result<Option<ReportedRate>, StoreError> {

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
-use super::{Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary};
+use super::conversations::{self, Origin, OutcomeChange};
+use super::{
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
+};
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
@@ -24,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_charges_and_idempotency.sql"),
     include_str!("migrations/0003_outbox.sql"),
+    include_str!("migrations/0004_conversations.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -54,6 +59,15 @@ pub enum StoreError {
     },
     #[error("the lead store holds a value it cannot read ({0}); it may have been edited by hand")]
     Corrupt(String),
+    #[error("lead {id}: {error}")]
+    InvalidLead {
+        id: String,
+        error: crate::domain::lead::InvalidLead,
+    },
+    #[error("{0}")]
+    Implausible(String),
+    #[error("lead {id} is {status}: only an accepted lead has a conversation")]
+    NotAccepted { id: String, status: String },
     /// The file is not an SQLite database, or SQLite finds it malformed.
     #[error("the lead store {} is damaged ({detail})", path.display())]
     Damaged { path: PathBuf, detail: String },
@@ -469,6 +483,12 @@ impl Store {
         charge: Option<(&str, Money)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        if let Some((_, money)) = charge.filter(|(_, m)| !m.is_plausible()) {
+            return Err(StoreError::Implausible(format!(
+                "the platform reported a charge of {money} for lead {lead_id}, over the ceiling of {}; not recorded",
+                Money::new(Money::ceiling(money.currency), money.currency)
+            )));
+        }
         let tx = self.write()?;
         if let Some((id, money)) = charge {
             tx.execute(
@@ -701,15 +721,15 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-fn millis(t: DateTime<Utc>) -> i64 {
+pub(super) fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt(format!("time {ms}")))
 }
 
-fn corrupt(what: String) -> rusqlite::Error {
+pub(super) fn corrupt(what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,
@@ -754,6 +774,12 @@ fn upsert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import', ?8, ?9)",
     )?;
     for lead in leads {
+        // Every way in (an import, a page from the API, the server's own import) passes here:
+        // nothing the store could not add up or read back is written.
+        lead.validate().map_err(|error| StoreError::InvalidLead {
+            id: lead.id.clone(),
+            error,
+        })?;
         let known: Option<(String, bool)> = existing
             .query_row([&lead.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -819,6 +845,7 @@ fn upsert(
                 lead.kind == Kind::NewLead,
             ])?;
         }
+        conversations::import(tx, lead, now)?;
         match known {
             Some(_) => summary.updated += 1,
             None => summary.added += 1,
@@ -826,6 +853,12 @@ fn upsert(
     }
     Ok(summary)
 }
+
+/// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
+/// read, so their cost follows recent activity, not the length of the history.
+const ACTIVE_SINCE: &str =
+    "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
+    UNION SELECT lead_id FROM messages WHERE at >= ?1";
 
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
     l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
@@ -835,7 +868,7 @@ const WITH_DECISION: &str = "leads l LEFT JOIN decisions d ON d.lead_id = l.id";
 const NO_DECISION: &str = "leads l, (SELECT NULL AS action, NULL AS decided_at, NULL AS reason,
     NULL AS note) d";
 
-fn currency(code: String) -> rusqlite::Result<Currency> {
+pub(super) fn currency(code: String) -> rusqlite::Result<Currency> {
     code.parse()
         .map_err(|_| corrupt(format!("currency {code:?}")))
 }
@@ -902,11 +935,34 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         answers,
         message: r.get(20)?,
         decision,
+        messages: Vec::new(),
+        outcome: None,
     })
 }
 
+/// A conversation is an accepted lead's: checked again inside the write, so a lead decided
+/// otherwise by another terminal a moment ago is not written to.
+fn accepted_under_lock(tx: &Transaction, lead_id: &str) -> Result<(), StoreError> {
+    let status: Option<String> = tx
+        .query_row("SELECT status FROM leads WHERE id = ?1", [lead_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match status.as_deref() {
+        Some("accepted") => Ok(()),
+        Some(other) => Err(StoreError::NotAccepted {
+            id: lead_id.to_string(),
+            status: other.to_string(),
+        }),
+        None => Err(StoreError::NotAccepted {
+            id: lead_id.to_string(),
+            status: "unknown".to_string(),
+        }),
+    }
+}
+
 /// Unwraps the conversion failures raised by [`corrupt`] back into a readable store error.
-fn read_error(e: rusqlite::Error) -> StoreError {
+pub(super) fn read_error(e: rusqlite::Error) -> StoreError {
     match e {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
             match inner.downcast::<StoreError>() {
@@ -957,11 +1013,60 @@ impl LeadSource for Store {
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
         let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.id = ?1");
-        self.conn
+        let lead = self
+            .conn
             .prepare_cached(&sql)?
             .query_row([id], lead_from_row)
             .optional()
-            .map_err(read_error)
+            .map_err(read_error)?;
+        let Some(mut lead) = lead else {
+            return Ok(None);
+        };
+        lead.messages = conversations::messages_of(&self.conn, id)?;
+        lead.outcome = conversations::outcome_of(&self.conn, id)?;
+        Ok(Some(lead))
+    }
+
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<Lead>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
+             WHERE l.id IN ({ACTIVE_SINCE}) AND l.status = 'accepted'"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([millis(since)], lead_from_row)?;
+        let mut leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
+        conversations::attach(&self.conn, &mut leads, ACTIVE_SINCE, millis(since))?;
+        Ok(leads)
+    }
+
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        _now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        accepted_under_lock(&tx, lead_id)?;
+        conversations::add_message(&tx, lead_id, message, Origin::Here)?;
+        tx.commit()?;
+        Ok(Recorded::Done)
+    }
+
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        accepted_under_lock(&tx, lead_id)?;
+        conversations::set_outcome(&tx, lead_id, outcome, now)?;
+        tx.commit()?;
+        Ok(Recorded::Done)
+    }
+
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
+        conversations::outcome_changes(&self.conn, lead_id)
     }
 
     fn tally(
@@ -1085,8 +1190,27 @@ impl LeadSource for Store {
         let rows = stmt.query_map([millis(since)], |r| {
             Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
         })?;
-        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+        match rows.collect::<rusqlite::Result<_>>() {
+            // SQLite's SUM refuses to wrap: name the charge no sum can hold, instead of its bare
+            // "integer overflow". Only a store written before amounts had a ceiling has one.
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("integer overflow") => {
+                let (id, amount, code): (String, i64, String) = self.conn.query_row(
+                    "SELECT lead_id, charge_amount, charge_currency FROM decisions
+                     WHERE action = 'accept' AND decided_at >= ?1
+                     ORDER BY charge_amount DESC LIMIT 1",
+                    [millis(since)],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                let worst = Money::new(amount, currency(code)?);
+                Err(StoreError::Implausible(format!(
+                    "the charges recorded this week are too large to add up: lead {id} was charged {worst}, over the ceiling of {}",
+                    Money::new(Money::ceiling(worst.currency), worst.currency)
+                )))
+            }
+            other => other.map_err(read_error),
+        }
     }
+
     fn median_response(
         &self,
         since: DateTime<Utc>,

@@ -74,6 +74,46 @@ fn reject_by_id_records_the_reason_and_note() {
 }
 
 #[test]
+fn an_accept_gives_the_contact_details_it_paid_for() {
+    let env = TestEnv::new();
+    let contact =
+        json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
+    env.import(&[
+        with(lead("a", 1), json!({"customer": contact})),
+        lead("b", 2),
+        lead("c", 3),
+    ]);
+    // For people, on stderr, after the summary; stdout keeps the results.
+    let run = env.run(&["accept", "a", "b", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("\nContact a: Ms. Lin · 0912-345-678 · lin@example.com\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("\nContact b: Ms. Lin · no phone or email on record\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("0912-345-678"), "{}", run.stdout);
+    // For programs, in the JSON result; a reject buys none.
+    env.import(&[with(lead("d", 1), json!({"customer": contact}))]);
+    let out: Value =
+        serde_json::from_str(&env.run(&["accept", "d", "--yes", "--json"]).ok()).unwrap();
+    assert_eq!(
+        out[0]["contact"],
+        json!({"name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"})
+    );
+    let out: Value =
+        serde_json::from_str(&env.run(&["reject", "c", "--reason", "busy", "--json"]).ok())
+            .unwrap();
+    assert_eq!(out[0]["contact"], Value::Null, "{out}");
+}
+
+#[test]
 fn every_reason_code_and_alias_is_stored_as_the_code() {
     let env = TestEnv::new();
     let pairs = [
@@ -236,13 +276,16 @@ fn a_dry_run_changes_nothing() {
             .all(|(_, o, _)| o == "would_decide")
     );
     assert!(
-        run.stderr.contains("Would reject 5 · rate"),
+        run.stderr
+            .contains("Would reject 5 leads (reason: too_busy): rate"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("lapse allowance"), "{}", run.stderr);
-    // A dry run needs no --yes and is not stopped by the budget: it only shows.
-    let run = env.run(&["accept", "p1", "p4", "--dry-run"]);
+    // A dry run needs no --yes, and the budget guard stops it as it would the real run.
+    let err = env.run(&["accept", "p1", "p4", "--dry-run"]).fails(8);
+    assert!(err.contains("over your NT$100 weekly cap"), "{err}");
+    let run = env.run(&["accept", "p1", "p4", "--dry-run", "--over-budget"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // NT$180 was already spent this week (`done`).
     assert!(

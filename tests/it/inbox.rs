@@ -107,6 +107,69 @@ fn accept_reject_skip_quit() {
 }
 
 #[test]
+fn an_accept_shows_the_customers_phone_and_email_at_once() {
+    let env = TestEnv::new();
+    env.import(&[with(
+        lead("a", 1),
+        json!({"customer": {"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"}}),
+    )]);
+    let mut p = inbox(&env, &[]);
+    p.exp_string("[1/1] a").unwrap();
+    press(&mut p, "a");
+    p.exp_string("[y] yes").unwrap();
+    press(&mut p, "y");
+    p.exp_string("Accepted a for NT$180").unwrap();
+    p.exp_string("Contact: Ms. Lin ").unwrap();
+    p.exp_string(" 0912-345-678 ").unwrap();
+    p.exp_string(" lin@example.com").unwrap();
+    // The last lead of the queue: its first reply is one key away, and any other key ends.
+    p.exp_string("[w] write your first reply to a now").unwrap();
+    press(&mut p, "n");
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
+fn the_first_reply_is_one_key_after_an_accept() {
+    let env = fixture();
+    // An editor that keeps the draft, with one line of the PRO's own.
+    let editor = env.write(
+        "editor.sh",
+        "#!/bin/sh\nsed -i 's/^Best regards$/See you Saturday!/' \"$1\"\n",
+    );
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("leads"));
+    cmd.arg("inbox")
+        .env("LEADS_CONFIG", env.config_path())
+        .env("LEADS_DATA_DIR", env.data_dir())
+        .env("LEADS_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("EDITOR", &editor);
+    let mut p = spawn_command(cmd, Some(10_000)).expect("a pseudo-terminal");
+    p.exp_string("[1/4] a").unwrap();
+    press(&mut p, "a");
+    p.exp_string("[y] yes").unwrap();
+    press(&mut p, "y");
+    p.exp_string("Accepted a for NT$180").unwrap();
+    // The next card offers the reply to the lead just bought.
+    p.exp_string("[2/4] b").unwrap();
+    p.exp_string("[w] first reply to a").unwrap();
+    press(&mut p, "w");
+    p.exp_string("Recorded your reply to a").unwrap();
+    p.exp_string("[2/4] b").unwrap();
+    press(&mut p, "q");
+    p.exp_string("replied to 1").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let shown: Value = serde_json::from_str(&env.run(&["show", "a", "--json"]).ok()).unwrap();
+    let text = shown["messages"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Hi Ms. Lin,") && text.ends_with("See you Saturday!"),
+        "{text}"
+    );
+    assert_eq!(shown["conversation"]["stage"], "their_turn");
+}
+
+#[test]
 fn ctrl_c_mid_prompt_keeps_earlier_decisions_and_exits_130() {
     let env = fixture();
     let mut p = inbox(&env, &[]);

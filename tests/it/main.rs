@@ -1,6 +1,7 @@
 //! Integration tests: the real `leads` binary, in temp dirs, with a fixed clock.
 
 mod config;
+mod conversations;
 mod decide;
 mod durability;
 mod env;
@@ -8,6 +9,7 @@ mod history;
 mod import;
 mod inbox;
 mod list;
+mod money;
 mod openapi;
 mod proxy;
 mod remote;

@@ -13,6 +13,12 @@ use std::time::Duration;
 pub enum Fault {
     /// Answer this status (with a Retry-After of some seconds, if given) without forwarding.
     Status(u16, Option<u64>),
+    /// Answer this status with this body, as something between client and platform might (a
+    /// proxy's HTML page, plain text, nothing): JSON when it starts with `{`, else HTML.
+    Answer(u16, &'static str),
+    /// Answer this status, keep the connection open, and never read from it again: a connection
+    /// the client must not reuse.
+    StatusThenStale(u16),
     /// Close the connection without answering.
     Drop,
     /// Say nothing for this long, then close.
@@ -89,6 +95,31 @@ impl Proxy {
                                 "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                                 body.len()
                             );
+                        }
+                        Fault::Answer(code, body) => {
+                            let kind = if body.starts_with('{') {
+                                "application/json"
+                            } else {
+                                "text/html"
+                            };
+                            let _ = write!(
+                                stream,
+                                "HTTP/1.1 {code} Injected\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                                body.len()
+                            );
+                        }
+                        Fault::StatusThenStale(code) => {
+                            let body =
+                                r#"{"error":{"code":"injected","message":"injected fault"}}"#;
+                            // No `Connection: close`: HTTP/1.1 keeps it alive, so a client may
+                            // pool it; whatever it sends on it later is never read.
+                            let _ = write!(
+                                stream,
+                                "HTTP/1.1 {code} Injected\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                                body.len()
+                            );
+                            let _ = stream.flush();
+                            std::thread::sleep(Duration::from_secs(60));
                         }
                         Fault::Drop => {}
                         Fault::Hang(d) => std::thread::sleep(d),

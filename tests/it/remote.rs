@@ -4,9 +4,11 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use rexpect::session::{PtySession, spawn_command};
+
 use serde_json::{Value, json};
 
-use crate::env::{Run, TestEnv, decided, lead};
+use crate::env::{Run, TestEnv, decided, lead, with};
 use crate::proxy::{Fault, Proxy};
 use crate::serve::{TOKEN, TestServer};
 
@@ -56,6 +58,17 @@ impl Remote {
 
     fn sync(&self) -> Value {
         serde_json::from_str(&self.run(&["sync", "--json"]).ok()).unwrap()
+    }
+
+    /// The client on a pseudo-terminal, with these arguments and the clock at `now`.
+    fn on_terminal(&self, args: &[&str], now: &str) -> PtySession {
+        let mut cmd = self.client.process();
+        cmd.args(args)
+            .env("LEADS_TOKEN", TOKEN)
+            .env("LEADS_NOW", now)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        spawn_command(cmd, Some(20_000)).expect("a pseudo-terminal")
     }
 
     /// The lead as the server has it.
@@ -156,6 +169,31 @@ fn decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows() {
         serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
     assert_eq!(status["platform"]["responded"], 3, "{status}");
     assert_eq!(status["responded"], 3, "{status}");
+}
+
+#[test]
+fn an_accept_shows_the_contact_details_from_the_platforms_answer() {
+    let contact =
+        json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
+    let r = Remote::start(&[with(lead("a", 1), json!({"customer": contact}))]);
+    r.sync();
+    // Pending, the platform keeps them back.
+    let cached: Value =
+        serde_json::from_str(&r.run(&["show", "a", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(cached["customer"]["phone"], Value::Null, "{cached}");
+    let run = r.run(&["accept", "a", "--yes", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        out[0]["contact"],
+        json!({"name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"})
+    );
+    assert!(
+        run.stderr
+            .contains("Contact a: Ms. Lin · 0912-345-678 · lin@example.com"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -260,7 +298,13 @@ fn server_errors_and_dropped_connections_are_retried_then_reported_and_queued() 
         Fault::Drop,
     ]);
     let err = r.run(&["reject", "b", "--reason", "busy"]).fails(9);
-    assert!(err.contains("after 3 attempt(s)"), "{err}");
+    assert!(err.starts_with("Rejected 1 here · "), "{err}");
+    assert!(
+        err.contains(
+            "queued 1: `leads sync` will send it (the API could not be reached after 3 attempts in"
+        ),
+        "{err}"
+    );
     assert_eq!(r.posts().len(), 6);
     assert_eq!(r.sync()["pushed"], 1);
     assert_eq!(r.on_server("b")["status"], "rejected");
@@ -276,6 +320,7 @@ fn a_server_that_never_answers_ends_the_command_within_the_timeout_with_the_deci
     let took = started.elapsed();
     // remote.timeout is 3 s; the process itself needs a moment more.
     assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(err.contains("after 1 attempt in"), "{err}");
     assert!(err.contains("timed out"), "{err}");
     r.proxy.then(Fault::Forward);
     assert_eq!(r.sync()["pushed"], 1);
@@ -292,7 +337,7 @@ fn a_final_4xx_is_not_retried_and_takes_the_servers_word() {
         Some("web"),
         r#"{"reason":"too_busy"}"#,
     );
-    let err = r.run(&["accept", "a", "--yes"]).fails(7);
+    let err = r.run(&["accept", "a", "--yes"]).fails(12);
     assert!(err.contains("already decided"), "{err}");
     assert_eq!(r.posts().len(), 1, "a 409 is final");
     assert_eq!(r.server_charges(), 0);
@@ -302,6 +347,44 @@ fn a_final_4xx_is_not_retried_and_takes_the_servers_word() {
     let status: Value =
         serde_json::from_str(&r.run(&["status", "--offline", "--json"]).ok()).unwrap();
     assert_eq!(status["spend"]["spent"], json!([]), "no charge shown");
+}
+
+#[test]
+fn a_refusal_from_something_in_between_says_what_it_said_and_decides_nothing() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.proxy.next(vec![Fault::Answer(
+        418,
+        "<html><body><h1>I'm a teapot</h1>\n<p>blocked by policy</p></body></html>",
+    )]);
+    // What the lead's line on a terminal says, as JSON gives it too.
+    let why_text = |run: Run| {
+        let results: Value = serde_json::from_str(&run.stdout).unwrap();
+        // The one lead selected was skipped: nothing decided.
+        run.fails(12);
+        results[0]["why_text"].as_str().unwrap().to_string()
+    };
+    let why = why_text(r.run(&["accept", "a", "--yes", "--json"]));
+    assert!(
+        why.contains(
+            "refused by the platform: HTTP 418 I'm a teapot: \"<html><body><h1>I'm a teapot</h1> <p>blocked by policy</p></body></html>\""
+        ),
+        "{why}"
+    );
+    // A 404 page from a gateway (a wrong remote.url, say) is not the platform's "no such lead".
+    r.proxy.next(vec![Fault::Answer(404, "")]);
+    let why = why_text(r.run(&["reject", "b", "--reason", "busy", "--json"]));
+    assert!(
+        why.contains("refused by the platform: HTTP 404 Not Found, with an empty body"),
+        "{why}"
+    );
+    for id in ["a", "b"] {
+        let shown: Value =
+            serde_json::from_str(&r.run(&["show", id, "--offline", "--json"]).ok()).unwrap();
+        assert_eq!(shown["status"], "pending", "{id}: {shown}");
+        assert_eq!(r.on_server(id)["status"], "pending");
+    }
+    assert_eq!(r.server_charges(), 0);
 }
 
 #[test]
@@ -344,6 +427,108 @@ fn reads_answer_from_the_cache_when_the_api_is_unreachable_and_say_how_old_it_is
     let seen = r.proxy.seen().len();
     r.run(&["list", "--offline"]).ok();
     assert_eq!(r.proxy.seen().len(), seen);
+}
+
+/// Ten minutes after [`crate::env::NOW`]: past remote.max_cache_age, so reads refresh first.
+const LATER: &str = "2026-11-23T12:10:00+08:00";
+
+#[test]
+fn a_read_on_a_terminal_answers_from_the_cache_within_seconds_when_the_api_hangs() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    // The full policy would wait 30 s.
+    r.client.write_config(&format!(
+        "source = \"remote\"\n\n[remote]\nurl = \"{}\"\ntimeout = \"30s\"\n",
+        r.proxy.url
+    ));
+    r.sync();
+    r.proxy.then(Fault::Hang(Duration::from_secs(60)));
+    let started = Instant::now();
+    let mut p = r.on_terminal(&["list"], LATER);
+    p.exp_string("warning: the API did not answer within 3s: showing the cache from 10m ago")
+        .unwrap();
+    p.exp_string("hint: `leads sync` refreshes it; remote.read_timeout sets the wait")
+        .unwrap();
+    p.exp_string("Deep home cleaning").unwrap();
+    p.exp_eof().unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(8), "{took:?}");
+
+    // The inbox reads the same way.
+    let started = Instant::now();
+    let mut p = r.on_terminal(&["inbox"], LATER);
+    p.exp_string("did not answer within 3s").unwrap();
+    p.exp_string("[1/2] b").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+#[test]
+fn an_inbox_decision_queued_while_the_api_is_down_counts_in_its_summary() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    r.proxy.then(Fault::Drop);
+    let mut p = r.on_terminal(&["inbox"], crate::env::NOW);
+    p.exp_string("[1/2] b").unwrap();
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Why?").unwrap();
+    p.send("5").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Queued b: ").unwrap();
+    p.exp_string("[2/2] a").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Accepted 0").unwrap();
+    p.exp_string("rejected 1 here").unwrap();
+    p.exp_string("queued 1: `leads sync` will send it").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn a_piped_read_keeps_the_full_retry_policy() {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.client.write_config(&format!(
+        "{}read_timeout = \"1s\"\n",
+        config_for(&r.proxy.url)
+    ));
+    r.sync();
+    r.proxy.then(Fault::Hang(Duration::from_secs(60)));
+    let started = Instant::now();
+    let out = r
+        .client
+        .command()
+        .env("LEADS_TOKEN", TOKEN)
+        .env("LEADS_NOW", LATER)
+        .args(["list", "--plain"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success());
+    // No terminal, nobody waiting: remote.timeout (3 s here), not read_timeout.
+    assert!(took >= Duration::from_millis(2900), "{took:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not refresh the cache"), "{err}");
+    assert!(err.contains("showing the cache from 10m ago"), "{err}");
+}
+
+#[test]
+fn an_empty_cache_points_to_sync() {
+    let r = Remote::start(&[]);
+    let run = r.run(&["list"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("No leads yet. `leads sync` brings in the platform's pending leads."),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("leads import"), "{}", run.stderr);
+    let mut p = r.on_terminal(&["inbox", "--offline"], crate::env::NOW);
+    p.exp_string("Inbox zero: no leads yet. `leads sync` brings in the platform's pending leads.")
+        .unwrap();
+    p.exp_eof().unwrap();
 }
 
 #[test]

@@ -103,7 +103,7 @@ fn other_4xx_answers_are_final_and_not_retried() {
         .unwrap();
     let err = c.decide("a", Action::Accept, None, None, "k2").unwrap_err();
     assert!(
-        matches!(&err, RemoteError::Refused { status: 409, code, .. } if code == "already_decided"),
+        matches!(&err, RemoteError::Refused(r) if r.status == 409 && r.code.as_deref() == Some("already_decided")),
         "{err}"
     );
     assert!(!err.is_transient());
@@ -112,6 +112,87 @@ fn other_4xx_answers_are_final_and_not_retried() {
         2,
         "one request each: the 409 was not retried"
     );
+}
+
+/// A proxy's error page: long, several lines, and not the contract's error shape.
+const TEAPOT_PAGE: &str = "<html>\n<head><title>418 I'm a teapot</title></head>\n<body>\n<h1>I'm a teapot</h1>\n<p>The gateway in front of the platform refused this request. \u{1b}[31mContact your network administrator if this persists; reference 7f3a9c1e-0b2d-4e5f-8a6b-9c0d1e2f3a4b.</p>\n</body>\n</html>\n";
+
+#[test]
+fn a_refusal_not_in_the_contracts_shape_says_its_status_and_what_the_body_said() {
+    let (_env, server) = served();
+    let proxy = Proxy::start(
+        &server.base,
+        vec![Fault::Answer(418, TEAPOT_PAGE), Fault::Answer(400, "")],
+    );
+    let c = client(&proxy.url, quick());
+    let err = c.decide("a", Action::Accept, None, None, "k1").unwrap_err();
+    assert!(!err.is_transient(), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "the API answered HTTP 418 I'm a teapot: \"<html> <head><title>418 I'm a teapot</title></head> <body>"
+        ),
+        "{text}"
+    );
+    // Shortened, on one line, and no terminal escapes from the body.
+    assert!(text.ends_with("…\""), "{text}");
+    assert!(text.chars().count() < 200, "{text}");
+    assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text}");
+    let err = c.decide("b", Action::Accept, None, None, "k2").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the API answered HTTP 400 Bad Request, with an empty body"
+    );
+    assert_eq!(proxy.seen().len(), 2, "a first answer like that is final");
+}
+
+#[test]
+fn after_a_429_server_errors_and_answers_from_in_between_are_still_transient() {
+    let (env, server) = served();
+    let proxy = Proxy::start(
+        &server.base,
+        vec![
+            Fault::Status(429, Some(0)),
+            // A 5xx outside the contract's list, as CDNs send them.
+            Fault::Status(520, None),
+            // The first attempt may still be running on the server: the contract says retry.
+            Fault::Answer(
+                409,
+                r#"{"error":{"code":"idempotency_key_in_use","message":"still running"}}"#,
+            ),
+            // A gateway's page, not the platform's word on the lead.
+            Fault::Answer(400, TEAPOT_PAGE),
+        ],
+    );
+    let reply = client(&proxy.url, quick())
+        .decide("a", Action::Accept, None, None, "key-a")
+        .unwrap();
+    assert_eq!(reply.charge.unwrap().money.amount, 18000);
+    assert_eq!(proxy.seen().len(), 5);
+    assert_eq!(charges(&env), 1);
+}
+
+#[test]
+fn after_an_error_answer_to_a_post_the_retry_goes_on_a_fresh_connection() {
+    let (env, server) = served();
+    // The 503 leaves its connection open but dead: a retry sent on it would never be answered.
+    let proxy = Proxy::start(&server.base, vec![Fault::StatusThenStale(503)]);
+    let policy = RetryPolicy {
+        deadline: Duration::from_secs(3),
+        ..quick()
+    };
+    let started = Instant::now();
+    let reply = client(&proxy.url, policy)
+        .decide("a", Action::Accept, None, None, "key-a")
+        .unwrap();
+    assert!(reply.charge.is_some());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(proxy.seen().len(), 2);
+    assert_eq!(charges(&env), 1);
 }
 
 #[test]

@@ -289,6 +289,36 @@ fn every_endpoint_and_error_code() {
 }
 
 #[test]
+fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted() {
+    let env = TestEnv::new();
+    let contact =
+        json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
+    env.import(&[
+        with(lead("a", 1), json!({"customer": contact})),
+        with(lead("b", 2), json!({"customer": contact})),
+    ]);
+    let server = TestServer::start(&env);
+    let hidden = json!({"display_name": "Ms. Lin", "phone": null, "email": null});
+    let (_, page) = json_of(server.get("/v1/leads?status=pending"));
+    for l in page["data"].as_array().unwrap() {
+        assert_eq!(l["customer"], hidden, "{l}");
+    }
+    let (_, b) = json_of(server.get("/v1/leads/b"));
+    assert_eq!(b["customer"], hidden);
+    let (_, rejected) =
+        json_of(server.post("/v1/leads/b/reject", Some("kb"), r#"{"reason":"too_busy"}"#));
+    assert_eq!(
+        rejected["lead"]["customer"], hidden,
+        "rejecting buys nothing"
+    );
+    let (status, accepted) = json_of(server.post("/v1/leads/a/accept", Some("ka"), "{}"));
+    assert_eq!(status, 200);
+    assert_eq!(accepted["lead"]["customer"], contact);
+    let (_, a) = json_of(server.get("/v1/leads/a"));
+    assert_eq!(a["customer"], contact);
+}
+
+#[test]
 fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
     let env = fixture();
     let server = TestServer::start(&env);

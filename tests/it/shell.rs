@@ -455,6 +455,10 @@ fn every_exit_code_is_what_the_table_says() {
         code(&env, &["reject", "a", "done", "--reason", "busy", "--yes"]),
         Exit::Partial as i32
     );
+    assert_eq!(
+        code(&env, &["reject", "done", "--reason", "busy", "--yes"]),
+        Exit::AllSkipped as i32
+    );
     let capped = fresh();
     capped.write_config("[budget]\nweekly_cap = \"100 TWD\"\n");
     assert_eq!(

@@ -282,3 +282,59 @@ fn a_rule_accepts_only_when_it_says_so_and_a_fee_cap_is_set() {
         "two fees of NT$180, at or under the cap"
     );
 }
+
+/// The "rate A → B · lapse allowance C → D" phrases of a run, in order, each once, leaving out
+/// the headline for the whole run.
+fn rate_steps(stderr: &str) -> Vec<String> {
+    let mut steps: Vec<String> = Vec::new();
+    for line in stderr.lines().filter(|l| !l.starts_with("If every rule")) {
+        let Some(at) = line.find("rate ") else {
+            continue;
+        };
+        let phrase = line[at..].to_string();
+        if steps.last() != Some(&phrase) {
+            steps.push(phrase);
+        }
+    }
+    steps
+}
+
+#[test]
+fn a_dry_run_previews_each_rule_from_where_the_rules_before_it_leave_the_rate() {
+    let config = format!("{CONDITIONS}{RULES}");
+    let dry = env_with(&config).run(&["triage", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let real = env_with(&config).run(&["triage", "--yes"]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    let (dry_steps, real_steps) = (rate_steps(&dry.stderr), rate_steps(&real.stderr));
+    assert_eq!(dry_steps.len(), 2, "{}", dry.stderr);
+    assert_eq!(
+        dry_steps, real_steps,
+        "dry:\n{}\nreal:\n{}",
+        dry.stderr, real.stderr
+    );
+    // Each rule's preview is said once: no "Reject 2 leads" followed by "Would reject 2".
+    assert!(
+        dry.stderr
+            .contains("Would reject 2 leads (reason: outside_area):"),
+        "{}",
+        dry.stderr
+    );
+    assert!(!dry.stderr.contains("Would reject 2 ·"), "{}", dry.stderr);
+}
+
+#[test]
+fn a_dry_run_is_refused_by_the_budget_guard_as_the_real_run_is() {
+    let config = format!(
+        "{CONDITIONS}[budget]\nweekly_cap = \"300 TWD\"\n[[rules]]\nwhen = \"match\"\naction = \"accept\"\nmax_fee = \"180 TWD\"\n"
+    );
+    let env = env_with(&config);
+    let before = env.snapshot_store();
+    // NT$180 spent this week (`done`) + two fees of NT$180 is over NT$300.
+    let dry = env.run(&["triage", "--dry-run"]).fails(8);
+    let real = env.run(&["triage", "--yes"]).fails(8);
+    for err in [&dry, &real] {
+        assert!(err.contains("over your NT$300 weekly cap"), "{err}");
+    }
+    assert_eq!(env.snapshot_store(), before);
+}

@@ -1,0 +1,248 @@
+//! `leads followups`: the morning list after `leads list`. The accepted leads where you owe the
+//! customer the next message, the longest-waiting first, then the ones where they owe you an
+//! answer for long enough to nudge them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::filters::FilterArgs;
+use crate::context::Ctx;
+use crate::domain::conversation::{Stage, Standing, last_customer_words, standing};
+use crate::domain::filter::{KindFilter, StatusFilter};
+use crate::domain::freshness::compact;
+use crate::domain::lead::Lead;
+use crate::error::{CliError, Exit};
+use crate::render::{self, Format, Report, Style};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Stages: first_reply_due (accepted, you have not written), your_turn (they \
+wrote after you), their_turn (you wrote last), cold (no contact either way for followups.cold_after), \
+won, lost. `leads reply ID` writes the next message; `leads contact ID` logs a call or visit."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Whom to write to, and how many are going cold: what `leads followups` lists and `leads
+/// status` counts.
+pub struct Followups {
+    pub owe: Vec<(Lead, Standing)>,
+    pub nudge: Vec<(Lead, Standing)>,
+    /// Quiet for so long they turn cold within a day, and not yet won or lost.
+    pub going_cold: usize,
+}
+
+/// A day's notice before a conversation turns cold.
+const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+impl Followups {
+    /// From the accepted leads active within `followups.cold_after` (older ones are cold, or
+    /// settled), those `keep` admits.
+    pub fn gather(ctx: &Ctx, keep: &dyn Fn(&Lead) -> bool) -> Result<Followups, CliError> {
+        let now = ctx.now();
+        let timing = ctx.config.followups.timing();
+        // A conversation quiet for longer than cold_after is cold and owes nobody anything, so
+        // only the recent ones are read, whatever the length of the history.
+        let leads = ctx.source()?.conversations(now - timing.cold_after)?;
+        let mut out = Followups {
+            owe: Vec::new(),
+            nudge: Vec::new(),
+            going_cold: 0,
+        };
+        for lead in leads.into_iter().filter(|l| keep(l)) {
+            let Some(s) = standing(&lead, &lead.messages, lead.outcome.as_ref(), now, timing)
+            else {
+                continue;
+            };
+            let settled = matches!(s.stage, Stage::Cold | Stage::Won | Stage::Lost);
+            if !settled && stage_at(&lead, now + GOING_COLD_NOTICE, timing) == Some(Stage::Cold) {
+                out.going_cold += 1;
+            }
+            if s.stage.owes_reply() {
+                out.owe.push((lead, s));
+            } else if s.nudge {
+                out.nudge.push((lead, s));
+            }
+        }
+        // The longest-waiting first; ties by id, so the order is the same every run.
+        let by_wait = |a: &(Lead, Standing), b: &(Lead, Standing)| {
+            (a.1.waiting_since, &a.0.id).cmp(&(b.1.waiting_since, &b.0.id))
+        };
+        out.owe.sort_by(by_wait);
+        out.nudge.sort_by(by_wait);
+        Ok(out)
+    }
+}
+
+/// The lead's stage at a later time, with no new contact in between.
+fn stage_at(
+    lead: &Lead,
+    then: DateTime<Utc>,
+    timing: crate::domain::conversation::Timing,
+) -> Option<Stage> {
+    standing(lead, &lead.messages, lead.outcome.as_ref(), then, timing).map(|s| s.stage)
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    let filter = args
+        .filter
+        .to_filter(StatusFilter::Accepted, KindFilter::All, ctx);
+    let now = ctx.now();
+    let shelf = ctx.config.freshness.shelf_life;
+    let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf))?;
+    let mut rows: Vec<Row> = Vec::new();
+    for (list, action) in [(&found.owe, "reply"), (&found.nudge, "nudge")] {
+        for (lead, s) in list {
+            rows.push(Row::new(lead, s, action, now));
+        }
+    }
+    if let Some(limit) = filter.limit {
+        rows.truncate(limit);
+    }
+    if rows.is_empty() && ctx.out.format != Format::Json {
+        ctx.out.note(
+            "Nobody is waiting on you: no accepted lead owes a reply, and none needs a nudge. \
+             `leads list` shows the pending leads.",
+        );
+        return Ok(Exit::Ok);
+    }
+    ctx.out.emit(&FollowupList {
+        rows,
+        going_cold: found.going_cold,
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// One lead of the list, for people and for scripts. `stage`, `developing` and
+/// `waiting_since` are the JSON contract.
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    /// `reply` (you owe the next message) or `nudge` (they owe it, for a while now).
+    action: &'static str,
+    stage: Stage,
+    developing: bool,
+    waiting_since: DateTime<Utc>,
+    waiting_seconds: i64,
+    contacts: usize,
+    customer: String,
+    service: String,
+    /// The customer's latest words: their last message, or the request's.
+    last_words: Option<String>,
+}
+
+impl Row {
+    fn new(lead: &Lead, s: &Standing, action: &'static str, now: DateTime<Utc>) -> Row {
+        Row {
+            id: lead.id.clone(),
+            action,
+            stage: s.stage,
+            developing: s.developing,
+            waiting_since: s.waiting_since,
+            waiting_seconds: (now - s.waiting_since).num_seconds(),
+            contacts: s.contacts,
+            customer: lead.customer.display_name.clone(),
+            service: lead.service.clone(),
+            last_words: last_customer_words(lead, &lead.messages).map(str::to_string),
+        }
+    }
+
+    fn waited(&self) -> String {
+        compact(chrono::TimeDelta::seconds(self.waiting_seconds))
+    }
+
+    fn stage_text(&self) -> String {
+        if self.action == "nudge" {
+            format!("nudge: {}", self.stage)
+        } else {
+            self.stage.to_string()
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct FollowupList {
+    rows: Vec<Row>,
+    #[serde(skip)]
+    going_cold: usize,
+}
+
+impl Report for FollowupList {
+    fn human(&self, style: &Style) -> String {
+        use render::table::{Cell, Cells, Column, GiveWay, Table};
+        let column = |header, cells| Column { header, cells };
+        let columns = vec![
+            column("ID", Cells::Whole),
+            column("CUSTOMER", Cells::Cut(10)),
+            column("SERVICE", Cells::Cut(14)),
+            column("STAGE", Cells::Whole),
+            column("WAITING", Cells::Whole),
+            column("CONTACTS", Cells::Whole),
+            column("LAST WORDS", Cells::Cut(16)),
+        ];
+        // On a narrow terminal the long texts are cut first, then the contact count goes, then
+        // the last words: who to write to, and how long they have waited, always show.
+        let give_way = vec![GiveWay::Cut, GiveWay::Drop(5), GiveWay::Drop(6)];
+        let mut table = Table::new(columns, give_way);
+        for r in &self.rows {
+            let words = r.last_words.as_deref().map(one_line).unwrap_or_default();
+            table.add_row(vec![
+                Cell::new(r.id.as_str()),
+                Cell::new(r.customer.as_str()),
+                Cell::new(r.service.as_str()),
+                Cell::new(r.stage_text()),
+                Cell::new(format!(
+                    "{}{}",
+                    r.waited(),
+                    if r.developing { " ·dev" } else { "" }
+                )),
+                Cell::new(r.contacts.to_string()),
+                Cell::new(words),
+            ]);
+        }
+        let owe = self.rows.iter().filter(|r| r.action == "reply").count();
+        let nudge = self.rows.len() - owe;
+        let mut footer = format!("{owe} owe a reply · {nudge} to nudge");
+        if self.going_cold > 0 {
+            footer.push_str(&format!(" · {} going cold within a day", self.going_cold));
+        }
+        format!(
+            "{}\n{}\n",
+            table.render(style),
+            style.dim(&style.wrap_hanging(&footer))
+        )
+    }
+
+    /// id, action, stage, waited (seconds), contacts, customer, last words.
+    fn plain(&self, _: &Style) -> String {
+        let mut out = String::new();
+        for r in &self.rows {
+            render::push_tsv_row(
+                &mut out,
+                &[
+                    r.id.clone(),
+                    r.action.to_string(),
+                    r.stage.as_str().to_string(),
+                    r.waiting_seconds.to_string(),
+                    r.contacts.to_string(),
+                    r.customer.clone(),
+                    r.last_words.as_deref().map(one_line).unwrap_or_default(),
+                ],
+            );
+        }
+        out
+    }
+}
+
+/// The customer's words on one line, cut to a glance.
+fn one_line(text: &str) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= 60 {
+        return folded;
+    }
+    let cut: String = folded.chars().take(59).collect();
+    format!("{}…", cut.trim_end())
+}

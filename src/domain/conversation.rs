@@ -1,0 +1,987 @@
+//! What happens after an accept: the contact log of a lead, whose turn it is, how a reply is
+//! judged personal, and what the leads cost per job won.
+//!
+//! A lead becomes a real prospect after three contacts: the customer's request, the PRO's personal
+//! reply, and the customer coming back. Everything here is computed from the log and "now"; the
+//! stage names and the fields `stage`, `developing` and `waiting_since` are the JSON contract for
+//! scripts.
+
+use std::fmt;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::lead::{Lead, Status};
+use super::money::{Money, Overflow, sum_in};
+
+/// Who made a contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sender {
+    Customer,
+    Pro,
+}
+
+impl Sender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Customer => "customer",
+            Sender::Pro => "pro",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Sender> {
+        [Sender::Customer, Sender::Pro]
+            .into_iter()
+            .find(|s| s.as_str() == code)
+    }
+}
+
+/// How a contact was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The marketplace's own chat.
+    Platform,
+    Phone,
+    Email,
+    Sms,
+    Visit,
+    Other,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::Platform,
+        Channel::Phone,
+        Channel::Email,
+        Channel::Sms,
+        Channel::Visit,
+        Channel::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Platform => "platform",
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Visit => "visit",
+            Channel::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+/// One contact with the customer after the request, as the contract's message object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub from: Sender,
+    pub channel: Channel,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InvalidMessage {
+    #[error("a message on the platform chat needs text")]
+    EmptyPlatformText,
+    #[error("the message is dated {at}, after now ({now}): a contact cannot be in the future")]
+    InFuture { at: String, now: String },
+    #[error(
+        "the message is dated {at}, before the customer's request ({created}): the request is the first contact"
+    )]
+    BeforeRequest { at: String, created: String },
+}
+
+fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+impl Message {
+    /// The rules a new contact must meet before it is written (the contract's `invalid_message`).
+    pub fn validate(&self, lead: &Lead, now: DateTime<Utc>) -> Result<(), InvalidMessage> {
+        if self.at > now {
+            return Err(InvalidMessage::InFuture {
+                at: show_time(self.at),
+                now: show_time(now),
+            });
+        }
+        self.validate_against(lead)
+    }
+
+    /// The rules that need no clock: what an import or a pulled page is held to.
+    pub fn validate_against(&self, lead: &Lead) -> Result<(), InvalidMessage> {
+        let blank = self.text.as_deref().is_none_or(|t| t.trim().is_empty());
+        if self.channel == Channel::Platform && blank {
+            return Err(InvalidMessage::EmptyPlatformText);
+        }
+        if self.at < lead.created_at {
+            return Err(InvalidMessage::BeforeRequest {
+                at: show_time(self.at),
+                created: show_time(lead.created_at),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    Won,
+    Lost,
+}
+
+/// What became of an accepted lead. A later outcome replaces an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobOutcome {
+    pub result: Ending,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub value: Option<Money>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Where an accepted lead stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Accepted, and the PRO has not written yet.
+    FirstReplyDue,
+    /// The customer wrote after the PRO's last contact.
+    YourTurn,
+    /// The PRO wrote last.
+    TheirTurn,
+    /// No contact either way for `followups.cold_after`.
+    Cold,
+    Won,
+    Lost,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::FirstReplyDue => "first_reply_due",
+            Stage::YourTurn => "your_turn",
+            Stage::TheirTurn => "their_turn",
+            Stage::Cold => "cold",
+            Stage::Won => "won",
+            Stage::Lost => "lost",
+        }
+    }
+
+    /// Whether the PRO owes the next message.
+    pub fn owes_reply(self) -> bool {
+        matches!(self, Stage::FirstReplyDue | Stage::YourTurn)
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::FirstReplyDue => "first reply due",
+            Stage::YourTurn => "your turn",
+            Stage::TheirTurn => "their turn",
+            Stage::Cold => "cold",
+            Stage::Won => "won",
+            Stage::Lost => "lost",
+        })
+    }
+}
+
+/// How long before a quiet conversation counts as cold, and before a PRO waiting on the customer
+/// is told to nudge them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    pub cold_after: TimeDelta,
+    pub nudge_after: TimeDelta,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            cold_after: TimeDelta::hours(72),
+            nudge_after: TimeDelta::hours(48),
+        }
+    }
+}
+
+/// An accepted lead's conversation, judged at "now".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    pub stage: Stage,
+    /// At least two contacts from the customer (the request counts) and one from the PRO.
+    pub developing: bool,
+    /// Since when the side that owes the next contact has been waited on: the customer's last
+    /// contact when the PRO owes a reply, the PRO's last when the customer does; the last contact
+    /// either way when cold; the outcome's time when won or lost.
+    pub waiting_since: DateTime<Utc>,
+    /// Every contact, the request included.
+    pub contacts: usize,
+    pub from_customer: usize,
+    pub from_pro: usize,
+    /// True when the customer owes the reply and has for longer than `nudge_after`.
+    pub nudge: bool,
+}
+
+/// The standing of `lead` from its log (`messages`, any order) and `outcome`, or None when the lead
+/// was not accepted: only an accepted lead has a conversation.
+///
+/// The cold clock starts at the later of the last contact and the accept, so a lead is never cold
+/// before the PRO had the chance to write.
+pub fn standing(
+    lead: &Lead,
+    messages: &[Message],
+    outcome: Option<&JobOutcome>,
+    now: DateTime<Utc>,
+    timing: Timing,
+) -> Option<Standing> {
+    if lead.status != Status::Accepted {
+        return None;
+    }
+    let last_of = |who: Sender| {
+        messages
+            .iter()
+            .filter(|m| m.from == who)
+            .map(|m| m.at)
+            .max()
+    };
+    let from_customer = 1 + messages
+        .iter()
+        .filter(|m| m.from == Sender::Customer)
+        .count();
+    let from_pro = messages.len() + 1 - from_customer;
+    let customer_last =
+        last_of(Sender::Customer).map_or(lead.created_at, |t| t.max(lead.created_at));
+    let pro_last = last_of(Sender::Pro);
+    let last_contact = pro_last.map_or(customer_last, |p| p.max(customer_last));
+    let accepted_at = lead.decision.as_ref().map(|d| d.decided_at);
+    let quiet_since = accepted_at.map_or(last_contact, |a| a.max(last_contact));
+
+    let (stage, waiting_since) = match (outcome, pro_last) {
+        (Some(o), _) => (
+            match o.result {
+                Ending::Won => Stage::Won,
+                Ending::Lost => Stage::Lost,
+            },
+            o.at,
+        ),
+        _ if now - quiet_since >= timing.cold_after => (Stage::Cold, last_contact),
+        (None, None) => (Stage::FirstReplyDue, customer_last),
+        // A contact the customer made at the same moment as the PRO's is answered by it.
+        (None, Some(p)) if customer_last > p => (Stage::YourTurn, customer_last),
+        (None, Some(p)) => (Stage::TheirTurn, p),
+    };
+    Some(Standing {
+        stage,
+        developing: from_customer >= 2 && from_pro >= 1,
+        waiting_since,
+        contacts: from_customer + from_pro,
+        from_customer,
+        from_pro,
+        nudge: stage == Stage::TheirTurn && now - waiting_since >= timing.nudge_after,
+    })
+}
+
+/// The customer's latest words: their last message with text, else the request's own message.
+pub fn last_customer_words<'a>(lead: &'a Lead, messages: &'a [Message]) -> Option<&'a str> {
+    messages
+        .iter()
+        .filter(|m| m.from == Sender::Customer)
+        .filter_map(|m| Some((m.at, m.text.as_deref()?)))
+        .filter(|(_, t)| !t.trim().is_empty())
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, t)| t)
+        .or(lead.message.as_deref())
+}
+
+// --- Personal replies ---------------------------------------------------------------------------
+
+/// Words a reply to anyone could use: they say nothing about this customer.
+const COMMON: &[&str] = &[
+    "about",
+    "after",
+    "again",
+    "also",
+    "and",
+    "any",
+    "are",
+    "ask",
+    "available",
+    "back",
+    "before",
+    "best",
+    "but",
+    "can",
+    "could",
+    "day",
+    "dear",
+    "for",
+    "free",
+    "from",
+    "get",
+    "glad",
+    "good",
+    "great",
+    "happy",
+    "have",
+    "hello",
+    "help",
+    "here",
+    "hi",
+    "how",
+    "job",
+    "just",
+    "know",
+    "let",
+    "like",
+    "look",
+    "looking",
+    "me",
+    "more",
+    "need",
+    "needs",
+    "new",
+    "not",
+    "now",
+    "our",
+    "please",
+    "price",
+    "quote",
+    "really",
+    "request",
+    "service",
+    "soon",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "there",
+    "this",
+    "time",
+    "want",
+    "was",
+    "way",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "will",
+    "with",
+    "work",
+    "would",
+    "you",
+    "your",
+    "yours",
+];
+
+/// Honorifics say nothing about who the customer is.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "mx", "先生", "小姐", "太太",
+];
+
+/// Something of this lead's own that a personal reply can mention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Specific {
+    /// What it is, for the hint: "the customer's name", "their schedule".
+    pub what: &'static str,
+    /// As the lead has it: "Ms. Lin", "Saturday morning".
+    pub text: String,
+    /// The words of it that count as a mention when a reply has any one of them.
+    words: Vec<String>,
+}
+
+/// Lowercase runs of letters and digits; a run of CJK characters is one word (names and places
+/// are written without spaces), and a digit next to letters stays with them ("40-ping" → "40",
+/// "ping").
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut cjk = false;
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() {
+            out.push(std::mem::take(word));
+        }
+    };
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let is_cjk = is_cjk(c);
+        if c.is_alphanumeric() {
+            if !word.is_empty() && is_cjk != cjk {
+                flush(&mut word, &mut out);
+            }
+            cjk = is_cjk;
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// A word that tells this customer apart: not a common word or a title, and long enough to mean
+/// something (two CJK characters, three letters, or any number).
+fn telling(word: &str) -> bool {
+    let n = word.chars().count();
+    let long_enough = if word.chars().any(is_cjk) {
+        n >= 2
+    } else {
+        n >= 3 || word.chars().any(|c| c.is_ascii_digit())
+    };
+    long_enough && !COMMON.contains(&word) && !TITLES.contains(&word)
+}
+
+/// The specifics of a lead a personal reply could mention: the customer's name, the place, the
+/// schedule, the answers and the customer's own message.
+pub fn specifics(lead: &Lead) -> Vec<Specific> {
+    let mut out = Vec::new();
+    let mut add = |what: &'static str, text: &str| {
+        let ws: Vec<String> = words(text).into_iter().filter(|w| telling(w)).collect();
+        if !ws.is_empty() {
+            out.push(Specific {
+                what,
+                text: text.trim().to_string(),
+                words: ws,
+            });
+        }
+    };
+    add("the customer's name", &lead.customer.display_name);
+    if lead.location.is_some() {
+        add("the place", &lead.place());
+    }
+    if let Some(s) = &lead.schedule {
+        add("their schedule", s);
+    }
+    for a in &lead.answers {
+        add("an answer", &a.answer);
+    }
+    if let Some(m) = &lead.message {
+        add("their message", m);
+    }
+    out
+}
+
+/// The specifics a reply mentions (any one of a specific's words, as a whole word; a CJK word
+/// anywhere in the reply's text, since CJK has no spaces).
+pub fn mentioned<'a>(reply: &str, specifics: &'a [Specific]) -> Vec<&'a Specific> {
+    let said = words(reply);
+    let lower = reply.to_lowercase();
+    specifics
+        .iter()
+        .filter(|s| {
+            s.words.iter().any(|w| {
+                if w.chars().any(is_cjk) {
+                    lower.contains(w.as_str())
+                } else {
+                    said.iter().any(|x| x == w)
+                }
+            })
+        })
+        .collect()
+}
+
+/// Why a reply is refused as generic: it names none of this lead's specifics. The hint lists a
+/// few it could mention.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Generic {
+    pub could_mention: Vec<String>,
+}
+
+impl fmt::Display for Generic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the reply mentions nothing of this customer's own request; a generic reply loses them as surely as silence")
+    }
+}
+
+/// Accepts a reply that mentions at least one specific of the lead. A lead with nothing specific
+/// to mention cannot be judged, so any reply passes.
+pub fn check_personal(reply: &str, lead: &Lead) -> Result<(), Generic> {
+    let specifics = specifics(lead);
+    if specifics.is_empty() || !mentioned(reply, &specifics).is_empty() {
+        return Ok(());
+    }
+    Err(Generic {
+        could_mention: specifics
+            .iter()
+            .take(4)
+            .map(|s| format!("{} ({})", s.what, shorten(&s.text, 40)))
+            .collect(),
+    })
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+// --- Templates ----------------------------------------------------------------------------------
+
+/// The first reply when the config has no `[templates.first_reply]`: every line names something
+/// of the customer's own, so the draft starts personal (a line whose value the lead lacks goes).
+pub const FIRST_REPLY: &str = "Hi {name},
+
+Thank you for your request for {service}.
+I work in {place} and can come {schedule}.
+You wrote: \"{message}\"
+
+Could you tell me a little more, so I can give you an exact price?
+
+Best regards";
+
+/// The placeholders a reply template may use; `{answer:QUESTION}` takes the answer to that
+/// question.
+pub const PLACEHOLDERS: &[&str] = &["name", "service", "place", "schedule", "message"];
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TemplateError {
+    #[error(
+        "unknown placeholder {{{0}}}: use {{name}}, {{service}}, {{place}}, {{schedule}}, {{message}} or {{answer:QUESTION}}"
+    )]
+    Unknown(String),
+    #[error("an unclosed {{ at character {0}: write {{{{ for a literal brace")]
+    Unclosed(usize),
+}
+
+/// Fills `template` from the lead. `{{` and `}}` are literal braces. A line with a placeholder the
+/// lead has no value for is left out whole, so a draft never says "on ." where a schedule would be.
+pub fn fill(template: &str, lead: &Lead) -> Result<String, TemplateError> {
+    fill_with(template, &|key| value_of(key, Some(lead)))
+}
+
+/// Checks a template's placeholders without a lead, as the config is loaded.
+pub fn check_template(template: &str) -> Result<(), TemplateError> {
+    fill_with(template, &|key| {
+        value_of(key, None).map(|_| Some(String::new()))
+    })
+    .map(|_| ())
+}
+
+type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, TemplateError> + 'a;
+
+fn fill_with(template: &str, lookup: &Lookup) -> Result<String, TemplateError> {
+    let mut out: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for line in template.split('\n') {
+        if let Some(filled) = fill_line(line, lookup, offset)? {
+            out.push(filled);
+        }
+        offset += line.chars().count() + 1;
+    }
+    Ok(out.join("\n"))
+}
+
+/// One line of a template, or None when a placeholder in it has no value. `offset` is where the
+/// line starts in the template, for errors.
+fn fill_line(line: &str, lookup: &Lookup, offset: usize) -> Result<Option<String>, TemplateError> {
+    let mut out = String::new();
+    let mut chars = line.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' | '}' if chars.peek().map(|(_, n)| *n) == Some(c) => {
+                chars.next();
+                out.push(c);
+            }
+            '{' => {
+                let mut key = String::new();
+                let mut closed = false;
+                for (_, c) in chars.by_ref() {
+                    if c == '}' {
+                        closed = true;
+                        break;
+                    }
+                    key.push(c);
+                }
+                if !closed {
+                    return Err(TemplateError::Unclosed(offset + i + 1));
+                }
+                match lookup(key.trim())? {
+                    Some(v) => out.push_str(&v),
+                    None => return Ok(None),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The value of a placeholder for `lead`: None when the lead has none (or it is blank). Without
+/// a lead, only whether the placeholder exists.
+fn value_of(key: &str, lead: Option<&Lead>) -> Result<Option<String>, TemplateError> {
+    let known = PLACEHOLDERS.contains(&key) || key.starts_with("answer:");
+    if !known {
+        return Err(TemplateError::Unknown(key.to_string()));
+    }
+    let Some(lead) = lead else {
+        return Ok(None);
+    };
+    let value = match key {
+        "name" => Some(lead.customer.display_name.clone()),
+        "service" => Some(lead.service.clone()),
+        "place" => lead.location.as_ref().map(|_| lead.place()),
+        "schedule" => lead.schedule.clone(),
+        "message" => lead.message.clone(),
+        k => {
+            let q = k.trim_start_matches("answer:").trim();
+            lead.answers
+                .iter()
+                .find(|a| a.question.trim().eq_ignore_ascii_case(q))
+                .map(|a| a.answer.clone())
+        }
+    };
+    Ok(value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty()))
+}
+
+// --- What the leads cost and earned -------------------------------------------------------------
+
+/// `spend ÷ wins`, rounded to the nearest minor unit (half up); None without a win.
+pub fn cost_per_win(spend: Money, wins: u64) -> Option<Money> {
+    if wins == 0 {
+        return None;
+    }
+    let wins = i128::from(wins);
+    let per = (i128::from(spend.amount) * 2 + wins) / (2 * wins);
+    Some(Money::new(per as i64, spend.currency))
+}
+
+/// Fees paid for accepted leads the PRO never wrote to and that have now gone cold: money spent
+/// on contact details nobody used. `leads` pairs each fee with that lead's standing.
+pub fn wasted_spend<'a>(
+    currency: super::money::Currency,
+    leads: impl IntoIterator<Item = (Money, &'a Standing)>,
+) -> Result<Money, Overflow> {
+    sum_in(
+        currency,
+        leads
+            .into_iter()
+            .filter(|(_, s)| s.stage == Stage::Cold && s.from_pro == 0)
+            .map(|(fee, _)| fee),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lead::{Action, Answer, Decision};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    /// Accepted at 09:00 on the 23rd, requested at 08:00.
+    fn accepted() -> Lead {
+        let mut lead = crate::domain::lead::tests::sample();
+        lead.status = Status::Accepted;
+        lead.created_at = at("2026-11-23T08:00:00Z");
+        lead.decision = Some(Decision {
+            action: Action::Accept,
+            decided_at: at("2026-11-23T09:00:00Z"),
+            reason: None,
+            note: None,
+        });
+        lead.customer.display_name = "Ms. Lin".into();
+        lead.schedule = Some("Saturday morning".into());
+        lead.answers = vec![Answer {
+            question: "Home size".into(),
+            answer: "40 ping".into(),
+        }];
+        lead.message = Some("Before the new year, please.".into());
+        lead
+    }
+
+    fn msg(at_: &str, from: Sender) -> Message {
+        Message {
+            id: format!("m-{at_}"),
+            at: at(at_),
+            from,
+            channel: Channel::Platform,
+            text: Some("hello".into()),
+        }
+    }
+
+    fn stage(msgs: &[Message], outcome: Option<&JobOutcome>, now: &str) -> Standing {
+        standing(&accepted(), msgs, outcome, at(now), Timing::default()).unwrap()
+    }
+
+    #[test]
+    fn only_an_accepted_lead_has_a_conversation() {
+        let mut lead = accepted();
+        lead.status = Status::Pending;
+        assert_eq!(
+            standing(&lead, &[], None, Utc::now(), Timing::default()),
+            None
+        );
+    }
+
+    #[test]
+    fn every_stage_from_the_log() {
+        let now = "2026-11-23T12:00:00Z";
+        let s = stage(&[], None, now);
+        assert_eq!(
+            (s.stage, s.waiting_since),
+            (Stage::FirstReplyDue, at("2026-11-23T08:00:00Z"))
+        );
+        assert_eq!((s.contacts, s.developing), (1, false));
+
+        let replied = [msg("2026-11-23T10:00:00Z", Sender::Pro)];
+        let s = stage(&replied, None, now);
+        assert_eq!(
+            (s.stage, s.waiting_since),
+            (Stage::TheirTurn, at("2026-11-23T10:00:00Z"))
+        );
+        assert!(!s.developing, "one contact from the customer so far");
+
+        let back = [
+            msg("2026-11-23T10:00:00Z", Sender::Pro),
+            msg("2026-11-23T11:00:00Z", Sender::Customer),
+        ];
+        let s = stage(&back, None, now);
+        assert_eq!(
+            (s.stage, s.waiting_since),
+            (Stage::YourTurn, at("2026-11-23T11:00:00Z"))
+        );
+        assert!(s.developing, "request + a question back + the reply");
+        assert_eq!((s.contacts, s.from_customer, s.from_pro), (3, 2, 1));
+
+        // The order of the log does not matter.
+        let mut shuffled = back.clone();
+        shuffled.reverse();
+        assert_eq!(stage(&shuffled, None, now), s);
+
+        let won = JobOutcome {
+            result: Ending::Won,
+            at: at("2026-11-23T11:30:00Z"),
+            value: None,
+            reason: None,
+        };
+        let s = stage(&back, Some(&won), now);
+        assert_eq!((s.stage, s.waiting_since), (Stage::Won, won.at));
+        let lost = JobOutcome {
+            result: Ending::Lost,
+            ..won
+        };
+        // An outcome stands even after a long silence.
+        assert_eq!(
+            stage(&[], Some(&lost), "2026-12-30T00:00:00Z").stage,
+            Stage::Lost
+        );
+    }
+
+    #[test]
+    fn a_customer_who_only_writes_again_is_still_waiting_for_the_first_reply() {
+        let s = stage(
+            &[msg("2026-11-23T10:00:00Z", Sender::Customer)],
+            None,
+            "2026-11-23T12:00:00Z",
+        );
+        assert_eq!(
+            (s.stage, s.waiting_since),
+            (Stage::FirstReplyDue, at("2026-11-23T10:00:00Z"))
+        );
+        assert!(!s.developing, "no contact from the PRO");
+    }
+
+    #[test]
+    fn cold_and_nudge_boundaries() {
+        // The accept (09:00) is after the request: the cold clock starts there.
+        assert_eq!(
+            stage(&[], None, "2026-11-26T08:59:59Z").stage,
+            Stage::FirstReplyDue
+        );
+        let s = stage(&[], None, "2026-11-26T09:00:00Z");
+        assert_eq!(
+            (s.stage, s.waiting_since),
+            (Stage::Cold, at("2026-11-23T08:00:00Z"))
+        );
+
+        let replied = [msg("2026-11-23T10:00:00Z", Sender::Pro)];
+        let s = stage(&replied, None, "2026-11-25T09:59:59Z");
+        assert_eq!((s.stage, s.nudge), (Stage::TheirTurn, false));
+        let s = stage(&replied, None, "2026-11-25T10:00:00Z");
+        assert_eq!((s.stage, s.nudge), (Stage::TheirTurn, true));
+        assert_eq!(
+            stage(&replied, None, "2026-11-26T09:59:59Z").stage,
+            Stage::TheirTurn
+        );
+        assert_eq!(
+            stage(&replied, None, "2026-11-26T10:00:00Z").stage,
+            Stage::Cold
+        );
+        // A message from either side warms it up again.
+        let back = [
+            replied[0].clone(),
+            msg("2026-11-27T10:00:00Z", Sender::Customer),
+        ];
+        assert_eq!(
+            stage(&back, None, "2026-11-27T11:00:00Z").stage,
+            Stage::YourTurn
+        );
+    }
+
+    #[test]
+    fn a_reply_must_mention_something_of_this_customer() {
+        let lead = accepted();
+        let generic = check_personal("Hi, thanks for your request, I can help", &lead).unwrap_err();
+        assert!(
+            generic.could_mention.iter().any(|m| m.contains("Ms. Lin")),
+            "{generic:?}"
+        );
+        assert!(check_personal("Hi! Happy to help. Please let me know.", &lead).is_err());
+        for personal in [
+            "Hi, I can clean your 40-ping flat",
+            "Saturday works for me",
+            "Hello Ms Lin, I can help",
+            "Before the new year is fine: I have a slot on the 28th.",
+            "我週六在大安區有空",
+        ] {
+            assert_eq!(check_personal(personal, &lead), Ok(()), "{personal}");
+        }
+        // "year" is the customer's own word here; "linen" is not their name.
+        assert!(check_personal("I bring fresh linen", &lead).is_err());
+    }
+
+    #[test]
+    fn a_lead_with_nothing_specific_accepts_any_reply() {
+        let mut lead = accepted();
+        lead.customer.display_name = "Mr.".into();
+        lead.location = None;
+        lead.schedule = None;
+        lead.answers.clear();
+        lead.message = None;
+        assert!(specifics(&lead).is_empty());
+        assert_eq!(check_personal("Hi, thanks", &lead), Ok(()));
+    }
+
+    #[test]
+    fn templates_fill_from_the_lead_and_name_unknown_placeholders() {
+        let lead = accepted();
+        let t = "Hi {name},\n\nI can do your {service} ({answer:home size}) on {schedule}.\n{{ok}}";
+        assert_eq!(
+            fill(t, &lead).unwrap(),
+            "Hi Ms. Lin,\n\nI can do your Deep home cleaning (40 ping) on Saturday morning.\n{ok}"
+        );
+        let mut bare = lead.clone();
+        bare.schedule = None;
+        assert_eq!(
+            fill("Hi {name}\nOn {schedule}\nBye", &bare).unwrap(),
+            "Hi Ms. Lin\nBye"
+        );
+        assert_eq!(
+            fill("Hi {nmae}", &lead),
+            Err(TemplateError::Unknown("nmae".into()))
+        );
+        assert!(
+            TemplateError::Unknown("x".into())
+                .to_string()
+                .contains("{answer:QUESTION}")
+        );
+        assert_eq!(fill("Hi {name", &lead), Err(TemplateError::Unclosed(4)));
+        assert_eq!(check_template("Hi {name}\n{answer:Rooms}"), Ok(()));
+        assert_eq!(
+            check_template("ok\nHi {customer}"),
+            Err(TemplateError::Unknown("customer".into()))
+        );
+        assert_eq!(
+            fill(FIRST_REPLY, &lead).map(|d| check_personal(&d, &lead)),
+            Ok(Ok(()))
+        );
+    }
+
+    #[test]
+    fn messages_in_the_future_or_before_the_request_are_refused() {
+        let lead = accepted();
+        let now = at("2026-11-23T12:00:00Z");
+        let mut m = msg("2026-11-23T13:00:00Z", Sender::Customer);
+        assert!(matches!(
+            m.validate(&lead, now),
+            Err(InvalidMessage::InFuture { .. })
+        ));
+        m.at = at("2026-11-23T07:00:00Z");
+        assert!(matches!(
+            m.validate(&lead, now),
+            Err(InvalidMessage::BeforeRequest { .. })
+        ));
+        m.at = at("2026-11-23T11:00:00Z");
+        m.text = Some("  ".into());
+        assert_eq!(
+            m.validate(&lead, now),
+            Err(InvalidMessage::EmptyPlatformText)
+        );
+        m.channel = Channel::Phone;
+        m.text = None;
+        assert_eq!(m.validate(&lead, now), Ok(()));
+    }
+
+    #[test]
+    fn cost_per_win_and_wasted_spend() {
+        let twd = "TWD".parse().unwrap();
+        let spend = Money::new(100_000, twd);
+        assert_eq!(cost_per_win(spend, 0), None);
+        assert_eq!(cost_per_win(spend, 3), Some(Money::new(33_333, twd)));
+        assert_eq!(
+            cost_per_win(Money::new(5, twd), 2),
+            Some(Money::new(3, twd))
+        );
+
+        let lead = accepted();
+        let cold = standing(
+            &lead,
+            &[],
+            None,
+            at("2026-11-30T00:00:00Z"),
+            Timing::default(),
+        )
+        .unwrap();
+        let replied = [msg("2026-11-23T10:00:00Z", Sender::Pro)];
+        let cold_after_reply = standing(
+            &lead,
+            &replied,
+            None,
+            at("2026-11-30T00:00:00Z"),
+            Timing::default(),
+        )
+        .unwrap();
+        let fresh = standing(
+            &lead,
+            &[],
+            None,
+            at("2026-11-23T12:00:00Z"),
+            Timing::default(),
+        )
+        .unwrap();
+        let fee = Money::new(18_000, twd);
+        let usd = Money::new(500, "USD".parse().unwrap());
+        assert_eq!(
+            wasted_spend(
+                twd,
+                [
+                    (fee, &cold),
+                    (fee, &cold_after_reply),
+                    (fee, &fresh),
+                    (usd, &cold)
+                ]
+            ),
+            Ok(Money::new(18_000, twd)),
+            "only the cold lead never written to, in its currency"
+        );
+    }
+}

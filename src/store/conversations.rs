@@ -1,0 +1,243 @@
+//! The contact log and outcomes of accepted leads, in the same SQLite store as the leads.
+//!
+//! A message is stored once per lead and id, however often it is imported or pulled; an outcome
+//! replaced by a later one is kept in `outcome_changes`, so history can say when it changed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use super::sqlite::{currency, from_millis, millis, read_error};
+use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
+use crate::domain::lead::Lead;
+use crate::domain::money::Money;
+
+/// Where a message came from, for the `origin` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// With the lead object: an import, or a page the API sent.
+    Import,
+    /// Logged with this tool (`leads contact`, `leads reply`).
+    Here,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Import => "import",
+            Origin::Here => "here",
+        }
+    }
+}
+
+/// An earlier outcome that a later one replaced, and when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OutcomeChange {
+    pub was: JobOutcome,
+    pub replaced_at: DateTime<Utc>,
+}
+
+/// Stores `message` for `lead_id` unless a message of that id is already there. True if added.
+pub(super) fn add_message(
+    conn: &Connection,
+    lead_id: &str,
+    message: &Message,
+    origin: Origin,
+) -> Result<bool, StoreError> {
+    let added = conn
+        .prepare_cached(
+            "INSERT INTO messages (lead_id, id, at, sender, channel, text, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (lead_id, id) DO NOTHING",
+        )?
+        .execute(params![
+            lead_id,
+            message.id,
+            millis(message.at),
+            message.from.as_str(),
+            message.channel.as_str(),
+            message.text,
+            origin.as_str(),
+        ])?;
+    Ok(added == 1)
+}
+
+/// Makes `outcome` the lead's outcome, keeping the one it replaces. An outcome equal to the
+/// stored one changes nothing, so importing the same file twice records no correction.
+pub(super) fn set_outcome(
+    conn: &Connection,
+    lead_id: &str,
+    outcome: &JobOutcome,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let current = outcome_of(conn, lead_id)?;
+    if current.as_ref() == Some(outcome) {
+        return Ok(false);
+    }
+    if let Some(was) = current {
+        conn.prepare_cached(
+            "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency, reason,
+                replaced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            lead_id,
+            ending_str(was.result),
+            millis(was.at),
+            was.value.map(|v| v.amount),
+            was.value.map(|v| v.currency.code()),
+            was.reason,
+            millis(now),
+        ])?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO outcomes (lead_id, result, at, value_amount, value_currency, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (lead_id) DO UPDATE SET result = excluded.result, at = excluded.at,
+            value_amount = excluded.value_amount, value_currency = excluded.value_currency,
+            reason = excluded.reason",
+    )?
+    .execute(params![
+        lead_id,
+        ending_str(outcome.result),
+        millis(outcome.at),
+        outcome.value.map(|v| v.amount),
+        outcome.value.map(|v| v.currency.code()),
+        outcome.reason,
+    ])?;
+    Ok(true)
+}
+
+/// Writes what a lead object brings of its conversation (an import or a page from the API):
+/// messages not yet known, and its outcome when it differs.
+pub(super) fn import(conn: &Connection, lead: &Lead, now: DateTime<Utc>) -> Result<(), StoreError> {
+    for m in &lead.messages {
+        add_message(conn, &lead.id, m, Origin::Import)?;
+    }
+    if let Some(o) = &lead.outcome {
+        set_outcome(conn, &lead.id, o, now)?;
+    }
+    Ok(())
+}
+
+fn ending_str(e: Ending) -> &'static str {
+    match e {
+        Ending::Won => "won",
+        Ending::Lost => "lost",
+    }
+}
+
+fn message_from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
+    let bad = |what: &str, v: String| super::sqlite::corrupt(format!("{what} {v:?}"));
+    let from: String = r.get(2)?;
+    let channel: String = r.get(3)?;
+    Ok(Message {
+        id: r.get(0)?,
+        at: from_millis(r.get(1)?)?,
+        from: Sender::from_code(&from).ok_or_else(|| bad("sender", from.clone()))?,
+        channel: Channel::from_code(&channel).ok_or_else(|| bad("channel", channel.clone()))?,
+        text: r.get(4)?,
+    })
+}
+
+fn outcome_from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<JobOutcome> {
+    let result = match r.get_ref(at)?.as_str()? {
+        "won" => Ending::Won,
+        _ => Ending::Lost,
+    };
+    let value = match (
+        r.get::<_, Option<i64>>(at + 2)?,
+        r.get::<_, Option<String>>(at + 3)?,
+    ) {
+        (Some(amount), Some(code)) => Some(Money::new(amount, currency(code)?)),
+        _ => None,
+    };
+    Ok(JobOutcome {
+        result,
+        at: from_millis(r.get(at + 1)?)?,
+        value,
+        reason: r.get(at + 4)?,
+    })
+}
+
+pub(super) fn messages_of(conn: &Connection, lead_id: &str) -> Result<Vec<Message>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, sender, channel, text FROM messages WHERE lead_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = stmt.query_map([lead_id], message_from_row)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+}
+
+pub(super) fn outcome_of(
+    conn: &Connection,
+    lead_id: &str,
+) -> Result<Option<JobOutcome>, StoreError> {
+    conn.prepare_cached(
+        "SELECT result, at, value_amount, value_currency, reason FROM outcomes WHERE lead_id = ?1",
+    )?
+    .query_row([lead_id], |r| outcome_from_row(r, 0))
+    .optional()
+    .map_err(read_error)
+}
+
+pub(super) fn outcome_changes(
+    conn: &Connection,
+    lead_id: &str,
+) -> Result<Vec<OutcomeChange>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT result, at, value_amount, value_currency, reason, replaced_at
+         FROM outcome_changes WHERE lead_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([lead_id], |r| {
+        Ok(OutcomeChange {
+            was: outcome_from_row(r, 0)?,
+            replaced_at: from_millis(r.get(5)?)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+}
+
+/// Fills in the conversation of each of `leads`, which are the leads `ids` selects with `param`:
+/// one query for their messages and one for their outcomes, whatever their number.
+pub(super) fn attach(
+    conn: &Connection,
+    leads: &mut [Lead],
+    ids: &str,
+    param: i64,
+) -> Result<(), StoreError> {
+    let at: HashMap<String, usize> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
+    if at.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT id, at, sender, channel, text, lead_id FROM messages
+         WHERE lead_id IN ({ids}) ORDER BY lead_id, at, id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([param])?;
+    while let Some(r) = rows.next()? {
+        let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        if let Some(&i) = at.get(lead_id) {
+            leads[i]
+                .messages
+                .push(message_from_row(r).map_err(read_error)?);
+        }
+    }
+    let sql = format!(
+        "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes
+         WHERE lead_id IN ({ids})"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([param])?;
+    while let Some(r) = rows.next()? {
+        let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        if let Some(&i) = at.get(lead_id) {
+            leads[i].outcome = Some(outcome_from_row(r, 0).map_err(read_error)?);
+        }
+    }
+    Ok(())
+}

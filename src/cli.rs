@@ -1,7 +1,7 @@
 //! The command line: global flags, the subcommands, and dispatch.
 
 use std::ffi::OsString;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -197,10 +197,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         });
     }
     let exit = match build_context(&cli) {
-        Err(e) => report(
-            &e,
-            Style::new(cli.color.enabled(io::stderr().is_terminal())),
-        ),
+        Err(e) => report(&e, Style::stderr(cli.color)),
         Ok(ctx) => match dispatch(&ctx, cli.command) {
             Ok(exit) => exit,
             Err(e) => report(&e, ctx.out.err_style),
@@ -345,6 +342,7 @@ fn report(e: &CliError, style: Style) -> Exit {
     if let Some(hint) = &e.hint {
         text.push_str(&format!("  {} {hint}\n", style.bold("hint:")));
     }
+    let text = style.wrap_hanging(&text);
     let _ = io::stderr().lock().write_all(text.as_bytes());
     e.exit
 }

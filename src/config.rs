@@ -355,9 +355,72 @@ impl Config {
 /// The toml crate's message already names the line, shows it with a caret under the key, and
 /// lists the allowed keys for an unknown one; it only lacks a hint for the fix.
 fn describe(e: &toml::de::Error) -> String {
-    let mut detail = e.to_string().trim_end().to_string();
+    let message = e.message();
+    let mut detail = e
+        .to_string()
+        .replacen(message, &in_words(message), 1)
+        .trim_end()
+        .to_string();
     detail.push_str("\nSee config.example.toml for every key, its default and allowed values.");
     detail
+}
+
+/// serde's and TOML's complaints, in the words of a config file rather than of Rust types:
+/// "invalid type: string \"x\", expected u32" becomes "this key takes a whole number, 0 or
+/// more, not the text \"x\"".
+pub(crate) fn in_words(message: &str) -> String {
+    let wanted = |rust: &str| -> String {
+        let rust = rust.trim();
+        match rust {
+            "u8" => "a whole number from 0 to 255 (without quotes)".into(),
+            "u16" => "a whole number from 0 to 65,535 (without quotes)".into(),
+            "u32" => "a whole number from 0 to 4,294,967,295 (without quotes)".into(),
+            "u64" | "u128" | "usize" => "a whole number, 0 or more (without quotes)".into(),
+            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => {
+                "a whole number (without quotes)".into()
+            }
+            "f32" | "f64" => "a number (without quotes)".into(),
+            "a sequence" => "a list in brackets, like [\"a\", \"b\"]".into(),
+            "a string" | "string" => "text in quotes".into(),
+            "a boolean" => "true or false (without quotes)".into(),
+            "a map" | "map" => "a table of keys".into(),
+            s if s.starts_with("struct ") => "a table of keys".into(),
+            other => other.to_string(),
+        }
+    };
+    let got = |serde: &str| -> String {
+        let serde = serde.trim();
+        for (kind, words) in [
+            ("string ", "the text "),
+            ("integer ", "the number "),
+            ("floating point ", "the number "),
+            ("boolean ", ""),
+        ] {
+            if let Some(value) = serde.strip_prefix(kind) {
+                return format!("{words}{}", value.trim_matches('`'));
+            }
+        }
+        match serde {
+            "sequence" => "a list".into(),
+            "map" => "a table".into(),
+            other => other.to_string(),
+        }
+    };
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(lead)
+            && let Some((what, expected)) = rest.split_once(", expected ")
+        {
+            return format!("this key takes {}, not {}", wanted(expected), got(what));
+        }
+    }
+    if message.starts_with("wanted string or table") {
+        // TOML's word for a choice among fixed words (source, a rule's action).
+        return "this key takes one of its words in quotes (config.example.toml lists them)".into();
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return rest.replacen(", expected", " is not allowed here: use", 1);
+    }
+    message.to_string()
 }
 
 impl fmt::Display for ConfigPath {
@@ -398,7 +461,11 @@ mod threshold {
             Int(i64),
             Text(String),
         }
-        let text = match Raw::deserialize(d)? {
+        // serde's own refusal of anything else names the enum ("untagged enum Raw").
+        let raw = Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("write a decimal above 0 and at most 1, like 0.75")
+        })?;
+        let text = match raw {
             Raw::Float(f) => f.to_string(),
             Raw::Int(i) => i.to_string(),
             Raw::Text(s) => s,

@@ -136,9 +136,28 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// What to do about a store that is damaged.
+const DAMAGED: &str = "move it aside (with its -wal and -shm files, if any) and restore a backup, \
+or let leads start a new, empty store there; sqlite3's .recover may rescue what it holds";
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
+        // Damage found after the store opened, deep in the file: the same advice.
+        if let StoreError::Sqlite(inner) = &e
+            && crate::store::is_damage(inner)
+        {
+            return CliError::new(
+                Exit::Failure,
+                format!("the lead store is damaged ({inner})"),
+            )
+            .with_hint(format!("{DAMAGED} (`leads config path` shows where it is)"));
+        }
         let hint = match &e {
+            StoreError::Damaged { .. } => Some(DAMAGED),
+            StoreError::ReadOnly { .. } => Some(
+                "reads such as `leads list` still work; to decide or import, make it writable \
+                 (chmod u+w, on the file and its data dir) or ask whoever owns it",
+            ),
             StoreError::CreateDir { .. } | StoreError::Open { .. } => Some(
                 "check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere",
             ),

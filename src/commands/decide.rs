@@ -15,9 +15,9 @@ use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, after_deci
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_sum, format_totals, totals};
-use crate::domain::rate::{RateReport, Ratio};
+use crate::domain::rate::{RateReport, in_window, percent};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style};
+use crate::render::{Report, Style, text};
 use crate::store::{Decided, DecisionRequest};
 
 /// Decisions committed per transaction in a bulk run. Each batch is one `BEGIN IMMEDIATE`
@@ -210,10 +210,10 @@ pub fn apply(
     }
 
     if safety.dry_run {
-        let in_window = |l: &&&Lead| l.created_at > since && l.created_at <= now;
+        let counts = |l: &&&Lead| in_window(l.created_at, since);
         match plan.action {
-            Action::Accept => earlier.accepted += planned.iter().filter(in_window).count() as u64,
-            Action::Reject => earlier.rejected += planned.iter().filter(in_window).count() as u64,
+            Action::Accept => earlier.accepted += planned.iter().filter(counts).count() as u64,
+            Action::Reject => earlier.rejected += planned.iter().filter(counts).count() as u64,
         }
         earlier.fees.extend(fees.iter().copied());
         for (slot, t) in results.iter_mut().zip(&targets) {
@@ -289,15 +289,15 @@ pub fn projected_rate<'a>(
 ) -> Result<RateChange, CliError> {
     let now = ctx.now();
     let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let in_window = |l: &&Lead| l.created_at > since && l.created_at <= now;
+    let counts = |l: &&Lead| in_window(l.created_at, since);
     let stored = ctx
         .source()?
         .tally(since, now, ctx.config.freshness.shelf_life)?;
     let before = after_deciding(stored, earlier.accepted, earlier.rejected);
     let after = after_deciding(
         before,
-        accepts.into_iter().filter(in_window).count() as u64,
-        rejects.into_iter().filter(in_window).count() as u64,
+        accepts.into_iter().filter(counts).count() as u64,
+        rejects.into_iter().filter(counts).count() as u64,
     );
     let threshold = ctx.config.response_rate.threshold;
     Ok(RateChange::new(
@@ -311,11 +311,9 @@ pub fn projected_rate<'a>(
 fn select(ctx: &Ctx, selection: &Selection) -> Result<(Vec<Target>, bool), CliError> {
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let filter = selection.filter.to_filter(
-        selection.status.to_filter(),
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let filter = selection
+        .filter
+        .to_filter(selection.status.to_filter(), KindFilter::NewLead, ctx);
     let source = ctx.source()?;
     if selection.ids.is_empty() {
         if filter.is_unrestricted() && !selection.all {
@@ -442,12 +440,11 @@ fn preview(
     }
     out.push(':');
     if plan.action == Action::Accept {
-        // The fee of each lead, because this is the moment money is committed.
+        // The fee of each lead, because this is the moment money is committed; the fees in one
+        // column, so the service is padded by the columns it takes, not its characters.
         for lead in planned.iter().take(20) {
-            out.push_str(&format!(
-                "\n  {:<10} {:<34} {}",
-                lead.id, lead.service, lead.fee
-            ));
+            let service = text::pad(&text::truncate(&lead.service, 34), 34);
+            out.push_str(&format!("\n  {:<10} {service} {}", lead.id, lead.fee));
         }
         if planned.len() > 20 {
             out.push_str(&format!("\n  … and {} more", planned.len() - 20));
@@ -690,20 +687,11 @@ impl RateChange {
 
 impl std::fmt::Display for RateChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Whole percents, unless that would show a real change as none ("80% → 80%").
-        let (a, b) = (self.before.rate, self.after.rate);
-        let fine = matches!((a, b), (Some(x), Some(y))
-            if x.percent_floor() == y.percent_floor() && x.cmp_to(&y).is_ne());
-        let pct = |r: Option<Ratio>| match r {
-            None => "—".to_string(),
-            Some(x) if fine => x.tenths_floor(),
-            Some(x) => x.to_string(),
-        };
         write!(
             f,
             "rate {} → {} · lapse allowance {} → {}",
-            pct(a),
-            pct(b),
+            percent(self.before.rate),
+            percent(self.after.rate),
             self.before.lapse_allowance,
             self.after.lapse_allowance
         )

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::filters::WholeNumber;
 use crate::context::Ctx;
 use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
 use crate::domain::lead::{
@@ -18,15 +19,15 @@ pub const ID_PREFIX: &str = "dm-";
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many pending New Leads to make
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    #[arg(long, default_value_t = 16, value_parser = WholeNumber::<u32>::between(0, 1_000_000), allow_negative_numbers = true)]
     pub count: u32,
 
     /// How many past leads (decided, lapsed, promotions) to spread over the rate window
-    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    #[arg(long, default_value_t = 150, value_parser = WholeNumber::<u32>::between(0, 1_000_000), allow_negative_numbers = true)]
     pub history: u32,
 
     /// Seed for the generator: the same seed and clock give the same leads
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, value_parser = WholeNumber::<u64>::at_least(0), allow_negative_numbers = true)]
     pub seed: u64,
 
     /// Add the sample leads even though the store holds other leads (they are never touched)

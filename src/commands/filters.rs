@@ -2,8 +2,9 @@
 
 use clap::ValueEnum;
 
+use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, Order, StatusFilter};
-use crate::domain::fit::{Conditions, FitLevel};
+use crate::domain::fit::FitLevel;
 use crate::domain::freshness::Span;
 use crate::domain::money::Amount;
 
@@ -59,7 +60,7 @@ pub struct FilterArgs {
     pub fit: Vec<FitArg>,
 
     /// At most this many leads
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Filters")]
+    #[arg(long, value_name = "N", value_parser = WholeNumber::<u32>::at_least(1), allow_negative_numbers = true, help_heading = "Filters")]
     pub limit: Option<u32>,
 }
 
@@ -133,13 +134,22 @@ impl StatusFlag {
 
 impl FilterArgs {
     /// The filter these flags describe, with `status`, and `default_kind` when --kind is absent;
-    /// fit is judged by `conditions`.
+    /// fit is judged by the config's working conditions.
     pub fn to_filter(
         &self,
         status: StatusFilter,
         default_kind: KindFilter,
-        conditions: &Conditions,
+        ctx: &Ctx,
     ) -> LeadFilter {
+        let conditions = &ctx.config.conditions;
+        // Without conditions every lead is a match: say so, rather than let `--fit miss`
+        // quietly select nothing.
+        if !self.fit.is_empty() && conditions.is_empty() {
+            ctx.out.note(
+                "--fit: no working conditions are set ([conditions] in the config), so every \
+                 lead is a match; config.example.toml shows how to set them",
+            );
+        }
         LeadFilter {
             categories: self.category.iter().map(|c| c.trim().to_string()).collect(),
             cities: self.city.iter().map(|c| c.trim().to_string()).collect(),
@@ -167,5 +177,62 @@ impl FilterArgs {
             order: Order::TimeLeft,
             limit: self.limit.map(|n| n as usize),
         }
+    }
+}
+
+/// A whole-number flag within bounds, refused in words: clap's own parser says "invalid digit
+/// found in string" and "0 is not in 1..=4294967295".
+#[derive(Clone, Copy, Debug)]
+pub struct WholeNumber<T> {
+    min: T,
+    /// None: as large as the type holds.
+    max: Option<T>,
+}
+
+impl<T> WholeNumber<T> {
+    pub fn at_least(min: T) -> Self {
+        WholeNumber { min, max: None }
+    }
+
+    pub fn between(min: T, max: T) -> Self {
+        WholeNumber {
+            min,
+            max: Some(max),
+        }
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for WholeNumber<T>
+where
+    T: std::str::FromStr + PartialOrd + Copy + Into<u64> + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        let parsed = text.trim().parse::<T>().ok();
+        if let Some(n) = parsed.filter(|&n| n >= self.min && self.max.is_none_or(|max| n <= max)) {
+            return Ok(n);
+        }
+        let grouped = |n: T| crate::domain::money::format_units(n.into(), 0);
+        let wanted = match self.max {
+            None => format!("a whole number, at least {}", grouped(self.min)),
+            Some(max) => format!(
+                "a whole number from {} to {}",
+                grouped(self.min),
+                grouped(max)
+            ),
+        };
+        let arg = arg.map_or_else(|| "the value".to_string(), ToString::to_string);
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value '{text}' for '{arg}': write {wanted}\n"),
+        )
+        .with_cmd(cmd))
     }
 }

@@ -3,7 +3,6 @@
 //! answer for long enough to nudge them.
 
 use chrono::{DateTime, Utc};
-use comfy_table::Cell;
 use serde::Serialize;
 
 use super::filters::FilterArgs;
@@ -103,11 +102,9 @@ impl Followups {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let filter = args.filter.to_filter(
-        StatusFilter::Accepted,
-        KindFilter::All,
-        &ctx.config.conditions,
-    );
+    let filter = args
+        .filter
+        .to_filter(StatusFilter::Accepted, KindFilter::All, ctx);
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
     let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf), true)?;
@@ -192,43 +189,34 @@ struct FollowupList {
 
 impl Report for FollowupList {
     fn human(&self, style: &Style) -> String {
-        let mut table = render::table(
-            [
-                "ID",
-                "CUSTOMER",
-                "SERVICE",
-                "STAGE",
-                "WAITING",
-                "CONTACTS",
-                "LAST WORDS",
-            ],
-            style,
-        );
-        use comfy_table::ColumnConstraint::{ContentWidth, LowerBoundary};
-        use comfy_table::Width::Fixed;
-        let wrap = LowerBoundary(Fixed(8));
-        table.set_constraints([
-            ContentWidth,
-            wrap,
-            wrap,
-            ContentWidth,
-            ContentWidth,
-            ContentWidth,
-            wrap,
-        ]);
+        use render::table::{Cell, Cells, Column, GiveWay, Table};
+        let column = |header, cells| Column { header, cells };
+        let columns = vec![
+            column("ID", Cells::Whole),
+            column("CUSTOMER", Cells::Cut(10)),
+            column("SERVICE", Cells::Cut(14)),
+            column("STAGE", Cells::Whole),
+            column("WAITING", Cells::Whole),
+            column("CONTACTS", Cells::Whole),
+            column("LAST WORDS", Cells::Cut(16)),
+        ];
+        // On a narrow terminal the long texts are cut first, then the contact count goes, then
+        // the last words: who to write to, and how long they have waited, always show.
+        let give_way = vec![GiveWay::Cut, GiveWay::Drop(5), GiveWay::Drop(6)];
+        let mut table = Table::new(columns, give_way);
         for r in &self.rows {
             let words = r.last_words.as_deref().map(one_line).unwrap_or_default();
             table.add_row(vec![
-                Cell::new(&r.id),
-                Cell::new(&r.customer),
-                Cell::new(&r.service),
+                Cell::new(r.id.as_str()),
+                Cell::new(r.customer.as_str()),
+                Cell::new(r.service.as_str()),
                 Cell::new(r.stage_text()),
                 Cell::new(format!(
                     "{}{}",
                     r.waited(),
                     if r.developing { " ·dev" } else { "" }
                 )),
-                Cell::new(r.contacts),
+                Cell::new(r.contacts.to_string()),
                 Cell::new(words),
             ]);
         }
@@ -238,7 +226,11 @@ impl Report for FollowupList {
         if self.going_cold > 0 {
             footer.push_str(&format!(" · {} going cold within a day", self.going_cold));
         }
-        format!("{table}\n{}\n", style.dim(&footer))
+        format!(
+            "{}\n{}\n",
+            table.render(style),
+            style.dim(&style.wrap_hanging(&footer))
+        )
     }
 
     /// id, action, stage, waited (seconds), contacts, customer, last words.

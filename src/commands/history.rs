@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         // Promotions were charged too, so the log shows them unless --kind says otherwise.
         filter: args
             .filter
-            .to_filter(StatusFilter::All, KindFilter::All, &ctx.config.conditions),
+            .to_filter(StatusFilter::All, KindFilter::All, ctx),
     };
     let records = ctx
         .source()?
@@ -61,11 +61,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let log = Log {
         rows: records.iter().map(|r| Row::new(r, ctx)).collect(),
     };
+    let unfiltered = args.since.is_none()
+        && args.action.is_none()
+        && args.filter.kind.is_none()
+        && query.filter.is_unrestricted();
     if args.csv {
         write_stdout(&log.csv())?;
     } else if log.rows.is_empty() && ctx.out.format != Format::Json {
-        ctx.out
-            .note("No decisions match. `leads history` with no flags shows them all.");
+        ctx.out.note(if unfiltered {
+            "No decisions yet: each accept and reject (`leads inbox`, `leads reject`) is logged here."
+        } else {
+            "No decisions match these filters. `leads history` without them shows them all."
+        });
     } else {
         ctx.out.emit(&log)?;
     }
@@ -90,6 +97,11 @@ struct Row {
     origin: String,
     #[serde(skip)]
     local: [String; 2],
+    /// The decision time without its year, for a narrow terminal.
+    #[serde(skip)]
+    short_decided: String,
+    #[serde(skip)]
+    reason_alias: Option<&'static str>,
 }
 
 impl Row {
@@ -111,6 +123,13 @@ impl Row {
                 ctx.out.local(r.lead.created_at),
                 ctx.out.local(r.decision.decided_at),
             ],
+            short_decided: r
+                .decision
+                .decided_at
+                .with_timezone(&ctx.out.offset)
+                .format("%m-%d %H:%M")
+                .to_string(),
+            reason_alias: r.decision.reason.map(|x| x.alias()),
         }
     }
 
@@ -150,6 +169,9 @@ impl Log {
             "note",
             "fee_amount",
             "fee_currency",
+            // The same fee in major units ("360.00"), so a spreadsheet does not read the
+            // minor units (36000) as the price.
+            "fee",
             "origin",
         ];
         w.write_record(header).expect("writing to memory");
@@ -169,6 +191,7 @@ impl Log {
                 r.fee_paid
                     .map(|m| m.currency.code().to_string())
                     .unwrap_or_default(),
+                r.fee_paid.map(|m| m.major_units()).unwrap_or_default(),
                 r.origin.clone(),
             ])
             .expect("writing to memory");
@@ -180,14 +203,41 @@ impl Log {
 
 impl Report for Log {
     fn human(&self, style: &Style) -> String {
-        let mut table = render::table(
-            [
-                "DECIDED", "ID", "SERVICE", "ARRIVED", "AFTER", "ACTION", "FEE PAID", "REASON",
-            ],
-            style,
-        );
+        use render::table::{Cell, Cells, Column, GiveWay, Table};
+        let column = |header, cells| Column { header, cells };
+        let columns = vec![
+            column("DECIDED", Cells::Whole),
+            column("ID", Cells::Whole),
+            column("SERVICE", Cells::Cut(16)),
+            column("ARRIVED", Cells::Whole),
+            column("AFTER", Cells::Whole),
+            column("ACTION", Cells::Whole),
+            column("FEE PAID", Cells::Whole),
+            column("REASON", Cells::Whole),
+        ];
+        // On a narrow terminal the arrival goes first (the decision time less the response
+        // time), then long services are cut, then dates lose their year and reasons shorten to
+        // the aliases `--reason` takes; below 70 columns the response time goes too.
+        let give_way = vec![
+            GiveWay::Drop(3),
+            GiveWay::Cut,
+            GiveWay::Shorten(0),
+            GiveWay::Shorten(7),
+            GiveWay::Drop(4),
+        ];
+        let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
         for r in &self.rows {
-            table.add_row(r.cells());
+            let [decided, id, service, arrived, after, action, fee, reason] = r.cells();
+            table.add_row(vec![
+                Cell::new(decided).short(r.short_decided.clone()),
+                Cell::new(id),
+                Cell::new(service),
+                Cell::new(arrived),
+                Cell::new(after),
+                Cell::new(action),
+                Cell::new(fee),
+                Cell::new(reason).short(r.reason_alias.unwrap_or("")),
+            ]);
         }
         let accepted = self
             .rows
@@ -201,7 +251,11 @@ impl Report for Log {
             paid,
             self.rows.len() - accepted
         );
-        format!("{table}\n{}\n", style.dim(&footer))
+        format!(
+            "{}\n{}\n",
+            table.render(style),
+            style.dim(&style.wrap_hanging(&footer))
+        )
     }
 
     fn plain(&self, _: &Style) -> String {

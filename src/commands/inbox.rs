@@ -17,7 +17,7 @@ use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Money, format_sum};
-use crate::domain::rate::{RateReport, Ratio};
+use crate::domain::rate::{RateReport, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, lead::LeadView};
 use crate::store::{Decided, DecisionRequest, Recorded};
@@ -55,11 +55,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             "`leads list` shows the queue; `leads accept ID` and `leads reject ID --reason R` decide (add --yes in scripts)",
         ));
     }
-    let mut filter = args.filter.to_filter(
-        StatusFilter::Pending,
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let mut filter = args
+        .filter
+        .to_filter(StatusFilter::Pending, KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let source = ctx.source()?;
     let leads = source.select(
@@ -164,7 +162,7 @@ impl<'a> Inbox<'a> {
 
     fn say(&self, text: &str) -> Result<(), CliError> {
         self.term
-            .write_line(text)
+            .write_line(&self.style.wrap_hanging(text))
             .map_err(|e| CliError::new(Exit::Failure, format!("cannot write to the terminal: {e}")))
     }
 
@@ -215,11 +213,11 @@ impl<'a> Inbox<'a> {
             format!(" (showing {shown})")
         };
         let line = format!(
-            "Inbox · {} pending{of} · {} expire within {} · rate {} (threshold {}, may lapse {}) · {budget}",
+            "Inbox · {} pending{of} · {} within {} · rate {} (threshold {}, may lapse {}) · {budget}",
             queue.pending,
-            queue.urgent,
+            crate::render::count_verb(queue.urgent, "expires", "expire"),
             Span(f.urgent),
-            pct(rate.rate),
+            percent(rate.rate),
             rate.threshold,
             rate.lapse_allowance,
         );
@@ -239,14 +237,20 @@ impl<'a> Inbox<'a> {
                 true,
             );
             self.say(&self.card(&view, n, total))?;
-            let reply = match &self.to_reply {
-                Some(l) => format!("  [w] first reply to {}", l.id),
-                None => String::new(),
-            };
-            self.say(&self.style.bold(&format!(
-                "[a] accept {}  [r] reject  [s] skip  [d] details  [q] quit{reply}",
-                lead.fee
-            )))?;
+            let accept = format!("[a] accept {}", lead.fee);
+            let mut keys = vec![
+                accept.as_str(),
+                "[r] reject",
+                "[s] skip",
+                "[d] details",
+                "[q] quit",
+            ];
+            let reply = self
+                .to_reply
+                .as_ref()
+                .map(|l| format!("[w] first reply to {}", l.id));
+            keys.extend(reply.as_deref());
+            self.say(&self.style.bold(&self.style.wrap_items(&keys, "  ", 0)))?;
             match self.key()? {
                 Key::Char('w') if self.to_reply.is_some() => {
                     if let Some(accepted) = self.to_reply.take() {
@@ -325,16 +329,16 @@ impl<'a> Inbox<'a> {
 
     fn reject(&mut self, lead: &Lead, note: &mut Option<String>) -> Result<Option<Step>, CliError> {
         loop {
-            let menu = REASONS
+            let mut menu: Vec<String> = REASONS
                 .iter()
                 .map(|(k, _, label)| format!("[{k}] {label}"))
-                .collect::<Vec<_>>()
-                .join("  ");
+                .collect();
+            menu[0].insert_str(0, "Why? ");
             let with_note = match note {
                 Some(n) => format!("note: {n}"),
                 None => "[n] add a note first".into(),
             };
-            self.say(&format!("Why? {menu}"))?;
+            self.say(&self.style.wrap_items(&menu, "  ", 5))?;
             self.say(&self.style.dim(&format!("  {with_note}  [esc] back")))?;
             match self.key()? {
                 Key::Char(c) => {
@@ -443,8 +447,8 @@ impl<'a> Inbox<'a> {
                 self.say(&format!(
                     "{} · rate {} → {} · {} pending{budget}",
                     self.style.bold(&what),
-                    pct(before.rate),
-                    pct(after.rate),
+                    percent(before.rate),
+                    percent(after.rate),
                     queue.pending
                 ))?;
                 // Right under the fee it bought, before the next card: calling fast is the point.
@@ -600,8 +604,8 @@ impl<'a> Inbox<'a> {
         }
         parts.push(format!(
             "rate {} → {}",
-            pct(self.rate_at_start.rate),
-            pct(after.rate)
+            percent(self.rate_at_start.rate),
+            percent(after.rate)
         ));
         match queued_accepts + queued_rejects {
             0 => {}
@@ -612,18 +616,12 @@ impl<'a> Inbox<'a> {
     }
 }
 
-fn pct(r: Option<Ratio>) -> String {
-    r.map_or("—".into(), |r| r.tenths_floor())
-}
-
-/// The first `max` characters of `text` on one line, with "…" and a pointer to the details when
-/// there is more.
+/// `text` on one line of at most `max` columns (which the terminal's width then wraps), with
+/// "…" and a pointer to the details when there is more.
 fn fold(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max).collect();
-        format!("{}… (d for more)", cut.trim_end())
+    match crate::render::text::truncate(&flat, max) {
+        std::borrow::Cow::Borrowed(_) => flat,
+        cut => format!("{cut} (d for more)"),
     }
 }

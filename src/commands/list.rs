@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use comfy_table::Cell;
 use serde::Serialize;
 
 use super::filters::{FilterArgs, SortArg, StatusFlag};
@@ -26,11 +25,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let mut filter = args.filter.to_filter(
-        args.status.to_filter(),
-        KindFilter::NewLead,
-        &ctx.config.conditions,
-    );
+    let mut filter = args
+        .filter
+        .to_filter(args.status.to_filter(), KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let now = ctx.now();
     let leads = ctx
@@ -132,7 +129,11 @@ impl LeadList {
                 .iter()
                 .filter(|r| r.urgency == Some(Urgency::Urgent))
                 .count();
-            footer.push_str(&format!(" · {urgent} expire within {}", self.urgent_window));
+            footer.push_str(&format!(
+                " · {} within {}",
+                render::count_verb(urgent as u64, "expires", "expire"),
+                self.urgent_window
+            ));
         }
         footer
     }
@@ -140,58 +141,40 @@ impl LeadList {
 
 impl Report for LeadList {
     fn human(&self, style: &Style) -> String {
-        let mut headers = vec![
-            "ID",
-            "SERVICE",
-            "CATEGORY",
-            "LOCATION",
-            "BUDGET",
-            "FEE",
-            "AGE",
-            "EXPIRES IN",
+        use render::table::{Cell, Cells, Column, GiveWay, Table};
+        let column = |header, cells| Column { header, cells };
+        let mut columns = vec![
+            column("ID", Cells::Whole),
+            column("SERVICE", Cells::Cut(16)),
+            column("CATEGORY", Cells::Whole),
+            column("LOCATION", Cells::Cut(13)),
+            column("BUDGET", Cells::Whole),
+            column("FEE", Cells::Whole),
+            column("AGE", Cells::Whole),
+            column("EXPIRES IN", Cells::Whole),
         ];
         if self.show_fit {
-            headers.push("FIT");
+            columns.push(column("FIT", Cells::Cut(12)));
         }
-        let mut table = render::table(headers, style);
-        // On a narrow terminal, service and location wrap; the id, budget, fee, age and countdown
-        // never break, since a PRO triages by exactly those.
-        use comfy_table::ColumnConstraint::{ContentWidth, LowerBoundary};
-        use comfy_table::Width::Fixed;
-        let wrap = LowerBoundary(Fixed(8));
-        // Below 100 columns the category goes: the service names it, and the slug is mostly
-        // for `--category`.
-        let category = match table.width() {
-            Some(w) if w < 100 => comfy_table::ColumnConstraint::Hidden,
-            _ => wrap,
-        };
-        let mut constraints = vec![
-            ContentWidth,
-            wrap,
-            category,
-            wrap,
-            ContentWidth,
-            ContentWidth,
-            ContentWidth,
-            ContentWidth,
+        // On a narrow terminal the category goes first (the service names it; the slug is
+        // mostly for `--category`), then long services and places are cut, then the age and
+        // the budget go. The id, fee and countdown always show: a PRO triages by exactly those.
+        let give_way = vec![
+            GiveWay::Drop(2),
+            GiveWay::Cut,
+            GiveWay::Drop(6),
+            GiveWay::Drop(4),
         ];
-        if self.show_fit {
-            constraints.push(wrap);
-        }
-        table.set_constraints(constraints);
+        let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
         for row in &self.rows {
-            let mut cells: Vec<Cell> = self
-                .cells(row)
-                .iter()
-                .map(|c| Cell::new(c.as_ref()))
-                .collect();
-            if let Some(color) = row.urgency.and_then(|u| style.cell_color(u)) {
-                let last = std::mem::replace(&mut cells[7], Cell::new(""));
-                cells[7] = last.fg(color);
-            }
+            let color = row.urgency.and_then(|u| style.cell_color(u));
+            let mut cells: Vec<Cell> = self.cells(row).into_iter().map(Cell::new).collect();
+            let countdown = std::mem::replace(&mut cells[7], Cell::new(""));
+            cells[7] = countdown.color(color);
             table.add_row(cells);
         }
-        format!("{table}\n{}\n", style.dim(&self.footer()))
+        let footer = style.wrap_hanging(&self.footer());
+        format!("{}\n{}\n", table.render(style), style.dim(&footer))
     }
 
     fn plain(&self, _: &Style) -> String {
@@ -228,10 +211,10 @@ mod tests {
             show_fit: false,
         };
         insta::assert_snapshot!(list.human(&Style::plain()), @r"
-         ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN 
-         ld_2  Deep home cleaning  cleaning  —              —               NT$180  4h 00m  2h 05m     
-         ld_1  Deep home cleaning  cleaning  台北市 大安區  NT$2,000–3,000  NT$180  4h 00m  1d 20h     
-        2 pending · fees NT$360 · 1 expire within 6h
+        ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN
+        ld_2  Deep home cleaning  cleaning  —              —               NT$180  4h 00m  2h 05m
+        ld_1  Deep home cleaning  cleaning  台北市 大安區  NT$2,000–3,000  NT$180  4h 00m  1d 20h
+        2 pending · fees NT$360 · 1 expires within 6h
         ");
     }
 }

@@ -16,6 +16,7 @@ use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::{compact, effective_status};
 use crate::domain::lead::{Lead, Status};
 use crate::domain::money::{Money, format_totals, format_units, totals};
+use crate::domain::rate::{Ratio, percent};
 use crate::domain::report::{Figures, Week};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, write_stdout};
@@ -225,11 +226,6 @@ fn money(m: &[Money]) -> String {
     }
 }
 
-fn percent(r: Option<f64>) -> String {
-    // A whole percent, rounded down like every rate `leads` shows.
-    r.map_or("—".into(), |r| format!("{}%", (r * 100.0).floor() as i64))
-}
-
 impl ReportView {
     fn summary(&self, f: &Figures) -> Vec<(&'static str, String)> {
         vec![
@@ -258,7 +254,7 @@ impl ReportView {
                     f.developing,
                     f.won,
                     f.lost,
-                    percent(f.win_rate)
+                    percent(Ratio::new(f.won, f.accepted))
                 ),
             ),
             ("Revenue", money(&f.revenue)),
@@ -450,31 +446,47 @@ impl Report for ReportView {
         let rows = self.summary(&self.total);
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in rows {
-            out.push_str(&format!("{k:<width$}  {v}\n"));
+            // A long value wraps under itself, clear of the labels.
+            out.push_str(&style.wrap(&format!("{k:<width$}  {v}"), width + 2));
+            out.push('\n');
         }
         if !self.groups.is_empty() {
             out.push('\n');
-            let mut table = render::table(
-                [
-                    "GROUP", "RECEIVED", "ACCEPTED", "SPEND", "WON", "REVENUE", "COST/WIN",
-                    "WASTED",
-                ],
-                style,
-            );
+            use render::table::{Cell, Cells, Column, GiveWay, Table};
+            let column = |header, cells| Column { header, cells };
+            let columns = vec![
+                column("GROUP", Cells::Cut(12)),
+                column("RECEIVED", Cells::Whole),
+                column("ACCEPTED", Cells::Whole),
+                column("SPEND", Cells::Whole),
+                column("WON", Cells::Whole),
+                column("REVENUE", Cells::Whole),
+                column("COST/WIN", Cells::Whole),
+                column("WASTED", Cells::Whole),
+            ];
+            // On a narrow terminal long group names are cut, then the derived figures go:
+            // waste, then cost per win (revenue and spend say it).
+            let give_way = vec![GiveWay::Cut, GiveWay::Drop(7), GiveWay::Drop(6)];
+            let mut table = Table::new(columns, give_way);
             for g in &self.groups {
                 let f = &g.figures;
-                table.add_row(vec![
-                    g.key.clone(),
-                    f.received.to_string(),
-                    f.accepted.to_string(),
-                    money(&f.spend),
-                    f.won.to_string(),
-                    money(&f.revenue),
-                    money(&f.cost_per_win),
-                    money(&f.wasted_spend),
-                ]);
+                table.add_row(
+                    [
+                        g.key.clone(),
+                        f.received.to_string(),
+                        f.accepted.to_string(),
+                        money(&f.spend),
+                        f.won.to_string(),
+                        money(&f.revenue),
+                        money(&f.cost_per_win),
+                        money(&f.wasted_spend),
+                    ]
+                    .into_iter()
+                    .map(Cell::new)
+                    .collect(),
+                );
             }
-            out.push_str(&format!("{table}\n"));
+            out.push_str(&format!("{}\n", table.render(style)));
         }
         let charts = self.charts();
         if !charts.is_empty() {

@@ -147,8 +147,10 @@ impl Report for LeadCard {
         let v = &self.view;
         let l = &v.lead;
         let mut out = String::new();
+        // Every line wraps at word boundaries, continuing two columns in from where it starts;
+        // fields and the message wrap themselves first, to continue under their text.
         let mut line = |s: String| {
-            out.push_str(&s);
+            out.push_str(&style.wrap_hanging(&s));
             out.push('\n');
         };
         line(format!(
@@ -175,10 +177,23 @@ impl Report for LeadCard {
             ))
         ));
         line(String::new());
-        let field = |name: &str, value: &str| format!("  {:<10} {value}", name);
-        let kind = match l.kind {
-            Kind::NewLead => "New Lead: needs your accept or reject",
-            Kind::Promotion => "Promotion: auto-quoted, needs no answer",
+        let field = |name: &str, value: &str| style.wrap(&format!("  {:<10} {value}", name), 13);
+        // What the lead is, and where it stands: only an open New Lead asks for anything.
+        let action = l.decision.as_ref().map(|d| d.action);
+        let open = action.is_none() && v.effective_status == Status::Pending;
+        let kind = match (l.kind, action) {
+            (Kind::Promotion, _) => "Promotion: auto-quoted, needs no answer",
+            (Kind::NewLead, Some(Action::Accept)) => "New Lead: accepted",
+            (Kind::NewLead, Some(Action::Reject)) => "New Lead: rejected",
+            (Kind::NewLead, None) if open => "New Lead: needs your accept or reject",
+            (Kind::NewLead, None) => "New Lead: lapsed without an answer",
+        };
+        let fee = match action {
+            Some(Action::Accept) => format!("{} paid", l.fee),
+            Some(Action::Reject) => format!("{} · not paid (rejected)", l.fee),
+            None if !open => format!("{} · not paid (lapsed)", l.fee),
+            None if l.kind == Kind::Promotion => format!("{}, charged when auto-quoted", l.fee),
+            None => format!("{} to accept · rejecting is free", l.fee),
         };
         line(field("Kind", kind));
         let name = if l.customer.display_name.is_empty() {
@@ -196,10 +211,7 @@ impl Report for LeadCard {
         line(field("Where", &place));
         line(field("When", l.schedule.as_deref().unwrap_or("—")));
         line(field("Budget", &l.budget_text()));
-        line(field(
-            "Fee",
-            &format!("{} to accept · rejecting is free", l.fee),
-        ));
+        line(field("Fee", &fee));
         line(field(
             "Arrived",
             &format!("{} ({} ago)", self.local(l.created_at), v.age()),
@@ -240,7 +252,7 @@ impl Report for LeadCard {
             line(String::new());
             line(style.bold("Message"));
             for text in message.lines() {
-                line(format!("  {text}"));
+                line(style.wrap(&format!("  {text}"), 2));
             }
         }
         line(String::new());

@@ -8,9 +8,9 @@ use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
 use crate::domain::freshness::{Span, compact};
 use crate::domain::money::format_totals;
-use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict};
+use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict, percent};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style};
+use crate::render::{Report, Style, count_verb};
 use crate::store::{QueueSummary, ReportedRate};
 
 #[derive(Debug, clap::Args)]
@@ -115,23 +115,26 @@ impl Status {
             ),
             (Verdict::Safe, _) => format!(
                 "Safe: {} is at or above {t}, even if every pending lead lapses.",
-                pct(r.rate)
+                percent(r.rate)
             ),
             (Verdict::AtRisk, MustAnswer::Reachable(m)) => format!(
-                "At risk: answer {m} of your {p} pending leads to stay at or above {t}{}.",
+                "At risk: answer {} to stay at or above {t}{}.",
+                of_pending(m, p),
                 self.next_lapse_suffix()
             ),
             (Verdict::Below, MustAnswer::Reachable(m)) => format!(
-                "Below {t}: answer {m} of your {p} pending leads to get back to {t}{}.",
+                "Below {t}: answer {} to get back to {t}{}.",
+                of_pending(m, p),
                 self.next_lapse_suffix()
             ),
             (_, MustAnswer::Unreachable { best }) => format!(
-                "Below {t}{}: even answering all {p} pending leads reaches only {best}; answer new leads quickly to recover.",
+                "Below {t}{}: even answering {} reaches only {best}; answer new leads quickly to recover.",
                 if r.verdict == Verdict::AtRisk {
                     " if pending leads lapse"
                 } else {
                     ""
-                }
+                },
+                of_pending(p, p),
             ),
         }
     }
@@ -142,10 +145,6 @@ impl Status {
             None => String::new(),
         }
     }
-}
-
-fn pct(r: Option<Ratio>) -> String {
-    r.map_or_else(|| "—".into(), |r| r.to_string())
 }
 
 impl Report for Status {
@@ -177,7 +176,7 @@ impl Report for Status {
             "Response rate",
             format!(
                 "{}  {}",
-                style.bold(&pct(r.rate)),
+                style.bold(&percent(r.rate)),
                 style.dim(&format!("({detail})"))
             ),
         ));
@@ -186,7 +185,7 @@ impl Report for Status {
                 "Platform says",
                 format!(
                     "{}  {}",
-                    pct(p.rate()),
+                    percent(p.rate()),
                     style.dim(&format!(
                         "({} of {}, fetched {} ago)",
                         p.responded,
@@ -211,9 +210,9 @@ impl Report for Status {
         ));
         let q = &self.queue;
         let mut pending = format!(
-            "{} to answer · {} expire within {}",
+            "{} to answer · {} within {}",
             q.pending,
-            q.urgent,
+            count_verb(q.urgent, "expires", "expire"),
             Span(self.urgent_window)
         );
         if let Some((id, at)) = &q.next {
@@ -224,8 +223,16 @@ impl Report for Status {
         }
         rows.push(("Pending", pending));
         if t.pending > 0 {
+            let all = match t.pending {
+                1 => "it",
+                2 => "both",
+                _ => "all of them",
+            };
             let answer = match r.must_answer {
                 MustAnswer::Reachable(0) => "still safe".to_string(),
+                MustAnswer::Reachable(m) if m == t.pending => {
+                    format!("answer {all} to stay at or above {}", r.threshold)
+                }
                 MustAnswer::Reachable(m) => {
                     format!(
                         "answer at least {m} of them to stay at or above {}",
@@ -233,10 +240,13 @@ impl Report for Status {
                     )
                 }
                 MustAnswer::Unreachable { best } => {
-                    format!("answering all of them reaches only {best}")
+                    format!("answering {all} reaches only {best}")
                 }
             };
-            rows.push(("If all lapse", format!("{} · {answer}", pct(r.worst_case))));
+            rows.push((
+                "If all lapse",
+                format!("{} · {answer}", percent(r.worst_case)),
+            ));
         }
         rows.push((
             "Speed to lead",
@@ -276,12 +286,25 @@ impl Report for Status {
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         let mut out = String::new();
         for (k, v) in rows {
-            out.push_str(&format!("{:<width$}  {v}\n", k));
+            // A long value wraps under itself, clear of the labels.
+            out.push_str(&style.wrap(&format!("{:<width$}  {v}", k), width + 2));
+            out.push('\n');
         }
         out.push('\n');
-        out.push_str(&style.verdict(&self.verdict_line(), r.verdict));
+        out.push_str(&style.wrap(&style.verdict(&self.verdict_line(), r.verdict), 0));
         out.push('\n');
         out
+    }
+}
+
+/// `m` of the `p` pending leads, as said: "3 of your 8 pending leads", "all 4 pending leads",
+/// "both pending leads", "your pending lead".
+fn of_pending(m: u64, p: u64) -> String {
+    match (m, p) {
+        (1, 1) => "your pending lead".into(),
+        (2, 2) => "both pending leads".into(),
+        (m, p) if m == p => format!("all {p} pending leads"),
+        (m, p) => format!("{m} of your {p} pending leads"),
     }
 }
 

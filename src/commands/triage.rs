@@ -46,11 +46,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     }
     let now = ctx.now();
     let shelf = config.freshness.shelf_life;
-    let filter = args.filter.to_filter(
-        StatusFilter::Pending,
-        KindFilter::NewLead,
-        &config.conditions,
-    );
+    let filter = args
+        .filter
+        .to_filter(StatusFilter::Pending, KindFilter::NewLead, ctx);
     let source = ctx.source()?;
     let pending = source.select(&filter, now, shelf)?;
     let total = pending.len();

@@ -141,13 +141,18 @@ pub fn check(
 /// short alias ("area", "busy", "budget").
 pub fn parse_reason(input: &str) -> Result<RejectReason, String> {
     let key = input.trim().to_ascii_lowercase().replace('-', "_");
+    if let Some(reason) = RejectReason::ALL
+        .into_iter()
+        .find(|r| key == r.as_str() || key == r.alias())
+    {
+        return Ok(reason);
+    }
     let reason = match key.as_str() {
-        "not_my_service" | "service" | "wrong_service" | "not_mine" => RejectReason::NotMyService,
-        "outside_area" | "area" | "far" | "location" => RejectReason::OutsideArea,
-        "schedule_conflict" | "schedule" | "date" | "time" => RejectReason::ScheduleConflict,
-        "budget_too_low" | "budget" | "low" | "price" => RejectReason::BudgetTooLow,
-        "too_busy" | "busy" | "full" => RejectReason::TooBusy,
-        "other" => RejectReason::Other,
+        "wrong_service" | "not_mine" => RejectReason::NotMyService,
+        "far" | "location" => RejectReason::OutsideArea,
+        "date" | "time" => RejectReason::ScheduleConflict,
+        "low" | "price" => RejectReason::BudgetTooLow,
+        "full" => RejectReason::TooBusy,
         _ => {
             return Err(format!(
                 "{input:?} is not a reason: use one of {} (or area, service, schedule, budget, busy)",

@@ -94,6 +94,18 @@ impl RejectReason {
         }
     }
 
+    /// The one word `--reason` also takes, for narrow tables: "area" for outside_area.
+    pub fn alias(self) -> &'static str {
+        match self {
+            RejectReason::NotMyService => "service",
+            RejectReason::OutsideArea => "area",
+            RejectReason::ScheduleConflict => "schedule",
+            RejectReason::BudgetTooLow => "budget",
+            RejectReason::TooBusy => "busy",
+            RejectReason::Other => "other",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == code)
     }

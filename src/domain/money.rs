@@ -125,6 +125,23 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount in major units as a plain decimal with every minor digit, for spreadsheets:
+    /// "360.00" for NT$360, "-5.50", "3000" for ¥3,000. No symbol, no grouping.
+    pub fn major_units(&self) -> String {
+        let exponent = self.currency.exponent();
+        let scale = 10u64.pow(exponent);
+        let minor = self.amount.unsigned_abs();
+        let sign = if self.amount < 0 { "-" } else { "" };
+        if exponent == 0 {
+            format!("{sign}{minor}")
+        } else {
+            let width = exponent as usize;
+            format!("{sign}{}.{:0width$}", minor / scale, minor % scale)
+        }
+    }
+}
+
 impl fmt::Display for Money {
     /// `NT$1,800`, `$25.50`, `¥3,000`: the symbol, grouped major units, and the minor part only when
     /// it is not zero, so the common case reads short.
@@ -421,5 +438,17 @@ mod tests {
                 .unwrap_err()
                 .contains("more decimals")
         );
+    }
+
+    #[test]
+    fn major_units_are_a_plain_decimal_with_every_minor_digit() {
+        let twd: Currency = "TWD".parse().unwrap();
+        let jpy: Currency = "JPY".parse().unwrap();
+        let bhd: Currency = "BHD".parse().unwrap();
+        assert_eq!(Money::new(36000, twd).major_units(), "360.00");
+        assert_eq!(Money::new(123_456_789, twd).major_units(), "1234567.89");
+        assert_eq!(Money::new(-550, twd).major_units(), "-5.50");
+        assert_eq!(Money::new(3000, jpy).major_units(), "3000");
+        assert_eq!(Money::new(1005, bhd).major_units(), "1.005");
     }
 }

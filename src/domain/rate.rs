@@ -1,7 +1,7 @@
 //! The response rate, exactly.
 //!
-//! Over the New Leads created in the window: responded = accepted + rejected; lapsed = expired, or
-//! pending past expiry; pending = the rest. rate = responded / (responded + lapsed). Everything is
+//! Over the New Leads created in the window (see [`in_window`]): responded = accepted + rejected;
+//! lapsed = expired, or pending past expiry; pending = the rest. rate = responded / (responded + lapsed). Everything is
 //! integer arithmetic on fractions, so 24/32 against a 0.75 threshold is "at threshold", never
 //! "below" through rounding.
 
@@ -9,7 +9,15 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+/// Whether a New Lead created at `created_at` counts in a rate window that began at `since`.
+/// The window has no end: a lead stamped a little after "now" (the platform's clock runs ahead
+/// of this one) has arrived all the same, is in the queue, and its answer counts.
+pub fn in_window(created_at: DateTime<Utc>, since: DateTime<Utc>) -> bool {
+    created_at > since
+}
 
 /// A non-negative fraction. Compared by cross-multiplying in u128, which cannot overflow for u64 parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,28 +37,26 @@ impl Ratio {
             .cmp(&(u128::from(other.num) * u128::from(self.den)))
     }
 
-    /// Whole percent, rounded down, so a rate just under the threshold never prints as the
-    /// threshold itself (74.9% shows as 74%, not 75%).
-    pub fn percent_floor(&self) -> u64 {
-        (u128::from(self.num) * 100 / u128::from(self.den)) as u64
-    }
-
-    /// One decimal, rounded down like [`Ratio::percent_floor`]: "80.4%".
-    pub fn tenths_floor(&self) -> String {
-        let tenths = u128::from(self.num) * 1000 / u128::from(self.den);
-        format!("{}.{}%", tenths / 10, tenths % 10)
-    }
-
     /// For JSON only, where the contract carries the rate as a number. Never compared.
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
     }
 }
 
+/// The one way a rate is written, wherever it shows (status, inbox, decision summaries, sync):
+/// a percent with one decimal, rounded down. Down, so a rate just under the threshold never
+/// reads as the threshold itself (74.96% is 74.9%, not 75.0%); one decimal, so the change a
+/// decision or two makes shows (80.4% → 80.5%) where whole percents would read "80% → 80%".
 impl fmt::Display for Ratio {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", self.percent_floor())
+        let tenths = u128::from(self.num) * 1000 / u128::from(self.den);
+        write!(f, "{}.{}%", tenths / 10, tenths % 10)
     }
+}
+
+/// A rate that may not exist yet (no lead answered or lapsed): "—" for none.
+pub fn percent(rate: Option<Ratio>) -> String {
+    rate.map_or_else(|| "—".into(), |r| r.to_string())
 }
 
 /// The rate a PRO must stay at or above, as the exact decimal written in the config (0.75 = 75/100).
@@ -247,24 +253,24 @@ mod tests {
         assert_eq!(r.rate, Some(Ratio { num: 24, den: 32 }));
         assert_eq!(r.verdict, Verdict::Safe);
         assert_eq!(r.lapse_allowance, 0);
-        assert_eq!(r.rate.unwrap().to_string(), "75%");
+        assert_eq!(r.rate.unwrap().to_string(), "75.0%");
     }
 
     #[test]
     fn one_lapse_more_is_below() {
         let r = report(24, 9, 0);
         assert_eq!(r.verdict, Verdict::Below);
-        assert_eq!(r.rate.unwrap().to_string(), "72%");
+        assert_eq!(r.rate.unwrap().to_string(), "72.7%");
         assert_eq!(r.lapse_allowance, 0);
     }
 
     #[test]
     fn just_under_never_prints_as_the_threshold() {
-        // 749/1000 = 74.9%: floor keeps it at 74%, matching the "below" verdict.
-        let r = report(749, 251, 0);
+        // 7499/10000 = 74.99%: rounding down keeps it at 74.9%, matching the "below" verdict.
+        let r = report(7499, 2501, 0);
         assert_eq!(r.verdict, Verdict::Below);
-        assert_eq!(r.rate.unwrap().to_string(), "74%");
-        assert_eq!(r.rate.unwrap().tenths_floor(), "74.9%");
+        assert_eq!(r.rate.unwrap().to_string(), "74.9%");
+        assert_eq!(percent(None), "—");
     }
 
     #[test]
@@ -282,7 +288,7 @@ mod tests {
         let r = report(30, 6, 8);
         assert_eq!(r.verdict, Verdict::AtRisk);
         assert_eq!(r.must_answer, MustAnswer::Reachable(3));
-        assert_eq!(r.worst_case.unwrap().to_string(), "68%");
+        assert_eq!(r.worst_case.unwrap().to_string(), "68.1%");
     }
 
     #[test]

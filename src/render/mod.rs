@@ -5,12 +5,15 @@
 
 pub mod lead;
 mod style;
+pub mod table;
+pub mod text;
 
 pub use style::Style;
 
 use std::io::{self, IsTerminal, Write};
 
 use chrono::{DateTime, FixedOffset, Utc};
+use dialoguer::console::Term;
 use serde::Serialize;
 
 use crate::error::{CliError, Exit};
@@ -62,8 +65,8 @@ impl Printer {
         };
         Printer {
             format,
-            style: Style::new(color.enabled(tty)),
-            err_style: Style::new(color.enabled(io::stderr().is_terminal())),
+            style: Style::new(color.enabled(tty)).with_width(terminal_width(&Term::stdout())),
+            err_style: Style::stderr(color),
             offset,
             quiet: false,
         }
@@ -92,9 +95,10 @@ impl Printer {
     }
 
     /// A line on stderr that `-q` does not silence: a warning, or the hint that goes with it.
+    /// Wrapped at word boundaries on a terminal.
     pub fn warn(&self, line: &str) {
         // A closed stderr is no reason to fail a command that did its work.
-        let _ = writeln!(io::stderr().lock(), "{line}");
+        let _ = writeln!(io::stderr().lock(), "{}", self.err_style.wrap_hanging(line));
     }
 
     pub fn local(&self, t: DateTime<Utc>) -> String {
@@ -114,6 +118,27 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
             Exit::Failure,
             format!("cannot write to stdout: {e}"),
         )),
+    }
+}
+
+/// The width of the terminal `term` writes to, in columns: COLUMNS when it is set (as `ls` and
+/// most tools honour it), else what the terminal says. None when `term` is not a terminal.
+pub fn terminal_width(term: &Term) -> Option<usize> {
+    if !term.is_term() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| term.size_checked().map(|(_, cols)| usize::from(cols)))
+}
+
+impl Style {
+    /// The style for stderr: colour by `color` and whether stderr is a terminal, and its width.
+    pub fn stderr(color: ColorChoice) -> Style {
+        Style::new(color.enabled(io::stderr().is_terminal()))
+            .with_width(terminal_width(&Term::stderr()))
     }
 }
 
@@ -149,27 +174,9 @@ impl ColorChoice {
     }
 }
 
-/// A table in the house style: no borders, bold headers, wrapping to the terminal, coloured cells
-/// only when the style has colour.
-pub fn table<'a>(headers: impl IntoIterator<Item = &'a str>, style: &Style) -> comfy_table::Table {
-    use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
-    let mut table = Table::new();
-    table
-        .load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(
-            headers
-                .into_iter()
-                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-        );
-    // comfy-table styles on its own when it sees a terminal; the style decides instead, so
-    // `--color never` and NO_COLOR hold for tables too.
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    table
+/// A count with the verb that agrees with it: "1 expires", "7 expire".
+pub fn count_verb(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Appends one tab-separated record. A tab or newline inside a field would split the record, so

@@ -1,4 +1,5 @@
-//! Colour, applied only when the printer decided the stream wants it.
+//! Colour, applied only when the printer decided the stream wants it, and the width lines wrap
+//! at.
 
 use anstyle::{AnsiColor, Color, Style as Ansi};
 use comfy_table::Color as CellColor;
@@ -9,15 +10,44 @@ use crate::domain::rate::Verdict;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
+    /// The terminal's width in columns; None when the stream is not a terminal (or its width is
+    /// unknown): lines are then left as they are.
+    pub width: Option<usize>,
 }
 
 impl Style {
     pub fn new(color: bool) -> Style {
-        Style { color }
+        Style { color, width: None }
     }
 
     pub fn plain() -> Style {
-        Style { color: false }
+        Style::new(false)
+    }
+
+    pub fn with_width(self, width: Option<usize>) -> Style {
+        Style { width, ..self }
+    }
+
+    /// `text` wrapped at word boundaries to the terminal, continuation lines indented `indent`
+    /// columns.
+    pub fn wrap(&self, text: &str, indent: usize) -> String {
+        match self.width {
+            Some(cols) => super::text::wrap(text, cols, indent),
+            None => text.to_string(),
+        }
+    }
+
+    /// `items` joined by `sep`, wrapped to the terminal between items only.
+    pub fn wrap_items<S: AsRef<str>>(&self, items: &[S], sep: &str, indent: usize) -> String {
+        super::text::wrap_items(items, sep, self.width.unwrap_or(usize::MAX), indent)
+    }
+
+    /// `text` wrapped to the terminal, each line's continuation two columns past its indent.
+    pub fn wrap_hanging(&self, text: &str) -> String {
+        match self.width {
+            Some(cols) => super::text::wrap_hanging(text, cols),
+            None => text.to_string(),
+        }
     }
 
     fn paint(&self, text: &str, style: Ansi) -> String {

@@ -4,7 +4,7 @@ mod conversations;
 mod sqlite;
 
 pub use conversations::OutcomeChange;
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
+pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, is_damage};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -124,7 +124,8 @@ pub trait LeadSource {
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError>;
 
-    /// New Leads created in `(since, now]`, by where they stand at `now`.
+    /// New Leads created after `since` (those stamped after `now` too: see
+    /// `domain::rate::in_window`), by where they stand at `now`.
     fn tally(
         &self,
         since: DateTime<Utc>,
@@ -142,8 +143,8 @@ pub trait LeadSource {
     /// Contact fees charged at or after `since`, one total per currency.
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError>;
 
-    /// The median time from arrival to decision of the `responded` New Leads that arrived in
-    /// `(since, now]` (the tally's count), or None when there are none.
+    /// The median time from arrival to decision of the `responded` New Leads of the window
+    /// that began at `since` (the tally's count), or None when there are none.
     fn median_response(
         &self,
         since: DateTime<Utc>,

@@ -69,6 +69,11 @@ pub enum StoreError {
     Implausible(String),
     #[error("lead {id} is {status}: only an accepted lead has a conversation")]
     NotAccepted { id: String, status: String },
+    /// The file is not an SQLite database, or SQLite finds it malformed.
+    #[error("the lead store {} is damaged ({detail})", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    #[error("the lead store {} is read-only to you, so nothing can be changed", path.display())]
+    ReadOnly { path: PathBuf },
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -86,35 +91,52 @@ pub struct ImportSummary {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This user may read the file but not write it.
+    read_only: bool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`, bringing its schema up to date.
+    /// Opens (creating if needed) the store in `dir`, bringing its schema up to date. A store
+    /// this user may read but not write (another user's, `chmod a-w`, a read-only data dir)
+    /// opens for reading: every read works, and a write says the store is read-only.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        let open = |path: &Path| -> rusqlite::Result<Connection> {
-            let conn = Connection::open(path)?;
+        let opened = Connection::open(&path).and_then(|conn| {
+            let read_only = conn.is_readonly("main")?;
+            let conn = if read_only {
+                read_only_connection(conn, &path)?
+            } else {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "FULL")?;
+                conn
+            };
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             // Sorting 10,000 pending leads by time left must not spill to temp files (it did,
             // at 1,500 syscalls a `leads list`): sort in memory, with room to do it.
             conn.pragma_update(None, "temp_store", "MEMORY")?;
             conn.pragma_update(None, "cache_size", -32_000)?;
-            Ok(conn)
+            Ok((conn, read_only))
+        });
+        let (conn, read_only) = opened.map_err(|e| open_error(&path, e))?;
+        log::info!(
+            "store: {}{}",
+            path.display(),
+            if read_only { " (read-only)" } else { "" }
+        );
+        let store = Store {
+            conn,
+            path,
+            read_only,
         };
-        let conn = open(&path).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
+        store.migrate().map_err(|e| match e {
+            StoreError::Sqlite(e) => open_error(&store.path, e),
+            other => other,
         })?;
-        log::info!("store: {}", path.display());
-        let store = Store { conn, path };
-        store.migrate()?;
         Ok(store)
     }
 
@@ -150,8 +172,16 @@ impl Store {
 
     /// A write transaction that takes the lock up front, so two writers queue on the busy timeout
     /// instead of one failing half-way with SQLITE_BUSY.
-    fn write(&self) -> rusqlite::Result<Transaction<'_>> {
-        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+    fn write(&self) -> Result<Transaction<'_>, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Immediate,
+        )?)
     }
 
     /// Adds new leads and updates known ones, all or nothing.
@@ -504,7 +534,7 @@ impl Store {
     }
 
     /// What happened here that the server's last reported rate cannot include yet, over the New
-    /// Leads created in `(since, now]`: decisions still queued or sent after that report, and
+    /// Leads created after `since`: decisions still queued or sent after that report, and
     /// cached pending leads that lapsed after `reported_at`.
     pub fn since_report(
         &self,
@@ -517,10 +547,10 @@ impl Store {
         let mut tally = Tally::default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT o.action, COUNT(*) FROM outbox o JOIN leads l ON l.id = o.lead_id
-             WHERE l.kind = 'new_lead' AND l.created_at > ?1 AND l.created_at <= ?2
+             WHERE l.kind = 'new_lead' AND l.created_at > ?1
              GROUP BY o.action",
         )?;
-        let mut rows = stmt.query([since, now])?;
+        let mut rows = stmt.query([since])?;
         while let Some(r) = rows.next()? {
             let n: i64 = r.get(1)?;
             match r.get::<_, String>(0)?.as_str() {
@@ -531,8 +561,7 @@ impl Store {
         let (lapsed, pending): (i64, i64) = self.conn.query_row(
             "SELECT COALESCE(SUM(exp > ?4 AND exp <= ?2), 0), COALESCE(SUM(exp > ?2), 0)
              FROM (SELECT COALESCE(expires_at, created_at + ?3) AS exp FROM leads
-                   WHERE status = 'pending' AND kind = 'new_lead'
-                     AND created_at > ?1 AND created_at <= ?2)",
+                   WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1)",
             params![since, now, shelf_life.num_milliseconds(), reported_at],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -630,6 +659,55 @@ fn record_charge(
         millis(at)
     ])?;
     Ok(charge_id(tx.last_insert_rowid()))
+}
+
+/// Whether SQLite found the file damaged: not a database at all, or malformed inside.
+pub fn is_damage(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, DatabaseCorrupt | NotADatabase))
+}
+
+fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    if is_damage(&source) {
+        let detail = match &source {
+            rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+            other => other.to_string(),
+        };
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        }
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// `conn` (a store opened read-only) ready to read. In WAL mode SQLite keeps a shared-memory
+/// file beside the store; in a data dir this user cannot write, it cannot be made, and SQLite
+/// refuses to read. With no write-ahead log left behind (no writer at work, nothing
+/// unfinished), the file alone is the whole store, and SQLite may read it as unchanging.
+fn read_only_connection(conn: Connection, path: &Path) -> rusqlite::Result<Connection> {
+    use rusqlite::OpenFlags;
+    let read = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()));
+    let wal_left = || {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+    };
+    match (read, url::Url::from_file_path(path)) {
+        (Ok(()), _) => Ok(conn),
+        (Err(e), Ok(url)) if !is_damage(&e) && !wal_left() => {
+            drop(conn);
+            Connection::open_with_flags(
+                format!("{url}?immutable=1"),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            )
+        }
+        (Err(e), _) => Err(e),
+    }
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -1017,9 +1095,10 @@ impl LeadSource for Store {
             "rejected" => tally.rejected += n as u64,
             _ => tally.lapsed += n as u64,
         };
-        // Decided and expired leads never change status again, so they are counted from the
-        // hourly counts for every whole hour inside (since, now], and exactly, lead by lead, only
-        // in the two partial hours at the edges.
+        // The window is every New Lead created after `since` (domain::rate::in_window), those
+        // stamped after `now` included. Decided and expired leads never change status again, so
+        // they are counted from the hourly counts for every whole hour inside (since, now], and
+        // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
         let first = since / HOUR + 1;
         let last = (now + 1) / HOUR - 1;
         let whole_hours = since >= 0 && first <= last;
@@ -1046,7 +1125,7 @@ impl LeadSource for Store {
                AND created_at >= ?1 AND created_at <= ?2
              GROUP BY status",
         )?;
-        for (from, to) in [(since + 1, edge_a - 1), (edge_b, now)] {
+        for (from, to) in [(since + 1, edge_a - 1), (edge_b, i64::MAX)] {
             let mut rows = stmt.query([from, to])?;
             while let Some(r) = rows.next()? {
                 add(&r.get::<_, String>(0)?, r.get(1)?);
@@ -1057,8 +1136,7 @@ impl LeadSource for Store {
         let (lapsed, pending): (i64, i64) = self.conn.query_row(
             "SELECT COALESCE(SUM(COALESCE(expires_at, created_at + ?3) <= ?2), 0),
                     COALESCE(SUM(COALESCE(expires_at, created_at + ?3) > ?2), 0)
-             FROM leads WHERE status = 'pending' AND kind = 'new_lead'
-               AND created_at > ?1 AND created_at <= ?2",
+             FROM leads WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1",
             params![since, now, shelf_life.num_milliseconds()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -1149,7 +1227,8 @@ impl LeadSource for Store {
     fn median_response(
         &self,
         since: DateTime<Utc>,
-        now: DateTime<Utc>,
+        // The window has no end (domain::rate::in_window), as in the tally.
+        _now: DateTime<Utc>,
         responded: u64,
     ) -> Result<Option<TimeDelta>, StoreError> {
         if responded == 0 {
@@ -1166,14 +1245,11 @@ impl LeadSource for Store {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_response
-             WHERE counts_in_rate = 1 AND arrived_at > ?1 AND arrived_at <= ?2
-             ORDER BY decided_at - arrived_at LIMIT ?3 OFFSET ?4",
+             WHERE counts_in_rate = 1 AND arrived_at > ?1
+             ORDER BY decided_at - arrived_at LIMIT ?2 OFFSET ?3",
         )?;
         let middle: Vec<i64> = stmt
-            .query_map(
-                params![millis(since), millis(now), take, offset as i64],
-                |r| r.get(0),
-            )?
+            .query_map(params![millis(since), take, offset as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if middle.is_empty() {
             return Ok(None);
@@ -1417,7 +1493,7 @@ mod tests {
                 let since = now - TimeDelta::minutes(window);
                 let inside: Vec<&Lead> = leads
                     .iter()
-                    .filter(|l| l.created_at > since && l.created_at <= now)
+                    .filter(|l| crate::domain::rate::in_window(l.created_at, since))
                     .collect();
                 let count = |s: Status| {
                     inside

@@ -125,3 +125,49 @@ fn a_bad_clock_override_is_a_usage_error() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_values_are_told_without_rust_type_names() {
+    let env = TestEnv::new();
+    for (text, expected) in [
+        ("[response_rate]\nwindow_days = \"x\"\n", "a whole number"),
+        ("[response_rate]\nwindow_days = -3\n", "a whole number"),
+        ("[remote]\nretries = 1.5\n", "a whole number"),
+        ("[remote]\nretries = 99999999999\n", "a whole number"),
+        (
+            "[conditions]\nservices = \"cleaning\"\n",
+            "a list in brackets",
+        ),
+        ("[conditions]\nareas = [1]\n", "text in quotes"),
+        ("[remote]\nallow_insecure_http = \"yes\"\n", "true or false"),
+        ("freshness = 3\n", "a table"),
+        (
+            "[response_rate]\nthreshold = true\n",
+            "a decimal above 0 and at most 1",
+        ),
+        ("source = 3\n", "in quotes"),
+        (
+            "[[rules]]\nwhen = \"outside_area\"\naction = 3\n",
+            "in quotes",
+        ),
+    ] {
+        env.write_config(text);
+        let err = env.run(&["config", "check"]).fails(3);
+        assert!(err.contains(expected), "{text:?}: {err}");
+        for rust in [
+            "u32",
+            "u64",
+            "i64",
+            "f64",
+            "sequence",
+            "struct",
+            "untagged",
+            "enum",
+            "variant",
+            "wanted string or table",
+            "a map",
+        ] {
+            assert!(!err.contains(rust), "{text:?} says {rust:?}: {err}");
+        }
+    }
+}

@@ -418,9 +418,9 @@ fn history_lists_decisions_filters_and_exports() {
     let csv = env.run(&["history", "--csv", "--action", "accept"]).ok();
     assert_eq!(
         csv.lines().next().unwrap(),
-        "decided_at,id,service,category,kind,arrived_at,response_seconds,action,reason,note,fee_amount,fee_currency,origin"
+        "decided_at,id,service,category,kind,arrived_at,response_seconds,action,reason,note,fee_amount,fee_currency,fee,origin"
     );
-    assert!(csv.contains("2026-11-23T04:00:00Z,p1,Deep home cleaning,cleaning,new_lead,2026-11-23T03:00:00Z,3600,accept,,,18000,TWD,local"), "{csv}");
+    assert!(csv.contains("2026-11-23T04:00:00Z,p1,Deep home cleaning,cleaning,new_lead,2026-11-23T03:00:00Z,3600,accept,,,18000,TWD,180.00,local"), "{csv}");
     assert!(csv.contains(",done,") && csv.contains(",import"), "{csv}");
     let v: Value =
         serde_json::from_str(&env.run(&["history", "--json", "--limit", "1"]).ok()).unwrap();

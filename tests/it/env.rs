@@ -19,7 +19,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(out: Output) -> Run {
+    pub fn from(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
@@ -192,4 +192,35 @@ pub fn decided(id: &str, hours_ago: i64, action: &str) -> Value {
 /// A lead that expired unanswered.
 pub fn expired(id: &str, hours_ago: i64) -> Value {
     with(lead(id, hours_ago), json!({"status": "expired"}))
+}
+
+impl TestEnv {
+    /// Runs `leads ARGS` on a real pseudo-terminal `cols` wide, without colour, and returns what
+    /// the terminal received, as text with `\n` line ends.
+    ///
+    /// The width is set on the terminal itself (`stty cols`), the way a terminal emulator sets
+    /// it, so `leads` has to find it there: COLUMNS is not set.
+    pub fn on_terminal(&self, cols: u16, args: &[&str]) -> String {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#"stty cols "$0" rows 50 && exec "$@""#)
+            .arg(cols.to_string())
+            .arg(assert_cmd::cargo::cargo_bin("leads"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("LEADS_CONFIG", self.config_path())
+            .env("LEADS_DATA_DIR", self.data_dir())
+            .env("LEADS_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("a pseudo-terminal");
+        let raw = p.exp_eof().expect("leads to finish");
+        // rexpect hands each byte over as one char (Latin-1); put the UTF-8 back together.
+        let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();
+        String::from_utf8(bytes)
+            .expect("the terminal got UTF-8")
+            .replace("\r\n", "\n")
+    }
 }

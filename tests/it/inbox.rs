@@ -63,7 +63,7 @@ fn accept_reject_skip_quit() {
     let env = fixture();
     let mut p = inbox(&env, &[]);
     p.exp_string("4 pending").unwrap();
-    p.exp_string("1 expire within 6h").unwrap();
+    p.exp_string("1 expires within 6h").unwrap();
     p.exp_string("budget left NT$1,000").unwrap();
     p.exp_string("[1/4] a").unwrap();
     p.exp_string("[a] accept NT$180  [r] reject  [s] skip  [d] details  [q] quit")

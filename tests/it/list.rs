@@ -226,3 +226,62 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn fit_without_working_conditions_says_none_are_set() {
+    let env = TestEnv::new();
+    env.import(&[crate::env::lead("a", 1)]);
+    let run = env.run(&["list", "--fit", "miss"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("no working conditions are set"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[conditions]"), "{}", run.stderr);
+    let run = env.run(&["reject", "--fit", "miss", "--reason", "area", "--yes"]);
+    assert!(
+        run.stderr.contains("no working conditions are set"),
+        "{}",
+        run.stderr
+    );
+    // With conditions, --fit just filters.
+    env.write_config("[conditions]\nservices = [\"cleaning\"]\n");
+    let run = env.run(&["list", "--fit", "match"]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("conditions"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_numbers_are_told_in_words() {
+    let env = TestEnv::new();
+    for (args, expected) in [
+        (&["list", "--limit", "0"][..], "a whole number, at least 1"),
+        (&["list", "--limit", "abc"], "a whole number, at least 1"),
+        (&["list", "--limit", "-1"], "a whole number, at least 1"),
+        (&["list", "--limit", "2.5"], "a whole number, at least 1"),
+        (
+            &["demo", "--count", "lots"],
+            "a whole number from 0 to 1,000,000",
+        ),
+        (
+            &["demo", "--count", "2000000"],
+            "a whole number from 0 to 1,000,000",
+        ),
+        (&["demo", "--seed", "x"], "a whole number"),
+    ] {
+        let err = env.run(args).fails(2);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        for rust in [
+            "4294967295",
+            "..=",
+            "invalid digit",
+            "u32",
+            "u64",
+            "unexpected argument",
+        ] {
+            assert!(!err.contains(rust), "{args:?}: {err}");
+        }
+    }
+    assert_eq!(env.ids(&["--limit", "1"]).len(), 0);
+}

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::env::{TestEnv, decided, lead, with};
+use crate::env::{TestEnv, decided, expired, lead, with};
 
 #[test]
 fn a_pending_lead_as_a_card() {
@@ -68,4 +68,42 @@ fn json_and_unknown_ids() {
         err.contains("no lead with id \"zzz\"") && err.contains("leads list --status all"),
         "{err}"
     );
+}
+
+#[test]
+fn a_decided_or_lapsed_lead_says_what_happened_not_what_to_do() {
+    let env = TestEnv::new();
+    env.import(&[
+        decided("h", 3, "accept"),
+        decided("r", 2, "reject"),
+        expired("x", 60),
+        lead("p", 50),
+    ]);
+    let field = |card: &str, name: &str| -> String {
+        let line = card
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {card}"));
+        line.trim_start()[name.len()..].trim().to_string()
+    };
+    for (id, kind, fee) in [
+        ("h", "New Lead: accepted", "NT$180 paid"),
+        ("r", "New Lead: rejected", "NT$180 · not paid (rejected)"),
+        (
+            "x",
+            "New Lead: lapsed without an answer",
+            "NT$180 · not paid (lapsed)",
+        ),
+        (
+            "p",
+            "New Lead: lapsed without an answer",
+            "NT$180 · not paid (lapsed)",
+        ),
+    ] {
+        let card = env.run(&["show", id]).ok();
+        assert_eq!(field(&card, "Kind"), kind, "{card}");
+        assert_eq!(field(&card, "Fee"), fee, "{card}");
+        assert!(!card.contains("needs your accept"), "{card}");
+        assert!(!card.contains("rejecting is free"), "{card}");
+    }
 }

@@ -33,7 +33,7 @@ fn exactly_at_the_threshold_is_safe() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout,
-        "Safe: 75% is at or above 75%, even if every pending lead lapses.\n"
+        "Safe: 75.0% is at or above 75%, even if every pending lead lapses.\n"
     );
     let v = status_json(&env);
     assert_eq!(
@@ -52,7 +52,7 @@ fn one_more_lapse_is_below() {
     // 24/33 = 72.7%: needs 2 of 2 pending → 26/35 = 74.3% is still below → unreachable.
     assert_eq!(
         run.stdout,
-        "Below 75%: even answering all 2 pending leads reaches only 74%; answer new leads quickly to recover.\n"
+        "Below 75%: even answering both pending leads reaches only 74.2%; answer new leads quickly to recover.\n"
     );
 }
 
@@ -64,7 +64,7 @@ fn below_but_recoverable_names_how_many_to_answer() {
     // (24 + m) / 37 >= 0.75 → m >= 3.75 → 4 of 4.
     assert!(
         run.stdout
-            .starts_with("Below 75%: answer 4 of your 4 pending leads"),
+            .starts_with("Below 75%: answer all 4 pending leads"),
         "{}",
         run.stdout
     );
@@ -76,10 +76,10 @@ fn pending_leads_put_a_safe_rate_at_risk() {
     let run = env.run(&["status", "--check"]);
     assert_eq!(run.code, 10, "{}", run.stdout);
     insta::assert_snapshot!(env.run(&["status"]).ok(), @r"
-    Response rate  83%  (30 of 36 answered in 30 days: 10 accepted, 20 rejected, 6 lapsed · threshold 75%)
+    Response rate  83.3%  (30 of 36 answered in 30 days: 10 accepted, 20 rejected, 6 lapsed · threshold 75%)
     May lapse      4 more leads before you drop below 75%
     Pending        8 to answer · 0 expire within 6h · next lapses in 1d 16h (p7)
-    If all lapse   68% · answer at least 3 of them to stay at or above 75%
+    If all lapse   68.1% · answer at least 3 of them to stay at or above 75%
     Speed to lead  1h 00m median from arrival to answer
     This week      nothing spent yet (no weekly cap set)
 
@@ -170,4 +170,59 @@ fn spend_counts_this_calendar_week_against_the_cap() {
         out.contains("NT$180 of your NT$100 weekly cap · NT$80 over"),
         "{out}"
     );
+}
+
+#[test]
+fn a_lead_stamped_a_little_after_now_counts_as_pending_everywhere() {
+    // The platform's clock runs five minutes ahead of this one.
+    let env = history(30, 6, 8);
+    let now = chrono::DateTime::parse_from_rfc3339(crate::env::NOW).unwrap();
+    let ahead = (now + chrono::TimeDelta::minutes(5)).to_utc().to_rfc3339();
+    env.import(&[with(lead("skewed", 0), json!({"created_at": ahead}))]);
+    let v = status_json(&env);
+    assert_eq!(v["queue"]["pending"], json!(9));
+    assert_eq!(
+        v["pending"],
+        json!(9),
+        "the rate counts it as the queue does"
+    );
+    let text = env.run(&["status"]).ok();
+    assert!(text.contains("9 to answer"), "{text}");
+    assert!(text.contains("of your 9 pending leads"), "{text}");
+    // Deciding it counts in the rate as well.
+    let dry = env.run(&["reject", "skewed", "--reason", "busy", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    // 30/36 answered now, 31/37 after.
+    assert!(dry.stderr.contains("→ 83.7%"), "{}", dry.stderr);
+}
+
+#[test]
+fn one_rate_precision_everywhere() {
+    // 30/36 = 83.33…%: one decimal, rounded down, in the dashboard and in what a decision
+    // would do (31/37 = 83.78…%), even where whole percents would differ.
+    let env = history(30, 6, 8);
+    let text = env.run(&["status"]).ok();
+    assert!(text.starts_with("Response rate  83.3%"), "{text}");
+    let dry = env.run(&["reject", "p0", "--reason", "busy", "--dry-run"]);
+    assert!(dry.stderr.contains("rate 83.3% → 83.7%"), "{}", dry.stderr);
+    let dry = env.run(&["reject", "--all", "--reason", "busy", "--dry-run"]);
+    // 38/44 = 86.36…%.
+    assert!(dry.stderr.contains("rate 83.3% → 86.3%"), "{}", dry.stderr);
+}
+
+#[test]
+fn counts_agree_with_their_verbs() {
+    // 3 answered and 1 lapsed: the one pending lead decides between 75% and 60%.
+    let env = history(3, 1, 0);
+    env.import(&[lead("soon", 44)]);
+    let text = env.run(&["status"]).ok();
+    assert!(text.contains("1 to answer · 1 expires within 6h"), "{text}");
+    assert!(text.contains("60.0% · answer it to stay"), "{text}");
+    assert!(
+        text.contains("At risk: answer your pending lead to stay"),
+        "{text}"
+    );
+    env.import(&[lead("later", 43)]);
+    let text = env.run(&["status"]).ok();
+    assert!(text.contains("2 to answer · 2 expire within 6h"), "{text}");
 }

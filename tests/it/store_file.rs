@@ -1,0 +1,136 @@
+//! The store file itself gone wrong: damaged, or not ours to write.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use crate::env::{Run, TestEnv};
+
+fn demo() -> TestEnv {
+    let env = TestEnv::new();
+    env.run(&["demo", "--no-show"]).ok();
+    env
+}
+
+fn store(env: &TestEnv) -> std::path::PathBuf {
+    env.data_dir().join("leads.db")
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Runs `leads` as a user who may read the store but, for files made read-only, not write
+/// them: this user, or, for root (whom permissions do not stop), nobody.
+fn run_unprivileged(env: &TestEnv, args: &[&str]) -> Run {
+    let root = std::fs::metadata(env.config_path()).unwrap().uid() == 0;
+    let mut cmd = env.process();
+    if root {
+        // Nobody must be able to reach the config and the store to read them.
+        chmod(env.dir.path(), 0o755);
+        chmod(&env.config_path(), 0o644);
+        let program = cmd.get_program().to_owned();
+        let mut wrapped = std::process::Command::new("setpriv");
+        wrapped
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(program)
+            .args(args)
+            .env_clear()
+            .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        cmd = wrapped;
+    } else {
+        cmd.args(args);
+    }
+    Run::from(cmd.output().expect("leads runs"))
+}
+
+#[track_caller]
+fn assert_says_damaged(err: &str, env: &TestEnv) {
+    let path = store(env);
+    assert!(
+        err.contains(path.to_str().unwrap()),
+        "names the file: {err}"
+    );
+    assert!(err.contains("damaged"), "{err}");
+    assert!(
+        err.contains("move") && err.contains("backup"),
+        "what to do: {err}"
+    );
+    assert!(
+        !err.contains("permission"),
+        "not a permissions problem: {err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_called_damaged_and_left_alone() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    let junk = "this is not a database, whatever its name says\n".repeat(40);
+    std::fs::write(store(&env), &junk).unwrap();
+    for args in [
+        &["list"][..],
+        &["status"],
+        &["reject", "a", "--reason", "area"],
+    ] {
+        let err = env.run(args).fails(1);
+        assert_says_damaged(&err, &env);
+    }
+    assert_eq!(std::fs::read_to_string(store(&env)).unwrap(), junk);
+}
+
+#[test]
+fn a_truncated_store_is_called_damaged() {
+    let env = demo();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(store(&env))
+        .unwrap();
+    file.set_len(8192).unwrap();
+    let err = env.run(&["status"]).fails(1);
+    assert_says_damaged(&err, &env);
+}
+
+#[test]
+fn a_read_only_store_reads_and_refuses_writes_by_name() {
+    let env = demo();
+    let before = env.snapshot_store();
+    chmod(&store(&env), 0o444);
+    // The data dir stays writable: only the file is not.
+    chmod(&env.data_dir(), 0o777);
+    for args in [
+        &["list"][..],
+        &["status"],
+        &["show", "dm-0002"],
+        &["history"],
+    ] {
+        let run = run_unprivileged(&env, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    let run = run_unprivileged(&env, &["reject", "dm-0002", "--reason", "area"]);
+    let err = run.fails(1);
+    assert!(err.contains(store(&env).to_str().unwrap()), "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    assert!(!err.contains("attempt to write"), "{err}");
+    chmod(&store(&env), 0o644);
+    assert_eq!(env.snapshot_store(), before);
+}
+
+#[test]
+fn reads_work_in_a_read_only_data_dir() {
+    let env = demo();
+    chmod(&store(&env), 0o444);
+    chmod(&env.data_dir(), 0o555);
+    for args in [
+        &["list"][..],
+        &["status"],
+        &["show", "dm-0002"],
+        &["history"],
+    ] {
+        let run = run_unprivileged(&env, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
+    let err = run_unprivileged(&env, &["reject", "dm-0002", "--reason", "area"]).fails(1);
+    assert!(err.contains("read-only"), "{err}");
+    chmod(&env.data_dir(), 0o700);
+}

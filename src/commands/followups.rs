@@ -200,9 +200,15 @@ impl Report for FollowupList {
             column("CONTACTS", Cells::Whole),
             column("LAST WORDS", Cells::Cut(16)),
         ];
-        // On a narrow terminal the long texts are cut first, then the contact count goes, then
-        // the last words: who to write to, and how long they have waited, always show.
-        let give_way = vec![GiveWay::Cut, GiveWay::Drop(5), GiveWay::Drop(6)];
+        // On a narrow terminal the long texts are cut first, then the contact count goes, then the
+        // service, then the last words: who to write to, and how long they have waited, always
+        // show.
+        let give_way = vec![
+            GiveWay::Cut,
+            GiveWay::Drop(5),
+            GiveWay::Drop(2),
+            GiveWay::Drop(6),
+        ];
         let mut table = Table::new(columns, give_way);
         for r in &self.rows {
             let words = r.last_words.as_deref().map(one_line).unwrap_or_default();
@@ -211,12 +217,12 @@ impl Report for FollowupList {
                 Cell::new(r.customer.as_str()),
                 Cell::new(r.service.as_str()),
                 Cell::new(r.stage_text()),
-                Cell::new(format!(
-                    "{}{}",
-                    r.waited(),
-                    if r.developing { " ·dev" } else { "" }
-                )),
-                Cell::new(r.contacts.to_string()),
+                Cell::new(r.waited()),
+                Cell::new(if r.developing {
+                    format!("{}, developing", r.contacts)
+                } else {
+                    r.contacts.to_string()
+                }),
                 Cell::new(words),
             ]);
         }

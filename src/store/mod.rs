@@ -3,8 +3,8 @@
 mod conversations;
 mod sqlite;
 
-pub use conversations::OutcomeChange;
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
+pub use conversations::{Origin, OutcomeChange};
+pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, Write};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

@@ -1,9 +1,11 @@
 //! Where leads live. Commands see a [`LeadSource`]; the SQLite [`Store`] is the local one.
 
 mod conversations;
+mod outbox;
 mod sqlite;
 
 pub use conversations::{Origin, OutcomeChange};
+pub use outbox::{QueuedUpdate, Update};
 pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, Write};
 
 use chrono::{DateTime, TimeDelta, Utc};

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_charges_and_idempotency.sql"),
     include_str!("migrations/0003_outbox.sql"),
     include_str!("migrations/0004_conversations.sql"),
+    include_str!("migrations/0005_conversation_outbox.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -68,6 +69,9 @@ pub enum StoreError {
     Implausible(String),
     #[error("lead {id} is {status}: only an accepted lead has a conversation")]
     NotAccepted { id: String, status: String },
+    /// The remote source's platform refused a message or outcome for good; it was undone here.
+    #[error("the platform refused it ({0}); nothing was recorded")]
+    Refused(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -819,7 +823,7 @@ fn upsert(
 
 /// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
 /// read, so their cost follows recent activity, not the length of the history.
-const ACTIVE_SINCE: &str =
+pub(super) const ACTIVE_SINCE: &str =
     "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
     UNION SELECT lead_id FROM messages WHERE at >= ?1";
 

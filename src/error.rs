@@ -29,8 +29,8 @@ pub enum Exit {
     Partial = 7,
     /// Nothing was decided: you declined at the prompt, or a guard refused (the weekly budget).
     Declined = 8,
-    /// Remote source: some decisions are recorded here but could not reach the API yet; they wait
-    /// in the outbox and `leads sync` sends them.
+    /// Remote source: some decisions, messages or outcomes are recorded here but could not reach
+    /// the API yet; they wait in the outbox and `leads sync` sends them.
     Queued = 9,
     /// `status --check`: at or above the threshold, but letting pending leads lapse would drop it.
     AtRisk = 10,
@@ -79,7 +79,7 @@ impl Exit {
         ),
         (
             Exit::Queued,
-            "remote: decided here, not yet sent; `leads sync` sends it",
+            "remote: recorded here, not yet sent; `leads sync` sends it",
         ),
         (
             Exit::AtRisk,

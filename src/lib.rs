@@ -20,7 +20,8 @@
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
 //! - [`remote`] is the remote source: the Leads API v1 client (reqwest, rustls; the contract's
 //!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], the same
-//!   `LeadSource` over a local cache and an outbox of decisions waiting to be sent.
+//!   `LeadSource` over a local cache and an outbox of decisions, messages and outcomes waiting to
+//!   be sent.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
 //!   and the lead source (local store or remote, chosen by the config; commands never ask which)
 //!   into every command. [`cli`] parses the command line, builds the `Ctx`,

@@ -48,7 +48,7 @@ pub fn finish(ctx: &Ctx, recorded: Recorded, done: &str) -> Exit {
         }
         Recorded::Queued(why) => {
             ctx.out.warn(&format!(
-                "{done} here; queued: `leads sync` will send it ({why})"
+                "{done} Not on the platform yet: `leads sync` will send it ({why})."
             ));
             Exit::Queued
         }

@@ -1,11 +1,13 @@
-//! `leads sync`: for the remote source, send what is queued, pull what is pending, and refresh the
-//! server's response rate.
+//! `leads sync`: for the remote source, send what is queued (decisions, then messages and
+//! outcomes), pull what is pending and the conversations followed here, and refresh the server's
+//! response rate.
 
 use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::domain::rate::Ratio;
 use crate::error::{CliError, Exit};
+use crate::remote::Delivery;
 use crate::render::{Report, Style};
 use crate::store::Decided;
 
@@ -20,6 +22,14 @@ struct Synced {
     pulled: u64,
     updated_elsewhere: u64,
     server_rate: Option<f64>,
+    messages_sent: u64,
+    outcomes_sent: u64,
+    /// Messages and outcomes still waiting to be sent.
+    updates_queued: u64,
+    /// Messages and outcomes the platform refused for good (undone here).
+    updates_refused: u64,
+    /// Messages of the followed conversations that were new here.
+    messages_pulled: u64,
 }
 
 /// Printed only for `--json`: people get the one-line summary on stderr.
@@ -63,6 +73,8 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
         ctx.out.warn(&line);
     }
     let rate = &report.rate;
+    let sent =
+        |what: &str| report.count_updates(|d| d.delivery == Delivery::Sent && d.what() == what);
     let s = Synced {
         pushed: report.count(|d| matches!(d, Decided::Done { .. })),
         still_queued: report.count(|d| matches!(d, Decided::Queued { .. })),
@@ -70,12 +82,22 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
         pulled: report.pull.pulled,
         updated_elsewhere: report.pull.updated_elsewhere,
         server_rate: rate.rate,
+        messages_sent: sent("message"),
+        outcomes_sent: sent("outcome"),
+        updates_queued: report.count_updates(|d| matches!(d.delivery, Delivery::Queued(_))),
+        updates_refused: report.count_updates(|d| matches!(d.delivery, Delivery::Refused(_))),
+        messages_pulled: report.pull.messages,
     };
-    let mut line = format!(
-        "pushed {} · pulled {}",
-        count(s.pushed, "decision"),
-        count(s.pulled, "lead")
-    );
+    let mut line = format!("pushed {}", count(s.pushed, "decision"));
+    for (n, noun) in [(s.messages_sent, "message"), (s.outcomes_sent, "outcome")] {
+        if n > 0 {
+            line.push_str(&format!(" · sent {}", count(n, noun)));
+        }
+    }
+    line.push_str(&format!(" · pulled {}", count(s.pulled, "lead")));
+    if s.messages_pulled > 0 {
+        line.push_str(&format!(" and {}", count(s.messages_pulled, "message")));
+    }
     if s.updated_elsewhere > 0 {
         line.push_str(&format!(
             " · {} decided or expired elsewhere",
@@ -87,18 +109,15 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
         Some(r) => format!(" · rate {r} (server)"),
         None => " · no rate yet (server)".into(),
     });
-    if s.still_queued > 0 {
-        line.push_str(&format!(" · {} still queued", s.still_queued));
+    let waiting = s.still_queued + s.updates_queued;
+    if waiting > 0 {
+        line.push_str(&format!(" · {waiting} still queued"));
     }
     ctx.out.note(&line);
     if ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&s)?;
     }
-    Ok(if s.still_queued > 0 {
-        Exit::Queued
-    } else {
-        Exit::Ok
-    })
+    Ok(if waiting > 0 { Exit::Queued } else { Exit::Ok })
 }
 
 fn count(n: u64, noun: &str) -> String {

@@ -3,9 +3,9 @@
 //! The contract's fault rules live here once: 429 waits at least its `Retry-After`; 5xx answers,
 //! timeouts and dropped connections are retried with exponential backoff and full jitter, a
 //! bounded number of times and within a total time bound; every other 4xx is final at once (but
-//! see `Refusal::may_pass` for the answers that are not the platform's word). A decision's
-//! idempotency key is sent unchanged on every attempt. The token goes in one header and nowhere
-//! else: no error, log line or `Debug` output contains it.
+//! see `Refusal::may_pass` for the answers that are not the platform's word). The idempotency key
+//! of a decision, a message or an outcome is sent unchanged on every attempt. The token goes in
+//! one header and nowhere else: no error, log line or `Debug` output contains it.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::domain::conversation::Message;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::Money;
 
 mod source;
-pub use source::{PullSummary, RemoteSource, SyncError, SyncReport};
+pub use source::{Delivered, Delivery, PullSummary, RemoteSource, SyncError, SyncReport};
 
 /// A secret that never prints: `Debug` and `Display` show that it is set, not what it is.
 #[derive(Clone, PartialEq, Eq)]
@@ -294,6 +295,33 @@ impl Client {
             serde_json::from_value(body).map_err(|e| RemoteError::BadResponse(e.to_string()))?;
         reply.replayed = replayed;
         Ok(reply)
+    }
+
+    /// Adds a message to `lead_id`'s conversation under `key`, the same key and body on every
+    /// attempt. The answer is the message as the platform stored it, under the platform's id.
+    pub fn post_message(
+        &self,
+        lead_id: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Message, RemoteError> {
+        let path = format!("/v1/leads/{lead_id}/messages");
+        let (answer, _) = self.call(reqwest::Method::POST, &path, Some(key), Some(body.clone()))?;
+        serde_json::from_value(answer["message"].clone())
+            .map_err(|e| RemoteError::BadResponse(format!("the message sent back: {e}")))
+    }
+
+    /// Sets `lead_id`'s outcome under `key`; the answer is the lead with the outcome recorded.
+    pub fn post_outcome(
+        &self,
+        lead_id: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Lead, RemoteError> {
+        let path = format!("/v1/leads/{lead_id}/outcome");
+        let (answer, _) = self.call(reqwest::Method::POST, &path, Some(key), Some(body.clone()))?;
+        serde_json::from_value(answer["lead"].clone())
+            .map_err(|e| RemoteError::BadResponse(format!("the lead sent back: {e}")))
     }
 
     /// One request, with the contract's retry rules. Returns the JSON body and whether the server

@@ -1,14 +1,19 @@
-//! The remote source: the platform's leads in a local cache, decisions through a local outbox.
+//! The remote source: the platform's leads in a local cache, decisions, messages and outcomes
+//! through a local outbox.
 //!
 //! Reads answer from the cache (the same SQLite store as the local source). A decision is made
 //! here first, in one transaction with an outbox row holding its idempotency key, then pushed at
 //! once; if the API cannot be reached it stays queued, and `leads sync` pushes it later with the
-//! same key, so the platform charges at most once however often it is sent.
+//! same key, so the platform charges at most once however often it is sent. A message or an
+//! outcome goes the same way, after the lead's decision: the platform stores each once. Once
+//! sent, a message here takes the platform's id, so the conversations `leads sync` pulls back
+//! (accepted leads in touch within [`FOLLOWED`]) hold it once.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
 
 use super::{Client, Refusal, RemoteError, ServerRate};
 use crate::domain::conversation::{JobOutcome, Log, Message};
@@ -19,12 +24,18 @@ use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::store::{
     ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
-    OutcomeChange, QueueSummary, Queued, Recorded, ReportedRate, Store, StoreError,
+    OutcomeChange, QueueSummary, Queued, QueuedUpdate, Recorded, ReportedRate, Store, StoreError,
+    Update,
 };
 
 /// Cache state keys.
 const PULLED_AT: &str = "pulled_at";
 const SERVER_RATE: &str = "server_rate";
+
+/// How far back a conversation is followed: `leads sync` asks the platform about each accepted
+/// lead accepted or in touch this recently (one request each), so a customer who writes back
+/// within a month shows here. Older ones are history.
+const FOLLOWED: TimeDelta = TimeDelta::days(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -41,12 +52,44 @@ pub struct PullSummary {
     pub pulled: u64,
     /// Leads pending here that the server had decided or expired meanwhile.
     pub updated_elsewhere: u64,
+    /// Messages of followed conversations that were not here yet.
+    pub messages: u64,
+}
+
+/// What became of a message or outcome sent to the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The platform has it.
+    Sent,
+    /// Still queued, for this reason.
+    Queued(String),
+    /// Refused for good, in the platform's words, and undone here.
+    Refused(Refusal),
+}
+
+/// One queued message or outcome and what became of it.
+#[derive(Clone, Debug)]
+pub struct Delivered {
+    pub update: QueuedUpdate,
+    pub delivery: Delivery,
+}
+
+impl Delivered {
+    /// "message" or "outcome".
+    pub fn what(&self) -> &'static str {
+        match self.update.update {
+            Update::Message { .. } => "message",
+            Update::Outcome { .. } => "outcome",
+        }
+    }
 }
 
 /// What one round with the API did.
 pub struct SyncReport {
     /// The outcome of each decision sent.
     pub pushed: Vec<Decided>,
+    /// What became of each message and outcome, sent after the decisions.
+    pub updates: Vec<Delivered>,
     pub pull: PullSummary,
     pub rate: ServerRate,
 }
@@ -56,19 +99,51 @@ impl SyncReport {
         self.pushed.iter().filter(|d| which(d)).count() as u64
     }
 
-    /// A line for each decision that did not go through: still queued, or refused for good.
+    pub fn count_updates(&self, which: impl Fn(&Delivered) -> bool) -> u64 {
+        self.updates.iter().filter(|d| which(d)).count() as u64
+    }
+
+    /// A line for each decision, message or outcome that did not go through: still queued, or
+    /// refused for good.
     pub fn problems(&self) -> Vec<String> {
-        self.pushed
-            .iter()
-            .filter_map(|d| match d {
-                Decided::Done { .. } => None,
-                Decided::Queued { lead, why } => Some(format!("still queued, {}: {why}", lead.id)),
-                Decided::Skipped { lead, why } => Some(format!(
-                    "not sent, {}: {why}",
-                    lead.as_ref().map_or("?", |l| l.id.as_str())
+        let decisions = self.pushed.iter().filter_map(|d| match d {
+            Decided::Done { .. } => None,
+            Decided::Queued { lead, why } => Some(format!("still queued, {}: {why}", lead.id)),
+            Decided::Skipped { lead, why } => Some(format!(
+                "not sent, {}: {why}",
+                lead.as_ref().map_or("?", |l| l.id.as_str())
+            )),
+        });
+        let updates = self.updates.iter().filter_map(|d| {
+            let lead = &d.update.lead_id;
+            match &d.delivery {
+                Delivery::Sent => None,
+                Delivery::Queued(why) => Some(format!("still queued, {lead} ({}): {why}", d.what())),
+                Delivery::Refused(refusal) => Some(format!(
+                    "not sent, {lead}: the platform refused the {} ({refusal}); it is not kept here",
+                    d.what()
                 )),
-            })
-            .collect()
+            }
+        });
+        decisions.chain(updates).collect()
+    }
+}
+
+/// A message as the API takes it: all but the id, which the platform gives.
+fn message_body(m: &Message) -> Value {
+    json!({"at": m.at, "from": m.from, "channel": m.channel, "text": m.text})
+}
+
+/// An outcome as the API takes it: its time is when the platform records it.
+fn outcome_body(o: &JobOutcome) -> Value {
+    json!({"result": o.result, "value": o.value, "reason": o.reason})
+}
+
+/// Why something stays queued after `e`, in words that say what to do.
+fn queued_why(e: &RemoteError) -> String {
+    match e {
+        RemoteError::Unauthorized => "the API refused the token (401): set the right one (remote.token_env names the variable, LEADS_TOKEN by default), then run `leads sync`".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -153,6 +228,27 @@ impl RemoteSource {
                 Err(e) => return Err(e.into()),
             }
         }
+        // The followed conversations, from their lead objects: the messages and the outcome, as
+        // the platform has them now.
+        for id in self.store.open_conversations(now - FOLLOWED)? {
+            match self.client()?.lead(&id) {
+                Ok(fresh) => {
+                    let known: HashSet<String> = self
+                        .store
+                        .get(&id)?
+                        .map(|l| l.messages.into_iter().map(|m| m.id).collect())
+                        .unwrap_or_default();
+                    summary.messages += fresh
+                        .messages
+                        .iter()
+                        .filter(|m| !known.contains(&m.id))
+                        .count() as u64;
+                    self.store.import(&[fresh], now)?;
+                }
+                Err(RemoteError::Refused(Refusal { status: 404, .. })) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         self.store.set_state(PULLED_AT, &now.to_rfc3339(), now)?;
         Ok(summary)
     }
@@ -216,10 +312,7 @@ impl RemoteSource {
                 Ok(Decided::Skipped { lead, why })
             }
             Err(e) => {
-                let why = match &e {
-                    RemoteError::Unauthorized => "the API refused the token (401): set the right one (remote.token_env names the variable, LEADS_TOKEN by default), then run `leads sync`".to_string(),
-                    other => other.to_string(),
-                };
+                let why = queued_why(&e);
                 self.store.still_queued(&q.key, &why)?;
                 let lead = lead.ok_or_else(|| {
                     StoreError::Corrupt(format!("queued lead {} is gone", q.lead_id))
@@ -230,7 +323,8 @@ impl RemoteSource {
     }
 
     /// One round with the API, as `leads sync` makes it and reads make it when the cache is
-    /// stale: send the outbox, pull the pending leads, fetch the server's rate.
+    /// stale: send the outbox (decisions, then messages and outcomes), pull the pending leads and
+    /// the followed conversations, fetch the server's rate.
     pub fn sync(
         &self,
         now: DateTime<Utc>,
@@ -238,9 +332,108 @@ impl RemoteSource {
         on_page: impl FnMut(u64),
     ) -> Result<SyncReport, SyncError> {
         let pushed = self.push_all(now, on_push)?;
+        let updates = self.push_updates()?;
         let pull = self.pull(now, on_page)?;
         let rate = self.refresh_rate(now)?;
-        Ok(SyncReport { pushed, pull, rate })
+        Ok(SyncReport {
+            pushed,
+            updates,
+            pull,
+            rate,
+        })
+    }
+
+    /// Sends every queued message and outcome in the order they were made, each after its lead's
+    /// decision. Once one cannot reach the API, the rest wait for the next round rather than
+    /// each spend the whole retry policy finding the same.
+    pub fn push_updates(&self) -> Result<Vec<Delivered>, StoreError> {
+        let mut out = Vec::new();
+        let mut unreachable: Option<String> = None;
+        for update in self.store.queued_updates(None)? {
+            let held = self.waits_for_decision(&update)?;
+            let delivery = match held.or_else(|| unreachable.clone()) {
+                Some(why) => Delivery::Queued(why),
+                None => {
+                    let delivery = self.send(&update)?;
+                    if let Delivery::Queued(why) = &delivery {
+                        unreachable = Some(why.clone());
+                    }
+                    delivery
+                }
+            };
+            out.push(Delivered { update, delivery });
+        }
+        Ok(out)
+    }
+
+    /// Why `update` cannot go yet, if it cannot: the platform has no conversation before the
+    /// lead's accept reaches it.
+    fn waits_for_decision(&self, update: &QueuedUpdate) -> Result<Option<String>, StoreError> {
+        Ok(self.store.decision_unsent(&update.lead_id)?.then(|| {
+            format!(
+                "it waits for the decision on {} to reach the platform",
+                update.lead_id
+            )
+        }))
+    }
+
+    /// Sends one queued message or outcome and settles it here by the answer.
+    fn send(&self, q: &QueuedUpdate) -> Result<Delivery, StoreError> {
+        let answer = match &q.update {
+            Update::Message { .. } => self
+                .client()
+                .and_then(|c| c.post_message(&q.lead_id, &q.body, &q.key))
+                .map(|message| self.store.message_sent(q, &message)),
+            Update::Outcome { .. } => self
+                .client()
+                .and_then(|c| c.post_outcome(&q.lead_id, &q.body, &q.key))
+                .map(|lead| self.store.outcome_sent(q, lead.outcome.as_ref())),
+        };
+        match answer {
+            Ok(stored) => stored.map(|()| Delivery::Sent),
+            Err(RemoteError::Refused(refusal)) => {
+                self.store.update_refused(q)?;
+                Ok(Delivery::Refused(refusal))
+            }
+            Err(e) => {
+                let why = queued_why(&e);
+                self.store.update_still_queued(&q.key, &why)?;
+                Ok(Delivery::Queued(why))
+            }
+        }
+    }
+
+    /// Sends an update just recorded, unless something of its lead must reach the platform first
+    /// (its decision, an earlier message or outcome): then it waits for `leads sync`, which
+    /// sends them in order.
+    fn deliver(&self, q: Option<QueuedUpdate>) -> Result<Recorded, StoreError> {
+        let Some(q) = q else {
+            return Ok(Recorded::Done);
+        };
+        if let Some(why) = self.waits_for_decision(&q)? {
+            return Ok(Recorded::Queued(why));
+        }
+        let of_the_lead = self.store.queued_updates(Some(&q.lead_id))?;
+        if of_the_lead
+            .first()
+            .is_some_and(|earlier| earlier.seq != q.seq)
+        {
+            return Ok(Recorded::Queued(format!(
+                "it waits behind an earlier message or outcome of {} not sent yet",
+                q.lead_id
+            )));
+        }
+        match self.send(&q)? {
+            Delivery::Sent => Ok(Recorded::Done),
+            Delivery::Queued(why) => Ok(Recorded::Queued(why)),
+            Delivery::Refused(refusal) if refusal.code.as_deref() == Some("not_accepted") => {
+                Err(StoreError::NotAccepted {
+                    id: q.lead_id,
+                    status: "not accepted on the platform".into(),
+                })
+            }
+            Delivery::Refused(refusal) => Err(StoreError::Refused(refusal.to_string())),
+        }
     }
 
     /// Pushes every queued decision, oldest first.
@@ -358,22 +551,32 @@ impl LeadSource for RemoteSource {
         self.store.conversations(query)
     }
 
+    /// Records the contact and queues it, in one transaction, then sends it at once.
     fn record_contact(
         &self,
         lead_id: &str,
         message: &Message,
         now: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        self.store.record_contact(lead_id, message, now)
+        let body = message_body(message);
+        let queued = self
+            .store
+            .in_write(|w| w.add_and_queue_contact(lead_id, message, &body, now))?;
+        self.deliver(queued)
     }
 
+    /// Records the outcome and queues it, in one transaction, then sends it at once.
     fn record_outcome(
         &self,
         lead_id: &str,
         outcome: &JobOutcome,
         now: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        self.store.record_outcome(lead_id, outcome, now)
+        let body = outcome_body(outcome);
+        let queued = self
+            .store
+            .in_write(|w| w.set_and_queue_outcome(lead_id, outcome, &body, now))?;
+        self.deliver(queued)
     }
 
     fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {

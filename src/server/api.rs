@@ -16,11 +16,11 @@ use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::effective_status;
 use crate::domain::lead::{Action, Lead, RejectReason, Status};
 use crate::domain::rate::RateReport;
-use crate::store::{Decided, DecisionRequest, Keyed, LeadSource};
+use crate::store::{Decided, DecisionRequest, Keyed, LeadSource, StoreError, Write};
 
 /// The contract's lead object, with the status as of now: a pending lead past its expiry is
 /// `expired` here, because it can no longer be answered.
-fn lead_json(lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> Value {
+pub(super) fn lead_json(lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> Value {
     let mut v = serde_json::to_value(lead).expect("a lead always serialises");
     let status = effective_status(lead, now, shelf_life);
     v["status"] = json!(status);
@@ -147,7 +147,7 @@ pub(super) async fn get_lead(
         .await
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(super) fn not_found(id: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
@@ -192,7 +192,7 @@ pub(super) async fn reject(
 }
 
 /// The body as a JSON object; an empty body counts as `{}`.
-fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+pub(super) fn json_body(body: &Bytes) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
@@ -232,6 +232,26 @@ async fn decide(
     reason: Option<RejectReason>,
     note: Option<String>,
 ) -> Result<Response, ApiError> {
+    let key = idempotency_key(headers)?;
+    // What the key stands for: the same key with another lead, action, reason or note is refused.
+    let fingerprint =
+        json!([id, action.as_str(), reason.map(RejectReason::as_str), note]).to_string();
+    keyed(state, key, fingerprint, move |w, now, shelf| {
+        let request = DecisionRequest {
+            lead_id: id.clone(),
+            action,
+            reason,
+            note,
+            max_fee: None,
+        };
+        let decided = w.decide(&request, now, shelf)?;
+        Ok(respond(&id, &decided, now, shelf))
+    })
+    .await
+}
+
+/// The Idempotency-Key every write carries.
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -242,32 +262,32 @@ async fn decide(
                 "idempotency_key_missing",
                 "the Idempotency-Key header is required",
             )
-        })?
-        .to_string();
+        })?;
     if key.len() > 255 {
         return Err(ApiError::bad_request(
             "invalid_idempotency_key",
             "Idempotency-Key is longer than 255 characters",
         ));
     }
-    // What the key stands for: the same key with another lead, action, reason or note is refused.
-    let fingerprint =
-        json!([id, action.as_str(), reason.map(RejectReason::as_str), note]).to_string();
+    Ok(key.to_string())
+}
+
+/// Runs `write` under `key` on the one writer, with the time now and the shelf life, and answers
+/// with the response it made, or with the one stored for the key before (see `Store::keyed`).
+pub(super) async fn keyed(
+    state: Arc<AppState>,
+    key: String,
+    fingerprint: String,
+    write: impl FnOnce(&Write, DateTime<Utc>, TimeDelta) -> Result<(u16, String), StoreError>
+    + Send
+    + 'static,
+) -> Result<Response, ApiError> {
     let outcome = state
         .write(move |store, state| {
             let now = state.clock.current();
             let shelf = state.config.freshness.shelf_life;
-            let request = DecisionRequest {
-                lead_id: id.clone(),
-                action,
-                reason,
-                note,
-                max_fee: None,
-            };
             store
-                .decide_keyed(&key, &fingerprint, &request, now, shelf, |decided| {
-                    respond(&id, decided, now, shelf)
-                })
+                .keyed(&key, &fingerprint, now, |w| write(w, now, shelf))
                 .map_err(ApiError::store)
         })
         .await?;
@@ -277,7 +297,7 @@ async fn decide(
         Keyed::Reused => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reuse",
-            "this Idempotency-Key was used for a different request; make a new key per decision",
+            "this Idempotency-Key was used for a different request; make a new key for each one",
         )
         .into_response(),
     })
@@ -285,9 +305,7 @@ async fn decide(
 
 /// The response a decision gets, stored under its key.
 fn respond(id: &str, decided: &Decided, now: DateTime<Utc>, shelf: TimeDelta) -> (u16, String) {
-    let error = |status: StatusCode, code: &str, message: String| {
-        (status.as_u16(), ApiError::body(code, &message))
-    };
+    let error = |status, code, message: String| ApiError::new(status, code, message).stored();
     match decided {
         Decided::Done {
             lead,

@@ -1,12 +1,13 @@
 //! `leads serve`: the Leads API v1 (../shared/api/leads-api-v1.md, docs/openapi.yaml) over a
 //! lead store, on axum and tokio.
 //!
-//! Every decision goes through `Store::decide_keyed`, which runs the same rules as `leads accept`
-//! and `leads reject` and stores the idempotency key, the decision, the charge and the response in
-//! one transaction. The store is blocking SQLite, so each request borrows a connection from a
+//! Every write (a decision, a message, an outcome) goes through `Store::keyed`, which stores the
+//! idempotency key, the work and the response in one transaction; a decision runs the same rules
+//! as `leads accept` and `leads reject`, a message the same checks as `leads contact`. The store is blocking SQLite, so each request borrows a connection from a
 //! small pool on tokio's blocking threads and the async workers never wait on the disk.
 
 mod api;
+mod conversations;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,7 +27,8 @@ use crate::config::Config;
 use crate::context::Clock;
 use crate::store::{Store, StoreError};
 
-/// Request bodies are a reason and a note; anything near this size is not one.
+/// Request bodies are a reason and a note, a message, an outcome; anything near this size is not
+/// one.
 const BODY_LIMIT: usize = 16 * 1024;
 
 pub struct Server {
@@ -142,6 +144,11 @@ impl ApiError {
     pub(crate) fn body(code: &str, message: &str) -> String {
         json!({"error": {"code": code, "message": message}}).to_string()
     }
+
+    /// The error as a response stored under an idempotency key: a refusal is remembered too.
+    pub(crate) fn stored(self) -> (u16, String) {
+        (self.status.as_u16(), Self::body(self.code, &self.message))
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -157,12 +164,15 @@ impl IntoResponse for ApiError {
 
 /// Every route the server has, as (method, path). The router is built from this list, and a test
 /// holds docs/openapi.yaml to it, so the document cannot drift from what is served.
-pub const ROUTES: [(&str, &str); 5] = [
+pub const ROUTES: [(&str, &str); 8] = [
     ("GET", "/v1/leads"),
     ("GET", "/v1/leads/{id}"),
     ("POST", "/v1/leads/{id}/accept"),
     ("POST", "/v1/leads/{id}/reject"),
     ("GET", "/v1/response-rate"),
+    ("GET", "/v1/leads/{id}/messages"),
+    ("POST", "/v1/leads/{id}/messages"),
+    ("POST", "/v1/leads/{id}/outcome"),
 ];
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -172,6 +182,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route(ROUTES[2].1, post(api::accept))
         .route(ROUTES[3].1, post(api::reject))
         .route(ROUTES[4].1, get(api::response_rate))
+        .route(ROUTES[5].1, get(conversations::list_messages))
+        .route(ROUTES[6].1, post(conversations::post_message))
+        .route(ROUTES[7].1, post(conversations::post_outcome))
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

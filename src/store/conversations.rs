@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::sqlite::{currency, from_millis, millis, read_error};
+use super::sqlite::{Write, currency, from_millis, millis, read_error};
 use crate::domain::conversation::{Channel, Ending, JobOutcome, Log, Message, Sender};
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
@@ -21,6 +21,8 @@ pub enum Origin {
     Import,
     /// Logged with this tool (`leads contact`, `leads reply`).
     Here,
+    /// Posted to the API that `leads serve` runs over this store.
+    Api,
 }
 
 impl Origin {
@@ -28,6 +30,7 @@ impl Origin {
         match self {
             Origin::Import => "import",
             Origin::Here => "here",
+            Origin::Api => "api",
         }
     }
 }
@@ -63,6 +66,58 @@ pub(super) fn add_message(
     Ok(added == 1)
 }
 
+impl Write<'_> {
+    /// Adds a contact to an accepted lead's log (a message of an id already there is not added
+    /// twice; false then); `StoreError::NotAccepted` for any other lead.
+    pub fn add_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        origin: Origin,
+    ) -> Result<bool, StoreError> {
+        accepted_under_lock(&self.tx, lead_id)?;
+        add_message(&self.tx, lead_id, message, origin)
+    }
+
+    /// Sets an accepted lead's outcome, keeping the one it replaces; false when it is the one
+    /// recorded already. `StoreError::NotAccepted` for any other lead.
+    pub fn set_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        accepted_under_lock(&self.tx, lead_id)?;
+        Ok(set_outcome(&self.tx, lead_id, outcome, now)? != OutcomeSet::Unchanged)
+    }
+}
+
+/// A conversation is an accepted lead's: checked again inside the write, so a lead decided
+/// otherwise by another terminal a moment ago is not written to.
+pub(super) fn accepted_under_lock(conn: &Connection, lead_id: &str) -> Result<(), StoreError> {
+    let status: Option<String> = conn
+        .query_row("SELECT status FROM leads WHERE id = ?1", [lead_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match status {
+        Some(s) if s == "accepted" => Ok(()),
+        other => Err(StoreError::NotAccepted {
+            id: lead_id.to_string(),
+            status: other.unwrap_or_else(|| "unknown".to_string()),
+        }),
+    }
+}
+
+/// What [`set_outcome`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OutcomeSet {
+    /// The outcome was the one stored already.
+    Unchanged,
+    /// Stored; `replaced` is the `outcome_changes` row keeping the outcome it replaced, if any.
+    Set { replaced: Option<i64> },
+}
+
 /// Makes `outcome` the lead's outcome, keeping the one it replaces. An outcome equal to the
 /// stored one changes nothing, so importing the same file twice records no correction.
 pub(super) fn set_outcome(
@@ -70,11 +125,12 @@ pub(super) fn set_outcome(
     lead_id: &str,
     outcome: &JobOutcome,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<OutcomeSet, StoreError> {
     let current = outcome_of(conn, lead_id)?;
     if current.as_ref() == Some(outcome) {
-        return Ok(false);
+        return Ok(OutcomeSet::Unchanged);
     }
+    let mut replaced = None;
     if let Some(was) = current {
         conn.prepare_cached(
             "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency, reason,
@@ -89,7 +145,19 @@ pub(super) fn set_outcome(
             was.reason,
             millis(now),
         ])?;
+        replaced = Some(conn.last_insert_rowid());
     }
+    store_outcome(conn, lead_id, outcome)?;
+    Ok(OutcomeSet::Set { replaced })
+}
+
+/// Writes the lead's outcome row, with no record of the one it overwrites: for the platform's own
+/// copy of an outcome made here, which is not a correction.
+pub(super) fn store_outcome(
+    conn: &Connection,
+    lead_id: &str,
+    outcome: &JobOutcome,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO outcomes (lead_id, result, at, value_amount, value_currency, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -105,7 +173,7 @@ pub(super) fn set_outcome(
         outcome.value.map(|v| v.currency.code()),
         outcome.reason,
     ])?;
-    Ok(true)
+    Ok(())
 }
 
 /// Writes what a lead object brings of its conversation (an import or a page from the API):

@@ -1,10 +1,12 @@
 //! Where leads live. Commands see a [`LeadSource`]; the SQLite [`Store`] is the local one.
 
 mod conversations;
+mod outbox;
 mod sqlite;
 
-pub use conversations::OutcomeChange;
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, is_damage};
+pub use conversations::{Origin, OutcomeChange};
+pub use outbox::{QueuedUpdate, Update};
+pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, Write, is_damage};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

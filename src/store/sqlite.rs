@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_charges_and_idempotency.sql"),
     include_str!("migrations/0003_outbox.sql"),
     include_str!("migrations/0004_conversations.sql"),
+    include_str!("migrations/0005_conversation_outbox.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -74,6 +75,9 @@ pub enum StoreError {
     Damaged { path: PathBuf, detail: String },
     #[error("the lead store {} is read-only to you, so nothing can be changed", path.display())]
     ReadOnly { path: PathBuf },
+    /// The remote source's platform refused a message or outcome for good; it was undone here.
+    #[error("the platform refused it ({0}); nothing was recorded")]
+    Refused(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -89,10 +93,38 @@ pub struct ImportSummary {
 }
 
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
     /// This user may read the file but not write it.
     read_only: bool,
+}
+
+/// One write transaction on the store, for work that commits or rolls back as a whole: an API
+/// write with the response stored under its key, a message with the outbox row that sends it.
+/// It derefs to the store, so what is read through it sees what it wrote.
+pub struct Write<'a> {
+    store: &'a Store,
+    pub(super) tx: Transaction<'a>,
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.store
+    }
+}
+
+impl Write<'_> {
+    /// One decision, by the rules of `leads accept` and `leads reject`.
+    pub fn decide(
+        &self,
+        req: &DecisionRequest,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Decided, StoreError> {
+        self.store.decide_one(&self.tx, req, now, shelf_life)
+    }
 }
 
 impl Store {
@@ -172,7 +204,7 @@ impl Store {
 
     /// A write transaction that takes the lock up front, so two writers queue on the busy timeout
     /// instead of one failing half-way with SQLITE_BUSY.
-    fn write(&self) -> Result<Transaction<'_>, StoreError> {
+    pub(super) fn write(&self) -> Result<Transaction<'_>, StoreError> {
         if self.read_only {
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
@@ -182,6 +214,20 @@ impl Store {
             &self.conn,
             TransactionBehavior::Immediate,
         )?)
+    }
+
+    /// Runs `f` in one write transaction, committed when `f` returns Ok and rolled back otherwise.
+    pub fn in_write<T>(
+        &self,
+        f: impl FnOnce(&Write) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let write = Write {
+            store: self,
+            tx: self.write()?,
+        };
+        let out = f(&write)?;
+        write.tx.commit()?;
+        Ok(out)
     }
 
     /// Adds new leads and updates known ones, all or nothing.
@@ -240,10 +286,10 @@ pub struct Queued {
     pub note: Option<String>,
 }
 
-/// What an idempotent decision came to.
+/// What a write under an idempotency key came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Keyed {
-    /// Decided (or refused) now; this response was stored under the key.
+    /// Done (or refused) now; this response was stored under the key.
     First { status: u16, body: String },
     /// The key was seen before with the same request: its stored response.
     Replay { status: u16, body: String },
@@ -325,40 +371,39 @@ impl Store {
         })
     }
 
-    /// A decision under an idempotency key, as the API makes it: in one transaction, the key is
-    /// looked up, the decision made, `respond` turns the outcome into the response, and the key is
-    /// stored with that response. A repeat of the key with the same `fingerprint` gets the stored
-    /// response and changes nothing; with another fingerprint, nothing either.
-    pub fn decide_keyed(
+    /// A write under an idempotency key, as the API makes it: in one transaction, the key is
+    /// looked up, `write` does the work and returns the response (a refusal too), and the key is
+    /// stored with that response. A repeat of the key with the same `fingerprint` (what the first
+    /// request asked) gets the stored response and changes nothing; with another fingerprint,
+    /// nothing either. Decisions, messages and outcomes all go through here.
+    pub fn keyed(
         &self,
         key: &str,
         fingerprint: &str,
-        req: &DecisionRequest,
         now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-        respond: impl FnOnce(&Decided) -> (u16, String),
+        write: impl FnOnce(&Write) -> Result<(u16, String), StoreError>,
     ) -> Result<Keyed, StoreError> {
-        let tx = self.write()?;
-        let seen: Option<(String, u16, String)> = tx
-            .prepare_cached("SELECT fingerprint, status, body FROM idempotency WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        if let Some((first, status, body)) = seen {
-            return Ok(if first == fingerprint {
-                Keyed::Replay { status, body }
-            } else {
-                Keyed::Reused
-            });
-        }
-        let decided = self.decide_one(&tx, req, now, shelf_life)?;
-        let (status, body) = respond(&decided);
-        tx.prepare_cached(
-            "INSERT INTO idempotency (key, fingerprint, status, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![key, fingerprint, status, body, millis(now)])?;
-        tx.commit()?;
-        Ok(Keyed::First { status, body })
+        self.in_write(|w| {
+            let seen: Option<(String, u16, String)> = w
+                .tx
+                .prepare_cached("SELECT fingerprint, status, body FROM idempotency WHERE key = ?1")?
+                .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            if let Some((first, status, body)) = seen {
+                return Ok(if first == fingerprint {
+                    Keyed::Replay { status, body }
+                } else {
+                    Keyed::Reused
+                });
+            }
+            let (status, body) = write(w)?;
+            w.tx.prepare_cached(
+                "INSERT INTO idempotency (key, fingerprint, status, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![key, fingerprint, status, body, millis(now)])?;
+            Ok(Keyed::First { status, body })
+        })
     }
 
     /// A page of leads, oldest first, after the (created_at, id) `after` position. `matches`
@@ -857,7 +902,7 @@ fn upsert(
 
 /// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
 /// read, so their cost follows recent activity, not the length of the history.
-const ACTIVE_SINCE: &str =
+pub(super) const ACTIVE_SINCE: &str =
     "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
     UNION SELECT lead_id FROM messages WHERE at >= ?1";
 /// The accepted leads that arrived at or after ?1: a report's period.
@@ -941,27 +986,6 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         messages: Vec::new(),
         outcome: None,
     })
-}
-
-/// A conversation is an accepted lead's: checked again inside the write, so a lead decided
-/// otherwise by another terminal a moment ago is not written to.
-fn accepted_under_lock(tx: &Transaction, lead_id: &str) -> Result<(), StoreError> {
-    let status: Option<String> = tx
-        .query_row("SELECT status FROM leads WHERE id = ?1", [lead_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match status.as_deref() {
-        Some("accepted") => Ok(()),
-        Some(other) => Err(StoreError::NotAccepted {
-            id: lead_id.to_string(),
-            status: other.to_string(),
-        }),
-        None => Err(StoreError::NotAccepted {
-            id: lead_id.to_string(),
-            status: "unknown".to_string(),
-        }),
-    }
 }
 
 /// Unwraps the conversion failures raised by [`corrupt`] back into a readable store error.
@@ -1058,10 +1082,7 @@ impl LeadSource for Store {
         message: &Message,
         _now: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        let tx = self.write()?;
-        accepted_under_lock(&tx, lead_id)?;
-        conversations::add_message(&tx, lead_id, message, Origin::Here)?;
-        tx.commit()?;
+        self.in_write(|w| w.add_contact(lead_id, message, Origin::Here))?;
         Ok(Recorded::Done)
     }
 
@@ -1071,10 +1092,7 @@ impl LeadSource for Store {
         outcome: &JobOutcome,
         now: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
-        let tx = self.write()?;
-        accepted_under_lock(&tx, lead_id)?;
-        conversations::set_outcome(&tx, lead_id, outcome, now)?;
-        tx.commit()?;
+        self.in_write(|w| w.set_outcome(lead_id, outcome, now))?;
         Ok(Recorded::Done)
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::env::{TestEnv, expired, lead};
+use crate::env::{TestEnv, decided, expired, lead};
 use crate::serve::TestServer;
 
 fn document() -> Value {
@@ -113,7 +113,13 @@ fn the_document_lists_exactly_the_served_routes() {
 fn every_response_the_server_gives_is_documented_and_matches_its_schema() {
     let doc = document();
     let env = TestEnv::new();
-    env.import(&[lead("a", 1), lead("b", 2), lead("c", 3), expired("gone", 4)]);
+    env.import(&[
+        lead("a", 1),
+        lead("b", 2),
+        lead("c", 3),
+        expired("gone", 4),
+        decided("acc", 5, "accept"),
+    ]);
     let server = TestServer::start(&env);
 
     let huge = format!(r#"{{"reason":"other","note":"{}"}}"#, "x".repeat(20_000));
@@ -208,6 +214,107 @@ fn every_response_the_server_gives_is_documented_and_matches_its_schema() {
             None,
             "",
         ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            Some("m1"),
+            r#"{"from":"pro","channel":"platform","text":"Hi Ms. Lin"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            Some("m1"),
+            r#"{"from":"pro","channel":"platform","text":"Hi Ms. Lin"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            Some("m1"),
+            r#"{"from":"pro","channel":"phone"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            Some("m2"),
+            r#"{"from":"pro","channel":"fax"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/c/messages".into(),
+            Some("m3"),
+            r#"{"from":"pro","channel":"phone"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/zzz/messages".into(),
+            Some("m4"),
+            r#"{"from":"pro","channel":"phone"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            None,
+            r#"{"from":"pro","channel":"phone"}"#,
+        ),
+        (
+            "GET",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/acc/messages".into(),
+            None,
+            "",
+        ),
+        (
+            "GET",
+            "/v1/leads/{id}/messages",
+            "/v1/leads/zzz/messages".into(),
+            None,
+            "",
+        ),
+        // The lead with its conversation.
+        ("GET", "/v1/leads/{id}", "/v1/leads/acc".into(), None, ""),
+        (
+            "POST",
+            "/v1/leads/{id}/outcome",
+            "/v1/leads/acc/outcome".into(),
+            Some("o1"),
+            r#"{"result":"won","value":{"amount":450000,"currency":"TWD"},"reason":null}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/outcome",
+            "/v1/leads/acc/outcome".into(),
+            Some("o2"),
+            r#"{"result":"maybe"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/outcome",
+            "/v1/leads/c/outcome".into(),
+            Some("o3"),
+            r#"{"result":"lost"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/outcome",
+            "/v1/leads/zzz/outcome".into(),
+            Some("o4"),
+            r#"{"result":"lost"}"#,
+        ),
+        (
+            "POST",
+            "/v1/leads/{id}/outcome",
+            "/v1/leads/acc/outcome".into(),
+            None,
+            r#"{"result":"lost"}"#,
+        ),
+        ("GET", "/v1/leads/{id}", "/v1/leads/acc".into(), None, ""),
     ];
     let mut statuses_seen = BTreeSet::new();
     for (method, documented, path, key, body) in calls {
@@ -233,7 +340,7 @@ fn every_response_the_server_gives_is_documented_and_matches_its_schema() {
     // The calls above reach every status this server gives.
     assert_eq!(
         statuses_seen,
-        ["200", "400", "404", "409", "413", "422"]
+        ["200", "201", "400", "404", "409", "413", "422"]
             .map(String::from)
             .into(),
     );

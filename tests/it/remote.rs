@@ -658,3 +658,246 @@ fn a_stale_read_that_sends_the_outbox_says_which_decisions_were_refused() {
         "the platform's own accept, nothing more"
     );
 }
+
+/// A lead the platform and this client both have as accepted, through this client.
+fn accepted_remote() -> Remote {
+    let r = Remote::start(&[lead("a", 1)]);
+    r.sync();
+    r.run(&["accept", "a", "--yes"]).ok();
+    r
+}
+
+const REPLY: &str = "Hi Ms. Lin, Saturday morning works for me";
+
+impl Remote {
+    /// The lead's contact log as the platform has it.
+    fn messages_on_server(&self, id: &str) -> Vec<Value> {
+        let body: Value = self
+            .server
+            .get(&format!("/v1/leads/{id}/messages"))
+            .json()
+            .unwrap();
+        body["data"].as_array().unwrap().clone()
+    }
+
+    /// The lead's contact log as this client has it.
+    fn messages_here(&self, id: &str) -> Vec<Value> {
+        let shown: Value =
+            serde_json::from_str(&self.run(&["show", id, "--offline", "--json"]).ok()).unwrap();
+        shown["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The Idempotency-Keys of the POSTs to this path.
+    fn keys_for(&self, path: &str) -> Vec<Option<String>> {
+        self.posts()
+            .into_iter()
+            .filter(|(line, _)| line.starts_with(&format!("POST {path} ")))
+            .map(|(_, key)| key)
+            .collect()
+    }
+}
+
+#[test]
+fn a_reply_queued_while_the_server_is_down_is_delivered_once_when_it_is_back() {
+    let r = accepted_remote();
+    r.proxy.then(Fault::Drop);
+    let err = r.run(&["reply", "a", "-m", REPLY]).fails(9);
+    assert!(err.contains("`leads sync` will send it"), "{err}");
+    assert!(err.contains("could not be reached"), "{err}");
+    assert_eq!(r.messages_here("a").len(), 1, "recorded here at once");
+    r.run(&["sync"]).fails(1);
+    assert!(r.messages_on_server("a").is_empty());
+
+    r.proxy.then(Fault::Forward);
+    let synced = r.sync();
+    assert_eq!(synced["messages_sent"], 1, "{synced}");
+    assert_eq!(synced["updates_queued"], 0, "{synced}");
+    let on_server = r.messages_on_server("a");
+    assert_eq!(on_server.len(), 1, "{on_server:?}");
+    assert_eq!(on_server[0]["text"], REPLY);
+    assert_eq!(r.sync()["messages_sent"], 0, "nothing is sent twice");
+    assert_eq!(r.messages_on_server("a").len(), 1);
+    // Every attempt carried the one key.
+    let keys = r.keys_for("/v1/leads/a/messages");
+    assert!(keys.len() >= 3, "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.is_some() && *k == keys[0]),
+        "{keys:?}"
+    );
+    // Here, the message took the platform's id, so the pull did not add it again.
+    let here = r.messages_here("a");
+    assert_eq!(here.len(), 1, "{here:?}");
+    assert_eq!(here[0]["id"], on_server[0]["id"]);
+}
+
+#[test]
+fn a_message_whose_answer_was_lost_is_replayed_after_a_restart_not_repeated() {
+    let r = accepted_remote();
+    r.proxy
+        .then(Fault::ForwardThenHang(Duration::from_secs(60)));
+    let before = r.proxy.forwarded();
+    let mut child = r
+        .client
+        .process()
+        .args([
+            "contact",
+            "a",
+            "--from",
+            "pro",
+            "--via",
+            "phone",
+            "--note",
+            "Called about Saturday",
+        ])
+        .env("LEADS_TOKEN", TOKEN)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while r.proxy.forwarded() == before {
+        assert!(started.elapsed() < Duration::from_secs(20), "never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to hear the platform's id
+    child.wait().unwrap();
+    assert_eq!(r.messages_on_server("a").len(), 1);
+
+    r.proxy.then(Fault::Forward);
+    assert_eq!(r.sync()["messages_sent"], 1);
+    assert_eq!(r.messages_on_server("a").len(), 1, "replayed, not repeated");
+    let keys = r.keys_for("/v1/leads/a/messages");
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "the same key after the restart");
+    let here = r.messages_here("a");
+    assert_eq!(here.len(), 1, "{here:?}");
+    assert_eq!(here[0]["id"], r.messages_on_server("a")[0]["id"]);
+}
+
+#[test]
+fn contacts_and_outcomes_reach_the_platform_and_sync_pulls_the_customers_messages() {
+    let r = accepted_remote();
+    r.run(&["reply", "a", "-m", REPLY]).ok();
+    r.run(&[
+        "contact", "a", "--from", "customer", "--via", "phone", "--at", "30m",
+    ])
+    .ok();
+    assert_eq!(r.messages_on_server("a").len(), 2);
+    let run = r.run(&["won", "a", "--value", "4,500"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outcome = &r.on_server("a")["outcome"];
+    assert_eq!(outcome["result"], "won", "{outcome}");
+    assert_eq!(
+        outcome["value"],
+        json!({"amount": 450000, "currency": "TWD"})
+    );
+
+    // The customer writes on the platform; the next sync brings it here, once.
+    let posted = r.server.post(
+        "/v1/leads/a/messages",
+        Some("from-the-customer"),
+        r#"{"from": "customer", "channel": "platform", "text": "Great, see you Saturday"}"#,
+    );
+    assert_eq!(posted.status().as_u16(), 201);
+    let synced = r.sync();
+    assert_eq!(synced["messages_pulled"], 1, "{synced}");
+    assert_eq!(r.sync()["messages_pulled"], 0);
+    let here = r.messages_here("a");
+    assert_eq!(here.len(), 3, "{here:?}");
+    assert!(
+        here.iter()
+            .any(|m| m["text"] == "Great, see you Saturday" && m["from"] == "customer"),
+        "{here:?}"
+    );
+    let shown: Value =
+        serde_json::from_str(&r.run(&["show", "a", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(shown["outcome"]["result"], "won", "{shown}");
+    assert_eq!(
+        shown["conversation"]["outcome_changes"],
+        json!([]),
+        "the platform's copy of the outcome is not a correction"
+    );
+}
+
+#[test]
+fn offline_work_is_sent_in_order_and_an_update_the_platform_refuses_is_undone() {
+    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+    r.sync();
+    // Accepted and answered offline: the reply waits behind the accept.
+    r.run(&["accept", "a", "--yes", "--offline"]).fails(9);
+    let err = r.run(&["reply", "a", "-m", REPLY, "--offline"]).fails(9);
+    assert!(err.contains("`leads sync` will send it"), "{err}");
+    r.run(&["won", "a", "--offline"]).fails(9);
+    // Meanwhile b was rejected on the platform; this client accepts it offline and replies.
+    r.server.post(
+        "/v1/leads/b/reject",
+        Some("web"),
+        r#"{"reason":"too_busy"}"#,
+    );
+    r.run(&["accept", "b", "--yes", "--offline"]).fails(9);
+    r.run(&[
+        "reply",
+        "b",
+        "-m",
+        "Hi Ms. Lin, Saturday morning is free",
+        "--offline",
+    ])
+    .fails(9);
+
+    let run = r.run(&["sync", "--json"]);
+    let synced: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (
+            &synced["pushed"],
+            &synced["messages_sent"],
+            &synced["outcomes_sent"]
+        ),
+        (&json!(1), &json!(1), &json!(1)),
+        "{synced}"
+    );
+    assert_eq!(synced["updates_refused"], 1, "{synced}");
+    assert!(run.stderr.contains("not sent, b"), "{}", run.stderr);
+    assert_eq!(r.on_server("a")["status"], "accepted");
+    assert_eq!(r.messages_on_server("a").len(), 1);
+    assert_eq!(r.on_server("a")["outcome"]["result"], "won");
+    // The platform has b rejected, with no conversation: none is kept here either.
+    assert!(r.messages_here("b").is_empty());
+    assert!(r.messages_on_server("b").is_empty());
+    assert_eq!(r.sync()["messages_sent"], 0);
+}
+
+#[test]
+fn a_message_or_outcome_the_platform_refuses_at_once_is_not_kept_and_says_why() {
+    let r = accepted_remote();
+    r.proxy.next(vec![Fault::Answer(
+        422,
+        r#"{"error":{"code":"invalid_message","message":"text is too long for the chat"}}"#,
+    )]);
+    let err = r.run(&["reply", "a", "-m", REPLY]).fails(1);
+    assert!(
+        err.contains(
+            "the platform refused it (invalid_message: text is too long for the chat); nothing was recorded"
+        ),
+        "{err}"
+    );
+    assert!(r.messages_here("a").is_empty());
+
+    r.run(&["won", "a", "--value", "4500"]).ok();
+    r.proxy.next(vec![Fault::Answer(
+        422,
+        r#"{"error":{"code":"invalid_outcome","message":"no"}}"#,
+    )]);
+    let err = r.run(&["lost", "a"]).fails(1);
+    assert!(err.contains("invalid_outcome: no"), "{err}");
+    // The outcome it would have replaced stands, as it does on the platform, and no change is kept.
+    let shown: Value =
+        serde_json::from_str(&r.run(&["show", "a", "--offline", "--json"]).ok()).unwrap();
+    assert_eq!(shown["outcome"]["result"], "won", "{shown}");
+    assert_eq!(
+        shown["conversation"]["outcome_changes"],
+        json!([]),
+        "{shown}"
+    );
+    assert_eq!(r.on_server("a")["outcome"]["result"], "won");
+    assert_eq!(r.sync()["updates_queued"], 0);
+}

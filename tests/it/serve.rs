@@ -512,3 +512,194 @@ fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
         log.lock().unwrap()
     );
 }
+
+/// An accepted lead ("acc", decided 4 hours ago) and a pending one ("a").
+fn conversation_fixture() -> TestEnv {
+    let env = TestEnv::new();
+    env.import(&[lead("a", 1), decided("acc", 4, "accept")]);
+    env
+}
+
+fn messages_on(server: &TestServer, id: &str) -> Vec<Value> {
+    let (status, body) = json_of(server.get(&format!("/v1/leads/{id}/messages")));
+    assert_eq!(status, 200, "{body}");
+    body["data"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing() {
+    let env = conversation_fixture();
+    let server = TestServer::start(&env);
+    let reply = r#"{"from": "pro", "channel": "platform", "text": "Hi Ms. Lin, Saturday works"}"#;
+
+    let first = server.post("/v1/leads/acc/messages", Some("m-1"), reply);
+    assert_eq!(first.status().as_u16(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let (_, first) = json_of(first);
+    let message = &first["message"];
+    assert!(message["id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert_eq!(
+        (&message["from"], &message["channel"], &message["text"]),
+        (
+            &json!("pro"),
+            &json!("platform"),
+            &json!("Hi Ms. Lin, Saturday works")
+        )
+    );
+    // No `at`: the server's now.
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(message["at"].as_str().unwrap()).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(NOW).unwrap()
+    );
+
+    // The same key and body: the stored response, and still one message.
+    let again = server.post("/v1/leads/acc/messages", Some("m-1"), reply);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let (status, again) = json_of(again);
+    assert_eq!((status, &again), (201, &first), "byte for byte");
+    // The same key for another message, or for a decision: refused.
+    let other = r#"{"from": "pro", "channel": "platform", "text": "Another"}"#;
+    assert_eq!(
+        error_code(server.post("/v1/leads/acc/messages", Some("m-1"), other)),
+        (422, "idempotency_key_reuse".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/a/accept", Some("m-1"), "{}")),
+        (422, "idempotency_key_reuse".into())
+    );
+    assert_eq!(messages_on(&server, "acc").len(), 1);
+
+    // Only an accepted lead has a conversation; an unknown one is 404.
+    assert_eq!(
+        error_code(server.post("/v1/leads/a/messages", Some("m-2"), reply)),
+        (409, "not_accepted".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/nope/messages", Some("m-3"), reply)),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        error_code(server.get("/v1/leads/nope/messages")),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/acc/messages", None, reply)),
+        (400, "idempotency_key_missing".into())
+    );
+    for (i, bad) in [
+        r#"{"from": "pro", "channel": "platform", "text": "  "}"#,
+        r#"{"from": "pro", "channel": "platform"}"#,
+        r#"{"from": "pro", "channel": "fax", "text": "hi"}"#,
+        r#"{"from": "robot", "channel": "phone"}"#,
+        r#"{"channel": "phone"}"#,
+        r#"{"from": "pro", "channel": "phone", "at": "2026-11-24T04:00:00Z"}"#,
+        r#"{"from": "pro", "channel": "phone", "at": "2026-11-01T00:00:00Z"}"#,
+        r#"{"from": "pro", "channel": "phone", "at": "yesterday"}"#,
+        r#"{"from": "pro", "channel": "phone", "text": 5}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, body) =
+            json_of(server.post("/v1/leads/acc/messages", Some(&format!("bad-{i}")), bad));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid_message")),
+            "{bad}: {body}"
+        );
+        assert!(
+            !body["error"]["message"].as_str().unwrap().is_empty(),
+            "{body}"
+        );
+    }
+    // A phone call needs no text, and may be dated earlier.
+    let call = r#"{"from": "customer", "channel": "phone", "at": "2026-11-23T03:30:00Z"}"#;
+    assert_eq!(
+        server
+            .post("/v1/leads/acc/messages", Some("m-4"), call)
+            .status()
+            .as_u16(),
+        201
+    );
+
+    // Oldest first, and the lead object carries them too.
+    let log = messages_on(&server, "acc");
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[0]["channel"], "phone");
+    assert_eq!(log[1]["text"], "Hi Ms. Lin, Saturday works");
+    let (_, lead) = json_of(server.get("/v1/leads/acc"));
+    assert_eq!(lead["messages"], Value::Array(log));
+    assert_eq!(messages_on(&server, "a"), Vec::<Value>::new());
+}
+
+#[test]
+fn an_outcome_is_set_once_per_key_and_a_later_one_replaces_it() {
+    let env = conversation_fixture();
+    let server = TestServer::start(&env);
+    let won =
+        r#"{"result": "won", "value": {"amount": 450000, "currency": "TWD"}, "reason": null}"#;
+    let first = server.post("/v1/leads/acc/outcome", Some("o-1"), won);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let (status, first) = json_of(first);
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["lead"]["outcome"]["result"], "won");
+    assert_eq!(first["lead"]["outcome"]["value"]["amount"], 450000);
+
+    let again = server.post("/v1/leads/acc/outcome", Some("o-1"), won);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(json_of(again), (200, first.clone()));
+    assert_eq!(
+        error_code(server.post(
+            "/v1/leads/acc/outcome",
+            Some("o-1"),
+            r#"{"result": "lost"}"#
+        )),
+        (422, "idempotency_key_reuse".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/a/outcome", Some("o-2"), won)),
+        (409, "not_accepted".into())
+    );
+    assert_eq!(
+        error_code(server.post("/v1/leads/nope/outcome", Some("o-3"), won)),
+        (404, "not_found".into())
+    );
+    for (i, bad) in [
+        r#"{"result": "maybe"}"#,
+        r#"{}"#,
+        r#"{"result": "won", "value": {"amount": -1, "currency": "TWD"}}"#,
+        r#"{"result": "won", "value": {"amount": 100, "currency": "taiwan dollars"}}"#,
+        r#"{"result": "won", "value": 4500}"#,
+        r#"{"result": "lost", "reason": 7}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(
+            error_code(server.post("/v1/leads/acc/outcome", Some(&format!("bad-{i}")), bad)),
+            (422, "invalid_outcome".into()),
+            "{bad}"
+        );
+    }
+    let (_, lead) = json_of(server.get("/v1/leads/acc"));
+    assert_eq!(
+        lead["outcome"], first["lead"]["outcome"],
+        "nothing bad was recorded"
+    );
+
+    let (status, lost) = json_of(server.post(
+        "/v1/leads/acc/outcome",
+        Some("o-4"),
+        r#"{"result": "lost", "value": null, "reason": "went with a cheaper quote"}"#,
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(lost["lead"]["outcome"]["result"], "lost");
+    assert_eq!(
+        lost["lead"]["outcome"]["reason"],
+        "went with a cheaper quote"
+    );
+    assert_eq!(
+        json_of(server.get("/v1/leads/acc")).1["outcome"]["result"],
+        "lost"
+    );
+}

@@ -3,7 +3,7 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
-use super::conversation::{accepted_lead, finish, refused};
+use super::conversation::{accepted_lead, as_recorded, finish, refused};
 use crate::context::Ctx;
 use crate::domain::conversation::{Channel, Message, Sender};
 use crate::error::{CliError, Exit};
@@ -78,15 +78,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     };
     let exit = finish(
         ctx,
-        recorded,
+        &recorded,
         &format!(
             "Logged a contact from {who} by {} on {} ({}).",
             message.channel.as_str(),
             lead.id,
             ctx.out.local(message.at)
         ),
+        "",
     );
-    ctx.out.emit(&Logged(message))?;
+    ctx.out.emit(&Logged(as_recorded(message, &recorded)))?;
     Ok(exit)
 }
 

@@ -2,6 +2,7 @@
 //! lead a conversation belongs to, recording through the source, and saying what happened.
 
 use crate::context::Ctx;
+use crate::domain::conversation::Message;
 use crate::domain::lead::{Lead, Status};
 use crate::error::{CliError, Exit};
 use crate::store::{Recorded, StoreError};
@@ -38,12 +39,19 @@ pub fn refused(e: StoreError, doing: &str) -> CliError {
     }
 }
 
-/// The exit code of a recorded write, after saying where it stands: done, or queued for
-/// `leads sync` (exit 9).
-pub fn finish(ctx: &Ctx, recorded: Recorded, done: &str) -> Exit {
+/// The exit code of a recorded write, after saying where it stands: recorded here, taken by
+/// the platform, or queued for `leads sync` (exit 9).
+///
+/// `done` says what was recorded; `here` is added when it stays on this machine (the local
+/// source), for what the PRO must do on the platform themselves.
+pub fn finish(ctx: &Ctx, recorded: &Recorded, done: &str, here: &str) -> Exit {
     match recorded {
         Recorded::Done => {
-            ctx.out.note(done);
+            ctx.out.note(&format!("{done}{here}"));
+            Exit::Ok
+        }
+        Recorded::Sent(_) => {
+            ctx.out.note(&format!("{done} The platform has it."));
             Exit::Ok
         }
         Recorded::Queued(why) => {
@@ -53,4 +61,12 @@ pub fn finish(ctx: &Ctx, recorded: Recorded, done: &str) -> Exit {
             Exit::Queued
         }
     }
+}
+
+/// The message as recorded: under the platform's id once the platform has it.
+pub fn as_recorded(mut message: Message, recorded: &Recorded) -> Message {
+    if let Recorded::Sent(Some(id)) = recorded {
+        message.id = id.clone();
+    }
+    message
 }

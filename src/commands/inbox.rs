@@ -512,7 +512,14 @@ impl<'a> Inbox<'a> {
             Ok((_, Recorded::Done)) => {
                 self.replied += 1;
                 self.say(&format!(
-                    "Recorded your reply to {}; paste it into the platform's chat if it is not there yet.",
+                    "Recorded your reply to {}. Paste it into the platform's chat, if you have not sent it there yet.",
+                    lead.id
+                ))
+            }
+            Ok((_, Recorded::Sent(_))) => {
+                self.replied += 1;
+                self.say(&format!(
+                    "Sent your reply to {} through the platform.",
                     lead.id
                 ))
             }

@@ -31,7 +31,7 @@ pub fn record(ctx: &Ctx, lead: &Lead, outcome: JobOutcome) -> Result<Exit, CliEr
         ));
     }
     line.push('.');
-    Ok(finish(ctx, recorded, &line))
+    Ok(finish(ctx, &recorded, &line, ""))
 }
 
 /// The accepted lead `id` for an outcome.

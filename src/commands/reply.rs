@@ -6,7 +6,7 @@
 use std::io::Read;
 
 use super::contact::channel_parser;
-use super::conversation::{accepted_lead, finish, refused};
+use super::conversation::{accepted_lead, as_recorded, finish, refused};
 use crate::context::Ctx;
 use crate::domain::conversation::{Channel, Message, Sender, check_personal, fill};
 use crate::domain::lead::Lead;
@@ -57,14 +57,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let (message, recorded) = record(ctx, &lead, &text, args.via, args.generic_ok)?;
     let exit = finish(
         ctx,
-        recorded,
+        &recorded,
         &format!(
-            "Recorded your reply to {} ({}); paste it into the platform's chat if it is not there yet.",
+            "Recorded your reply to {} ({}).",
             lead.customer.display_name.trim(),
             lead.id
         ),
+        " Paste it into the platform's chat, if you have not sent it there yet.",
     );
-    ctx.out.emit(&Reply(message))?;
+    ctx.out.emit(&Reply(as_recorded(message, &recorded)))?;
     Ok(exit)
 }
 

@@ -73,8 +73,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
         ctx.out.warn(&line);
     }
     let rate = &report.rate;
-    let sent =
-        |what: &str| report.count_updates(|d| d.delivery == Delivery::Sent && d.what() == what);
+    let sent = |what: &str| {
+        report.count_updates(|d| matches!(d.delivery, Delivery::Sent(_)) && d.what() == what)
+    };
     let s = Synced {
         pushed: report.count(|d| matches!(d, Decided::Done { .. })),
         still_queued: report.count(|d| matches!(d, Decided::Queued { .. })),

@@ -59,8 +59,8 @@ pub struct PullSummary {
 /// What became of a message or outcome sent to the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivery {
-    /// The platform has it.
-    Sent,
+    /// The platform has it; a message, under this id of the platform's.
+    Sent(Option<String>),
     /// Still queued, for this reason.
     Queued(String),
     /// Refused for good, in the platform's words, and undone here.
@@ -117,7 +117,7 @@ impl SyncReport {
         let updates = self.updates.iter().filter_map(|d| {
             let lead = &d.update.lead_id;
             match &d.delivery {
-                Delivery::Sent => None,
+                Delivery::Sent(_) => None,
                 Delivery::Queued(why) => Some(format!("still queued, {lead} ({}): {why}", d.what())),
                 Delivery::Refused(refusal) => Some(format!(
                     "not sent, {lead}: the platform refused the {} ({refusal}); it is not kept here",
@@ -383,14 +383,22 @@ impl RemoteSource {
             Update::Message { .. } => self
                 .client()
                 .and_then(|c| c.post_message(&q.lead_id, &q.body, &q.key))
-                .map(|message| self.store.message_sent(q, &message)),
+                .map(|message| {
+                    self.store
+                        .message_sent(q, &message)
+                        .map(|()| Some(message.id.clone()))
+                }),
             Update::Outcome { .. } => self
                 .client()
                 .and_then(|c| c.post_outcome(&q.lead_id, &q.body, &q.key))
-                .map(|lead| self.store.outcome_sent(q, lead.outcome.as_ref())),
+                .map(|lead| {
+                    self.store
+                        .outcome_sent(q, lead.outcome.as_ref())
+                        .map(|()| None)
+                }),
         };
         match answer {
-            Ok(stored) => stored.map(|()| Delivery::Sent),
+            Ok(stored) => stored.map(Delivery::Sent),
             Err(RemoteError::Refused(refusal)) => {
                 self.store.update_refused(q)?;
                 Ok(Delivery::Refused(refusal))
@@ -424,7 +432,7 @@ impl RemoteSource {
             )));
         }
         match self.send(&q)? {
-            Delivery::Sent => Ok(Recorded::Done),
+            Delivery::Sent(id) => Ok(Recorded::Sent(id)),
             Delivery::Queued(why) => Ok(Recorded::Queued(why)),
             Delivery::Refused(refusal) if refusal.code.as_deref() == Some("not_accepted") => {
                 Err(StoreError::NotAccepted {

@@ -89,8 +89,10 @@ pub struct ConversationQuery {
 /// What became of a contact or outcome recorded through a source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {
-    /// Stored (and, for a remote source, taken by the API).
+    /// Stored here; nothing sends it on (the local source: the PRO pastes a reply themselves).
     Done,
+    /// Stored here and taken by the platform's API; a message under this id of the platform's.
+    Sent(Option<String>),
     /// Stored here, waiting in the outbox for `leads sync`: why it was not sent yet.
     Queued(String),
 }

@@ -777,12 +777,19 @@ fn a_message_whose_answer_was_lost_is_replayed_after_a_restart_not_repeated() {
 #[test]
 fn contacts_and_outcomes_reach_the_platform_and_sync_pulls_the_customers_messages() {
     let r = accepted_remote();
-    r.run(&["reply", "a", "-m", REPLY]).ok();
+    let sent = r.run(&["reply", "a", "-m", REPLY, "--json"]);
+    assert!(sent.stderr.contains("The platform has it."), "{}", sent.stderr);
+    assert!(!sent.stderr.contains("Paste it"), "{}", sent.stderr);
+    let sent: Value = serde_json::from_str(&sent.ok()).unwrap();
     r.run(&[
         "contact", "a", "--from", "customer", "--via", "phone", "--at", "30m",
     ])
     .ok();
-    assert_eq!(r.messages_on_server("a").len(), 2);
+    let on_server = r.messages_on_server("a");
+    assert_eq!(on_server.len(), 2);
+    // What --json said is the message as the platform keeps it.
+    // (the contact, logged as half an hour ago, comes first).
+    assert_eq!(sent["id"], on_server[1]["id"], "{sent} {on_server:?}");
     let run = r.run(&["won", "a", "--value", "4,500"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let outcome = &r.on_server("a")["outcome"];

@@ -4,8 +4,6 @@
 //! with `--by`; on a terminal, the weekly response rate against the threshold and weekly spend
 //! and wins as charts.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
@@ -80,30 +78,37 @@ fn gather(
     let shelf = ctx.config.freshness.shelf_life;
     let timing = ctx.config.followups.timing();
     let source = ctx.source()?;
-    let filter = LeadFilter {
-        status: StatusFilter::All,
-        kind: KindFilter::NewLead,
-        ..LeadFilter::default()
-    };
-    // The conversations of the accepted leads, in one read, in place of their bare rows.
-    let mut talked: HashMap<String, (Lead, Log)> = source
+    // The accepted leads come with their conversations, in one read; the others by status, so
+    // no lead is read twice. Pending, expired (lapsed included) and rejected never overlap.
+    let in_period = |l: &Lead| l.created_at >= since && l.created_at <= now;
+    let mut received: Vec<(Lead, Option<Log>)> = source
         .conversations(&ConversationQuery {
             since,
             active: false,
             last_words: false,
         })?
         .into_iter()
-        .map(|(l, log)| (l.id.clone(), (l, log)))
+        .filter(|(l, _)| in_period(l))
+        .map(|(l, log)| (l, Some(log)))
         .collect();
-    let received: Vec<(Lead, Option<Log>)> = source
-        .select(&filter, now, shelf)?
-        .into_iter()
-        .filter(|l| l.created_at >= since && l.created_at <= now)
-        .map(|l| match talked.remove(&l.id) {
-            Some((l, log)) => (l, Some(log)),
-            None => (l, None),
-        })
-        .collect();
+    for status in [
+        StatusFilter::Pending,
+        StatusFilter::Expired,
+        StatusFilter::Rejected,
+    ] {
+        let filter = LeadFilter {
+            status,
+            kind: KindFilter::NewLead,
+            ..LeadFilter::default()
+        };
+        received.extend(
+            source
+                .select(&filter, now, shelf)?
+                .into_iter()
+                .filter(in_period)
+                .map(|l| (l, None)),
+        );
+    }
 
     let offset = *ctx.clock.now.offset();
     let week_of = |t: DateTime<Utc>| week_start(t.with_timezone(&offset));

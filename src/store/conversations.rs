@@ -266,9 +266,9 @@ pub(super) fn outcome_changes(
 }
 
 /// The contact log summary and the outcome of each of `leads`, which are the leads `ids`
-/// selects with `param`: one pass over their messages (counts and times summed by SQLite, the
-/// customer's last words looked up once per lead) and one over their outcomes, whatever their
-/// number, and no message text but those last words is read.
+/// selects with `param`: one row each from `message_summary` (kept by triggers) and from
+/// `outcomes`, and, with `with_words`, the customer's last words looked up once per lead. No
+/// other message is read.
 pub(super) fn logs(
     conn: &Connection,
     leads: Vec<Lead>,
@@ -285,33 +285,25 @@ pub(super) fn logs(
     if at.is_empty() {
         return Ok(out);
     }
-    // Per lead and sender, from the (lead_id, sender, at) index alone.
+    // From the summary the triggers keep: one row per lead, whatever its number of messages.
     let sql = format!(
-        "SELECT lead_id, sender, COUNT(*), MIN(at), MAX(at) FROM messages
-         WHERE lead_id IN ({ids}) GROUP BY lead_id, sender"
+        "SELECT lead_id, from_customer, customer_last, from_pro, pro_first, pro_last
+         FROM message_summary WHERE lead_id IN ({ids})"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([param])?;
+    let time = |v: Option<i64>| v.map(from_millis).transpose();
     while let Some(r) = rows.next()? {
         let lead_id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(&i) = at.get(lead_id) else { continue };
-        let (n, first, last) = (
-            r.get::<_, i64>(2)? as usize,
-            from_millis(r.get(3)?)?,
-            from_millis(r.get(4)?)?,
-        );
-        let log = &mut out[i].1;
-        match r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? {
-            "customer" => {
-                log.from_customer = n;
-                log.customer_last = Some(last);
-            }
-            _ => {
-                log.from_pro = n;
-                log.pro_first = Some(first);
-                log.pro_last = Some(last);
-            }
-        }
+        out[i].1 = Log {
+            from_customer: r.get::<_, i64>(1)? as usize,
+            customer_last: time(r.get(2)?)?,
+            from_pro: r.get::<_, i64>(3)? as usize,
+            pro_first: time(r.get(4)?)?,
+            pro_last: time(r.get(5)?)?,
+            last_words: None,
+        };
     }
     if with_words {
         let mut stmt = conn.prepare_cached(
@@ -336,4 +328,106 @@ pub(super) fn logs(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lead::{Action, Decision, Status};
+    use crate::store::Store;
+
+    /// The summary the triggers keep equals the one made from the messages themselves, after
+    /// messages are added, imported twice, moved, re-dated and removed, over seeded random logs.
+    #[test]
+    fn the_kept_summary_never_drifts_from_the_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now: DateTime<Utc> = "2026-11-23T04:00:00Z".parse().unwrap();
+        let leads: Vec<Lead> = (0..6)
+            .map(|i| {
+                let mut l = crate::domain::lead::tests::sample();
+                l.id = format!("l{i}");
+                l.created_at = "2026-11-01T00:00:00Z".parse().unwrap();
+                l.status = Status::Accepted;
+                l.decision = Some(Decision {
+                    action: Action::Accept,
+                    decided_at: l.created_at,
+                    reason: None,
+                    note: None,
+                });
+                l
+            })
+            .collect();
+        store.import(&leads, now).unwrap();
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for step in 0..400 {
+            let lead = format!("l{}", next(6));
+            let id = format!("m{}", next(40));
+            match next(10) {
+                0 => {
+                    store
+                        .conn
+                        .execute(
+                            "DELETE FROM messages WHERE lead_id = ?1 AND id = ?2",
+                            params![lead, id],
+                        )
+                        .unwrap();
+                }
+                1 => {
+                    store
+                        .conn
+                        .execute(
+                            "UPDATE messages SET at = at + 60000, sender = CASE sender WHEN 'pro' THEN 'customer' ELSE 'pro' END
+                             WHERE lead_id = ?1 AND id = ?2",
+                            params![lead, id],
+                        )
+                        .unwrap();
+                }
+                2 => {
+                    let other = format!("l{}", next(6));
+                    store
+                        .conn
+                        .execute(
+                            "UPDATE OR IGNORE messages SET lead_id = ?3 WHERE lead_id = ?1 AND id = ?2",
+                            params![lead, id, other],
+                        )
+                        .unwrap();
+                }
+                _ => {
+                    let m = Message {
+                        id,
+                        at: now - chrono::TimeDelta::minutes(next(20_000) as i64),
+                        from: if next(2) == 0 {
+                            Sender::Pro
+                        } else {
+                            Sender::Customer
+                        },
+                        channel: Channel::Platform,
+                        text: Some(format!("step {step}")),
+                    };
+                    add_message(&store.conn, &lead, &m, Origin::Here).unwrap();
+                }
+            }
+            // What the follow-up views read, for every lead at once, against the messages.
+            let kept = logs(
+                &store.conn,
+                leads.clone(),
+                "SELECT id FROM leads WHERE created_at >= ?1",
+                0,
+                false,
+            )
+            .unwrap();
+            for (lead, log) in kept {
+                let mut expected = Log::of(&messages_of(&store.conn, &lead.id).unwrap());
+                expected.last_words = None;
+                assert_eq!(log, expected, "lead {} after step {step}", lead.id);
+            }
+        }
+    }
 }

@@ -778,7 +778,11 @@ fn a_message_whose_answer_was_lost_is_replayed_after_a_restart_not_repeated() {
 fn contacts_and_outcomes_reach_the_platform_and_sync_pulls_the_customers_messages() {
     let r = accepted_remote();
     let sent = r.run(&["reply", "a", "-m", REPLY, "--json"]);
-    assert!(sent.stderr.contains("The platform has it."), "{}", sent.stderr);
+    assert!(
+        sent.stderr.contains("The platform has it."),
+        "{}",
+        sent.stderr
+    );
     assert!(!sent.stderr.contains("Paste it"), "{}", sent.stderr);
     let sent: Value = serde_json::from_str(&sent.ok()).unwrap();
     r.run(&[

@@ -232,6 +232,14 @@ fn a_reply_is_filled_from_the_lead_and_refused_when_generic() {
     // Only an accepted lead has someone to reply to.
     let err = env.run(&["reply", "pending", "-m", "Hi Ms. Lin"]).fails(2);
     assert!(err.contains("still pending"), "{err}");
+    env.import(&[decided("turned-down", 2, "reject")]);
+    let err = env
+        .run(&["reply", "turned-down", "-m", "Hi Ms. Lin"])
+        .fails(2);
+    assert!(
+        err.contains("lead turned-down is rejected") && err.contains("nothing was recorded"),
+        "{err}"
+    );
     env.run(&["reply", "nope", "-m", "Hi"]).fails(6);
 }
 

@@ -312,7 +312,14 @@ impl ReportView {
             })
             .collect();
         let week_label = move |x: f32| starts.get(x.round() as usize).cloned().unwrap_or_default();
-        let mut chart = Chart::new_with_y_range(120, 40, 0.0, last, 0.0, 100.0);
+        // From a little under the lowest of the rates and the line, so the part that matters
+        // fills the chart.
+        let lowest = rate
+            .iter()
+            .map(|p| p.1)
+            .fold((self.threshold * 100.0) as f32, f32::min);
+        let floor = ((lowest - 10.0) / 10.0).floor().max(0.0) * 10.0;
+        let mut chart = Chart::new_with_y_range(120, 32, 0.0, last, floor, 100.0);
         let shapes = [Shape::Lines(&rate), Shape::Lines(&line)];
         let drawn = chart
             .lineplot(&shapes[0])

@@ -272,64 +272,69 @@ impl ReportView {
     }
 
     fn charts(&self) -> String {
-        use textplots::{Chart, LabelBuilder, LabelFormat, Plot, Shape};
         if self.weeks.len() < 2 {
             return String::new();
         }
         // Chart coordinates only: figures are printed from the exact counts and amounts.
         let last = (self.weeks.len() - 1) as f32;
+        let week = |i: usize| {
+            self.weeks[i]
+                .start
+                .with_timezone(&self.offset)
+                .format("%m-%d")
+                .to_string()
+        };
+        let starts: Vec<String> = (0..self.weeks.len()).map(week).collect();
+        let draw = |shapes: &[textplots::Shape],
+                    height: u32,
+                    y: Option<(f32, f32)>,
+                    unit: &'static str| {
+            use textplots::{Chart, LabelBuilder, LabelFormat, Plot};
+            let mut chart = match y {
+                Some((lo, hi)) => Chart::new_with_y_range(120, height, 0.0, last, lo, hi),
+                None => Chart::new(120, height, 0.0, last),
+            };
+            let mut drawn = &mut chart;
+            for shape in shapes {
+                drawn = drawn.lineplot(shape);
+            }
+            let starts = starts.clone();
+            let drawn = drawn
+                .x_label_format(LabelFormat::Custom(Box::new(move |x| {
+                    starts.get(x.round() as usize).cloned().unwrap_or_default()
+                })))
+                .y_label_format(LabelFormat::Custom(Box::new(move |y| {
+                    format!("{y:.0}{unit}")
+                })));
+            drawn.figures();
+            drawn.to_string()
+        };
+        let threshold = (self.threshold * 100.0) as f32;
         let rate: Vec<(f32, f32)> = self
             .weeks
             .iter()
             .enumerate()
             .filter_map(|(i, w)| Some((i as f32, (w.rate()?.to_f64() * 100.0) as f32)))
             .collect();
-        let line = [
-            (0.0, (self.threshold * 100.0) as f32),
-            (last, (self.threshold * 100.0) as f32),
-        ];
-        let mut out = String::new();
-        let first_week = self.weeks[0]
-            .start
-            .with_timezone(&self.offset)
-            .format("%m-%d");
-        let last_week = self.weeks[self.weeks.len() - 1]
-            .start
-            .with_timezone(&self.offset)
-            .format("%m-%d");
-        out.push_str(&format!(
-            "Response rate by week of arrival, against the {}% line ({first_week} … {last_week})\n",
-            (self.threshold * 100.0).round()
-        ));
-        let starts: Vec<String> = self
-            .weeks
-            .iter()
-            .map(|w| {
-                w.start
-                    .with_timezone(&self.offset)
-                    .format("%m-%d")
-                    .to_string()
-            })
-            .collect();
-        let week_label = move |x: f32| starts.get(x.round() as usize).cloned().unwrap_or_default();
+        let line = [(0.0, threshold), (last, threshold)];
         // From a little under the lowest of the rates and the line, so the part that matters
         // fills the chart.
-        let lowest = rate
-            .iter()
-            .map(|p| p.1)
-            .fold((self.threshold * 100.0) as f32, f32::min);
+        let lowest = rate.iter().map(|p| p.1).fold(threshold, f32::min);
         let floor = ((lowest - 10.0) / 10.0).floor().max(0.0) * 10.0;
-        let mut chart = Chart::new_with_y_range(120, 32, 0.0, last, floor, 100.0);
-        let shapes = [Shape::Lines(&rate), Shape::Lines(&line)];
-        let drawn = chart
-            .lineplot(&shapes[0])
-            .lineplot(&shapes[1])
-            .x_label_format(LabelFormat::Custom(Box::new(week_label.clone())))
-            .y_label_format(LabelFormat::Custom(Box::new(|y| format!("{y:.0}%"))));
-        drawn.figures();
-        out.push_str(&drawn.to_string());
-        let currency = self.total.spend.first().map(|m| m.currency);
-        if let Some(currency) = currency {
+        let mut out = format!(
+            "Response rate by week of arrival, against the {}% line ({} … {})\n",
+            threshold.round(),
+            week(0),
+            week(self.weeks.len() - 1)
+        );
+        use textplots::Shape;
+        out.push_str(&draw(
+            &[Shape::Lines(&rate), Shape::Lines(&line)],
+            32,
+            Some((floor, 100.0)),
+            "%",
+        ));
+        if let Some(currency) = self.total.spend.first().map(|m| m.currency) {
             let scale = 10f32.powi(currency.exponent() as i32);
             let spend: Vec<(f32, f32)> = self
                 .weeks
@@ -351,23 +356,9 @@ impl ReportView {
                 .map(|(i, w)| (i as f32, w.won as f32))
                 .collect();
             out.push_str(&format!("\nSpend per week ({currency})\n"));
-            let mut chart = Chart::new(120, 24, 0.0, last);
-            let shape = Shape::Bars(&spend);
-            let drawn = chart
-                .lineplot(&shape)
-                .x_label_format(LabelFormat::Custom(Box::new(week_label.clone())))
-                .y_label_format(LabelFormat::Custom(Box::new(|y| format!("{y:.0}"))));
-            drawn.figures();
-            out.push_str(&drawn.to_string());
+            out.push_str(&draw(&[Shape::Bars(&spend)], 24, None, ""));
             out.push_str("\nWins per week\n");
-            let mut chart = Chart::new(120, 16, 0.0, last);
-            let shape = Shape::Bars(&wins);
-            let drawn = chart
-                .lineplot(&shape)
-                .x_label_format(LabelFormat::Custom(Box::new(week_label.clone())))
-                .y_label_format(LabelFormat::Custom(Box::new(|y| format!("{y:.0}"))));
-            drawn.figures();
-            out.push_str(&drawn.to_string());
+            out.push_str(&draw(&[Shape::Bars(&wins)], 16, None, ""));
         }
         out
     }

@@ -187,7 +187,7 @@ pub fn count_verb(n: u64, one: &str, many: &str) -> String {
 }
 
 /// Appends one tab-separated record. A tab or line break inside a field would split the record,
-/// so each field is one line, as [`untrusted::line`] shows it.
+/// so each field is one line, as [`untrusted::line()`] shows it.
 pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {

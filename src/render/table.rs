@@ -43,7 +43,7 @@ pub struct Column<'a> {
 }
 
 /// One cell: its text, a shorter form for [`GiveWay::Shorten`], a colour. A cell is one line of
-/// text shown as [`untrusted::line`] shows it, whoever wrote it.
+/// text shown as [`untrusted::line()`] shows it, whoever wrote it.
 pub struct Cell<'a> {
     pub text: Cow<'a, str>,
     pub short: Option<Cow<'a, str>>,

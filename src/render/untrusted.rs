@@ -11,7 +11,7 @@
 //! kept where the view has lines of its own (a message, a reply) and folded into a space where
 //! the view is one line (a table cell, a name).
 //!
-//! Views pass stored text through [`line`] or [`lines`] and add their own colour after; table
+//! Views pass stored text through [`line()`] or [`lines`] and add their own colour after; table
 //! cells, plain records and the printer's notes and errors do it for every text they get. Then
 //! [`guard`] is the last step of every view printed: whatever a view let through is made visible
 //! too, keeping only the view's own colour codes, so a view that forgets can at worst show
@@ -92,7 +92,7 @@ pub fn line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// [`line`] for text that may already be owned (a table cell).
+/// [`line()`] for text that may already be owned (a table cell).
 pub fn line_owned(text: Cow<'_, str>) -> Cow<'_, str> {
     match text {
         Cow::Borrowed(s) => line(s),

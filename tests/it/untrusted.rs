@@ -394,3 +394,39 @@ fn the_inbox_shows_hostile_text_harmlessly() {
         }
     }
 }
+
+/// `leads serve` logs each request's path; a path carries whatever the client sent.
+#[test]
+fn the_servers_request_log_shows_a_hostile_path_harmlessly() {
+    use std::io::{Read, Write};
+    let env = fixture();
+    let server = crate::serve::TestServer::start(&env);
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /v1/leads/e1\u{202e}\u{9b}2J\u{200b} HTTP/1.1\r\nHost: x\r\n\
+                 Authorization: Bearer {}\r\nConnection: close\r\n\r\n",
+                crate::serve::TOKEN
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    let logged = || server.log.lock().unwrap().clone();
+    for _ in 0..100 {
+        if logged().contains("GET /v1/leads/e1") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let log = logged();
+    assert!(
+        log.contains(r"GET /v1/leads/e1\u{202e}\u{9b}2J\u{200b} 404"),
+        "{log:?}"
+    );
+    assert_harmless(&log, false, "the request log");
+}

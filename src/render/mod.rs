@@ -80,7 +80,7 @@ impl Printer {
                 let mut s = serde_json::to_string_pretty(report)
                     .map_err(|e| CliError::new(Exit::Failure, format!("cannot write JSON: {e}")))?;
                 s.push('\n');
-                untrusted::json(s)
+                return write_stdout(&untrusted::json(s));
             }
             Format::Human => report.human(&self.style),
             Format::Plain => report.plain(&self.style),

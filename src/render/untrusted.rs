@@ -56,8 +56,89 @@ fn push_mark(out: &mut String, c: char) {
     }
 }
 
+/// Where the next character that is not [`Kind::Shown`] starts, at or after byte `from`. The
+/// same set as [`kind`], found byte by byte: nearly all text holds none, and decoding every
+/// character of 10,000 leads just to find that out would cost more than printing them.
+fn next_special(text: &str, from: usize) -> Option<usize> {
+    // Any byte but printable ASCII may start one.
+    next_special_where(text, from, |b| b.wrapping_sub(0x20) >= 0x5f)
+}
+
+/// [`next_special`] past line ends and tabs, for a printed view, which has a line end at every
+/// line and a tab at every field of a plain record.
+fn next_special_past_layout(text: &str, from: usize) -> Option<usize> {
+    next_special_where(text, from, |b| {
+        b.wrapping_sub(0x20) >= 0x5f && b != b'\n' && b != b'\t'
+    })
+}
+
+/// [`next_special`] past the C0 controls, for JSON: serde_json escapes them.
+fn next_special_past_c0(text: &str, from: usize) -> Option<usize> {
+    next_special_where(text, from, |b| b >= 0x7f)
+}
+
+/// `from` is where a character starts.
+fn next_special_where(text: &str, from: usize, may_start: impl Fn(u8) -> bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut from = from;
+    loop {
+        let i = from + first_where(b.get(from..)?, &may_start)?;
+        if special_at(b, i) {
+            return Some(i);
+        }
+        // Past the whole character: the other bytes of a CJK character start nothing.
+        from = i + match b[i] {
+            0x00..=0x7f => 1,
+            0x80..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+    }
+}
+
+/// Where in `b` the first byte `may_start` picks is. A block of 32 bytes at a time is tested
+/// without stopping half-way, which the compiler turns into a few wide comparisons.
+fn first_where(b: &[u8], may_start: &impl Fn(u8) -> bool) -> Option<usize> {
+    let mut blocks = b.chunks_exact(32);
+    let mut offset = 0;
+    for block in blocks.by_ref() {
+        if block.iter().fold(false, |any, &c| any | may_start(c)) {
+            break;
+        }
+        offset += 32;
+    }
+    b[offset..]
+        .iter()
+        .position(|&c| may_start(c))
+        .map(|i| offset + i)
+}
+
+/// Whether the character starting at byte `i` of `b` is not [`Kind::Shown`].
+fn special_at(b: &[u8], i: usize) -> bool {
+    let at = |i: usize| b.get(i).copied();
+    match b[i] {
+        0x00..=0x1f | 0x7f => true,
+        // C1: U+0080 to U+009F.
+        0xc2 => matches!(at(i + 1), Some(0x80..=0x9f)),
+        // U+200B to U+200D, U+2028 to U+202E; U+2060, U+2066 to U+2069.
+        0xe2 => match at(i + 1) {
+            Some(0x80) => matches!(at(i + 2), Some(0x8b..=0x8d | 0xa8..=0xae)),
+            Some(0x81) => matches!(at(i + 2), Some(0xa0 | 0xa6..=0xa9)),
+            _ => false,
+        },
+        // U+FEFF.
+        0xef => at(i + 1) == Some(0xbb) && at(i + 2) == Some(0xbf),
+        _ => false,
+    }
+}
+
 fn all_shown(text: &str) -> bool {
-    text.chars().all(|c| kind(c) == Kind::Shown)
+    next_special(text, 0).is_none()
+}
+
+/// The character that starts at byte `i` of `text`.
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().expect("a character starts there")
 }
 
 /// `text` for a place that is one line (a table cell, a name, a heading): marks for what a
@@ -104,8 +185,13 @@ pub fn line_owned(text: Cow<'_, str>) -> Cow<'_, str> {
 /// `text` for a place with lines of its own (a message, a reply to paste): marks for what a
 /// terminal would act on, and every line break (CR LF, a lone CR) as a `\n`.
 pub fn lines(text: &str) -> Cow<'_, str> {
-    if text.chars().all(|c| c == '\n' || kind(c) == Kind::Shown) {
-        return Cow::Borrowed(text);
+    let mut at = 0;
+    loop {
+        match next_special(text, at) {
+            None => return Cow::Borrowed(text),
+            Some(i) if text.as_bytes()[i] == b'\n' => at = i + 1,
+            Some(_) => break,
+        }
     }
     let mut out = String::with_capacity(text.len() + 16);
     let mut after_cr = false;
@@ -135,27 +221,28 @@ fn colour_code(text: &str) -> Option<usize> {
 /// A view as it is printed: its line ends and tabs (plain records) as they are, its colour codes
 /// when `colour` is on, and anything else a terminal would act on as a mark.
 pub fn guard(text: &str, colour: bool) -> Cow<'_, str> {
-    let harmless = |c: char| c == '\n' || c == '\t' || kind(c) == Kind::Shown;
-    if !text.chars().any(|c| !harmless(c)) {
+    // text[..copied] is in `out`, or needs nothing when `out` is still empty.
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = next_special_past_layout(text, at) {
+        let c = char_at(text, i);
+        at = i + c.len_utf8();
+        match c {
+            '\x1b' if colour && let Some(code) = colour_code(&text[i..]) => {
+                at = i + code;
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(&text[copied..i]);
+        push_mark(&mut out, c);
+        copied = at;
+    }
+    if copied == 0 {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let mut len = c.len_utf8();
-        if c == '\x1b'
-            && colour
-            && let Some(code) = colour_code(rest)
-        {
-            len = code;
-            out.push_str(&rest[..code]);
-        } else if harmless(c) {
-            out.push(c);
-        } else {
-            push_mark(&mut out, c);
-        }
-        rest = &rest[len..];
-    }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
@@ -164,18 +251,21 @@ pub fn guard(text: &str, colour: bool) -> Cow<'_, str> {
 /// same strings to a parser, nothing to act on for `leads show ID --json` on a terminal. Outside
 /// strings JSON has only ASCII, so every such character is inside one.
 pub fn json(text: String) -> String {
-    if !text.chars().any(|c| c != '\n' && kind(c) != Kind::Shown) {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = next_special_past_c0(&text, at) {
+        let c = char_at(&text, i);
+        at = i + c.len_utf8();
+        out.push_str(&text[copied..i]);
+        // Every such character is in the Basic Multilingual Plane: one escape each.
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
+        copied = at;
+    }
+    if copied == 0 {
         return text;
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if c != '\n' && kind(c) != Kind::Shown {
-            // Every such character is in the Basic Multilingual Plane: one escape each.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -184,6 +274,28 @@ mod tests {
     use super::*;
 
     const HOSTILE: &str = "Clean\x1b]0;pwned\x07\x1b[2J\x1b[31mRED\u{9b}2J";
+
+    #[test]
+    fn the_byte_scan_finds_exactly_the_characters_not_shown_as_themselves() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                next_special(&text, 0).is_some(),
+                kind(c) != Kind::Shown,
+                "{c:?}"
+            );
+            assert_eq!(
+                next_special_past_c0(&text, 0).is_some(),
+                kind(c) != Kind::Shown && u32::from(c) >= 0x20,
+                "{c:?}"
+            );
+            assert_eq!(
+                next_special_past_layout(&text, 0).is_some(),
+                kind(c) != Kind::Shown && c != '\n' && c != '\t',
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn escapes_and_controls_become_visible_marks() {

@@ -228,12 +228,12 @@ pub fn guard(text: &str, colour: bool) -> Cow<'_, str> {
     while let Some(i) = next_special_past_layout(text, at) {
         let c = char_at(text, i);
         at = i + c.len_utf8();
-        match c {
-            '\x1b' if colour && let Some(code) = colour_code(&text[i..]) => {
-                at = i + code;
-                continue;
-            }
-            _ => {}
+        if c == '\x1b'
+            && colour
+            && let Some(code) = colour_code(&text[i..])
+        {
+            at = i + code;
+            continue;
         }
         out.push_str(&text[copied..i]);
         push_mark(&mut out, c);

@@ -11,7 +11,7 @@ use crate::commands;
 use crate::config::{Config, ConfigPath};
 use crate::context::{Clock, Ctx};
 use crate::error::{CliError, Exit};
-use crate::render::{ColorChoice, Printer, Style};
+use crate::render::{ColorChoice, Printer, Style, untrusted};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -329,18 +329,29 @@ impl log::Log for Diagnostics {
 
     fn log(&self, record: &log::Record) {
         if self.enabled(record.metadata()) {
-            let _ = writeln!(io::stderr().lock(), "leads: {}", record.args());
+            // Diagnostics quote what was read and received.
+            let line = record.args().to_string();
+            let _ = writeln!(io::stderr().lock(), "leads: {}", untrusted::lines(&line));
         }
     }
 
     fn flush(&self) {}
 }
 
-/// Prints an error the way people read it: what happened, then what to do.
+/// Prints an error the way people read it: what happened, then what to do. What it quotes (an
+/// id as typed, a line of an import file, the platform's words) is shown harmlessly.
 fn report(e: &CliError, style: Style) -> Exit {
-    let mut text = format!("{} {}\n", style.error("error:"), e.message);
+    let mut text = format!(
+        "{} {}\n",
+        style.error("error:"),
+        untrusted::lines(&e.message)
+    );
     if let Some(hint) = &e.hint {
-        text.push_str(&format!("  {} {hint}\n", style.bold("hint:")));
+        text.push_str(&format!(
+            "  {} {}\n",
+            style.bold("hint:"),
+            untrusted::lines(hint)
+        ));
     }
     let text = style.wrap_hanging(&text);
     let _ = io::stderr().lock().write_all(text.as_bytes());

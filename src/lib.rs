@@ -14,7 +14,9 @@
 //!   and the SQLite [`store::Store`] behind it (WAL, numbered migrations in `PRAGMA user_version`,
 //!   decisions in their own table with one row per lead at most).
 //! - [`render`] turns results into output: every result is a [`render::Report`], printed by the one
-//!   [`render::Printer`] as a table for people, tab-separated lines for pipes, or JSON.
+//!   [`render::Printer`] as a table for people, tab-separated lines for pipes, or JSON. Stored
+//!   text meets a person only through [`render::untrusted`], which shows what a terminal would
+//!   act on as visible marks.
 //! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.

@@ -17,7 +17,7 @@ use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_sum, format_totals, totals};
 use crate::domain::rate::{RateReport, in_window, percent};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style, text};
+use crate::render::{self, Report, Style, text, untrusted};
 use crate::store::{Decided, DecisionRequest};
 
 /// Decisions committed per transaction in a bulk run. Each batch is one `BEGIN IMMEDIATE`
@@ -443,8 +443,10 @@ fn preview(
         // The fee of each lead, because this is the moment money is committed; the fees in one
         // column, so the service is padded by the columns it takes, not its characters.
         for lead in planned.iter().take(20) {
-            let service = text::pad(&text::truncate(&lead.service, 34), 34);
-            out.push_str(&format!("\n  {:<10} {service} {}", lead.id, lead.fee));
+            let service = untrusted::line(&lead.service);
+            let service = text::pad(&text::truncate(&service, 34), 34);
+            let id = untrusted::line(&lead.id);
+            out.push_str(&format!("\n  {id:<10} {service} {}", lead.fee));
         }
         if planned.len() > 20 {
             out.push_str(&format!("\n  … and {} more", planned.len() - 20));
@@ -707,6 +709,7 @@ pub fn finish(ctx: &Ctx, results: &[DecisionResult], exit: Exit) -> Result<Exit,
     // Last, where the eye lands, and on stderr for people: calling fast is what the fee was for.
     for r in results {
         if let Some(contact) = &r.contact {
+            let contact = untrusted::line(&contact.to_string()).into_owned();
             ctx.out.note(&format!("Contact {}: {contact}", r.id));
         }
     }
@@ -733,19 +736,12 @@ impl Report for Results<'_> {
                 break;
             }
             shown += 1;
+            // The id may hold invisible characters; a platform's refusal is its own words.
+            let id = untrusted::line(&r.id);
+            let why = untrusted::line(r.why_text.as_deref().unwrap_or(""));
             out.push_str(&match r.outcome {
-                Outcome::Queued => format!(
-                    "  {} {}: {}\n",
-                    style.bold("queued"),
-                    r.id,
-                    r.why_text.as_deref().unwrap_or("")
-                ),
-                Outcome::Skipped => format!(
-                    "  {} {}: {}\n",
-                    style.dim("skipped"),
-                    r.id,
-                    r.why_text.as_deref().unwrap_or("")
-                ),
+                Outcome::Queued => format!("  {} {id}: {why}\n", style.bold("queued")),
+                Outcome::Skipped => format!("  {} {id}: {why}\n", style.dim("skipped")),
                 Outcome::Decided | Outcome::WouldDecide => {
                     let what = if r.outcome == Outcome::WouldDecide {
                         format!("would {}", r.action.as_str())
@@ -753,7 +749,7 @@ impl Report for Results<'_> {
                         Verb(r.action).past().to_string()
                     };
                     let fee = r.fee.map(|f| format!("  {f}")).unwrap_or_default();
-                    format!("  {} {}{fee}\n", style.bold(&what), r.id)
+                    format!("  {} {id}{fee}\n", style.bold(&what))
                 }
             });
         }
@@ -762,24 +758,26 @@ impl Report for Results<'_> {
 
     /// id, action, outcome, why, fee: one lead a line.
     fn plain(&self, _: &Style) -> String {
-        self.0
-            .iter()
-            .map(|r| {
-                let outcome = match r.outcome {
-                    Outcome::Decided => "decided",
-                    Outcome::Skipped => "skipped",
-                    Outcome::WouldDecide => "would_decide",
-                    Outcome::Queued => "queued",
-                };
-                format!(
-                    "{}\t{}\t{outcome}\t{}\t{}\n",
-                    r.id,
+        let mut out = String::new();
+        for r in self.0 {
+            let outcome = match r.outcome {
+                Outcome::Decided => "decided",
+                Outcome::Skipped => "skipped",
+                Outcome::WouldDecide => "would_decide",
+                Outcome::Queued => "queued",
+            };
+            render::push_tsv_row(
+                &mut out,
+                &[
+                    r.id.as_str(),
                     r.action.as_str(),
+                    outcome,
                     r.why.unwrap_or(""),
-                    r.fee.map(|f| f.to_string()).unwrap_or_default()
-                )
-            })
-            .collect()
+                    &r.fee.map(|f| f.to_string()).unwrap_or_default(),
+                ],
+            );
+        }
+        out
     }
 }
 

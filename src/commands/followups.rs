@@ -12,7 +12,7 @@ use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::compact;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
-use crate::render::{self, Format, Report, Style};
+use crate::render::{self, Format, Report, Style, text, untrusted};
 use crate::store::ConversationQuery;
 
 #[derive(Debug, clap::Args)]
@@ -261,11 +261,6 @@ impl Report for FollowupList {
 }
 
 /// The customer's words on one line, cut to a glance.
-fn one_line(text: &str) -> String {
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().count() <= 60 {
-        return folded;
-    }
-    let cut: String = folded.chars().take(59).collect();
-    format!("{}…", cut.trim_end())
+fn one_line(words: &str) -> String {
+    text::truncate(&untrusted::line(words), 60).into_owned()
 }

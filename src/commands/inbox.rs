@@ -19,7 +19,7 @@ use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Money, format_sum};
 use crate::domain::rate::{RateReport, percent};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style, lead::LeadView};
+use crate::render::{Report, Style, lead::LeadView, untrusted};
 use crate::store::{Decided, DecisionRequest, Recorded};
 
 #[derive(Debug, clap::Args)]
@@ -160,9 +160,12 @@ impl<'a> Inbox<'a> {
         Ok(inbox)
     }
 
+    /// Writes `text` to the terminal, wrapped; anything in it a terminal would act on (but its
+    /// own colour) shown harmlessly, like every view's.
     fn say(&self, text: &str) -> Result<(), CliError> {
+        let text = untrusted::guard(text, self.style.color);
         self.term
-            .write_line(&self.style.wrap_hanging(text))
+            .write_line(&self.style.wrap_hanging(&text))
             .map_err(|e| CliError::new(Exit::Failure, format!("cannot write to the terminal: {e}")))
     }
 
@@ -454,7 +457,11 @@ impl<'a> Inbox<'a> {
                 // Right under the fee it bought, before the next card: calling fast is the point.
                 if action == Action::Accept {
                     let contact = Contact::from(&decided.customer);
-                    self.say(&format!("  {} {contact}", self.style.bold("Contact:")))?;
+                    self.say(&format!(
+                        "  {} {}",
+                        self.style.bold("Contact:"),
+                        untrusted::line(&contact.to_string())
+                    ))?;
                     self.to_reply = Some(decided);
                 }
             }
@@ -531,11 +538,12 @@ impl<'a> Inbox<'a> {
                 ))
             }
             Err(e) => {
+                // As `leads reply` would print it: the hint may quote the customer's words.
                 let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
-                self.say(&format!(
+                self.say(&untrusted::line(&format!(
                     "Not recorded: {}{hint}. `leads reply {}` tries again.",
                     e.message, lead.id
-                ))
+                )))
             }
         }
     }
@@ -551,20 +559,24 @@ impl<'a> Inbox<'a> {
         let mut out = format!(
             "\n{} {}  {}  {}\n",
             s.dim(&format!("[{n}/{total}]")),
-            s.bold(&l.id),
-            s.bold(&format!("{} · {}", l.service, l.category)),
+            s.bold(&untrusted::line(&l.id)),
+            s.bold(&untrusted::line(&format!("{} · {}", l.service, l.category))),
             countdown
         );
         let mut place = vec![l.place()];
         if let Some(when) = &l.schedule {
             place.push(when.clone());
         }
-        out.push_str(&format!("  {}\n", place.join(" · ")));
+        out.push_str(&format!("  {}\n", untrusted::line(&place.join(" · "))));
         out.push_str(&format!("  Budget {} · Fee {}\n", l.budget_text(), l.fee));
         // Only what it misses: that is what decides between a quick reject and a look.
         let misses: Vec<&str> = view.fit.misses().map(|c| c.why.as_str()).collect();
         if !misses.is_empty() {
-            out.push_str(&format!("  {} {}\n", s.bold("Misses:"), misses.join(" · ")));
+            out.push_str(&format!(
+                "  {} {}\n",
+                s.bold("Misses:"),
+                untrusted::line(&misses.join(" · "))
+            ));
         } else if !view.fit.checks.is_empty() {
             out.push_str("  Fits your working conditions\n");
         }
@@ -623,12 +635,12 @@ impl<'a> Inbox<'a> {
     }
 }
 
-/// `text` on one line of at most `max` columns (which the terminal's width then wraps), with
-/// "…" and a pointer to the details when there is more.
+/// The customer's `text` on one line of at most `max` columns (which the terminal's width then
+/// wraps), with "…" and a pointer to the details when there is more.
 fn fold(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = untrusted::line(text);
     match crate::render::text::truncate(&flat, max) {
-        std::borrow::Cow::Borrowed(_) => flat,
+        std::borrow::Cow::Borrowed(_) => flat.into_owned(),
         cut => format!("{cut} (d for more)"),
     }
 }

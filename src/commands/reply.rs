@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::domain::conversation::{Channel, Message, Sender, check_personal, fill};
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style};
+use crate::render::{Report, Style, untrusted};
 use crate::store::Recorded;
 
 #[derive(Debug, clap::Args)]
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         &recorded,
         &format!(
             "Recorded your reply to {} ({}).",
-            lead.customer.display_name.trim(),
+            untrusted::line(lead.customer.display_name.trim()),
             lead.id
         ),
         " Paste it into the platform's chat, if you have not sent it there yet.",
@@ -181,13 +181,18 @@ fn edit(ctx: &Ctx, id: &str, draft: &str) -> Result<String, CliError> {
         .join("\n"))
 }
 
-/// The recorded reply: its text alone for people and pipes, ready to paste; the message for JSON.
+/// The recorded reply: its text alone for people and pipes, ready to paste, its line breaks
+/// kept (a draft is filled from the customer's words, so what a terminal would act on shows as
+/// marks); the exact message for JSON.
 #[derive(serde::Serialize)]
 #[serde(transparent)]
 struct Reply(Message);
 
 impl Report for Reply {
     fn human(&self, _: &Style) -> String {
-        format!("{}\n", self.0.text.as_deref().unwrap_or_default())
+        format!(
+            "{}\n",
+            untrusted::lines(self.0.text.as_deref().unwrap_or_default())
+        )
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::conversation::{Ending, JobOutcome, Log, Sender, Standing, sta
 use crate::domain::freshness::{Span, compact};
 use crate::domain::lead::{Action, Kind, Status};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style, lead::LeadView};
+use crate::render::{Report, Style, lead::LeadView, untrusted};
 use crate::store::OutcomeChange;
 
 #[derive(Debug, clap::Args)]
@@ -111,7 +111,7 @@ impl LeadCard {
             let text = m
                 .text
                 .as_deref()
-                .map(|t| format!(": {}", fold_line(t)))
+                .map(|t| format!(": {}", untrusted::line(t)))
                 .unwrap_or_default();
             line(format!(
                 "  {}  {who} by {}{text}",
@@ -155,9 +155,9 @@ impl Report for LeadCard {
         };
         line(format!(
             "{}  {}  {}",
-            style.bold(&l.id),
-            style.bold(&l.service),
-            style.dim(&format!("({})", l.category))
+            style.bold(&untrusted::line(&l.id)),
+            style.bold(&untrusted::line(&l.service)),
+            style.dim(&format!("({})", untrusted::line(&l.category)))
         ));
         let freshness = v.freshness_sentence();
         let freshness = match v.urgency {
@@ -177,7 +177,10 @@ impl Report for LeadCard {
             ))
         ));
         line(String::new());
-        let field = |name: &str, value: &str| style.wrap(&format!("  {:<10} {value}", name), 13);
+        // A field is one line, whoever wrote its value.
+        let field = |name: &str, value: &str| {
+            style.wrap(&format!("  {:<10} {}", name, untrusted::line(value)), 13)
+        };
         // What the lead is, and where it stands: only an open New Lead asks for anything.
         let action = l.decision.as_ref().map(|d| d.action);
         let open = action.is_none() && v.effective_status == Status::Pending;
@@ -245,13 +248,17 @@ impl Report for LeadCard {
             line(String::new());
             line(style.bold("Answers"));
             for a in &l.answers {
-                line(format!("  {}: {}", a.question, a.answer));
+                line(format!(
+                    "  {}: {}",
+                    untrusted::line(&a.question),
+                    untrusted::line(&a.answer)
+                ));
             }
         }
         if let Some(message) = l.message.as_deref().filter(|m| !m.trim().is_empty()) {
             line(String::new());
             line(style.bold("Message"));
-            for text in message.lines() {
+            for text in untrusted::lines(message).lines() {
                 line(style.wrap(&format!("  {text}"), 2));
             }
         }
@@ -272,7 +279,7 @@ impl Report for LeadCard {
                     crate::domain::freshness::compact(after)
                 ));
                 if let Some(note) = &d.note {
-                    line(format!("  Note: {note}"));
+                    line(format!("  Note: {}", untrusted::line(note)));
                 }
             }
             None if v.effective_status == Status::Pending && l.kind == Kind::NewLead => {
@@ -299,12 +306,7 @@ fn describe_outcome(o: &JobOutcome, local: &dyn Fn(DateTime<Utc>) -> String) -> 
     }
     out.push_str(&format!(" · {}", local(o.at)));
     if let Some(r) = &o.reason {
-        out.push_str(&format!(" · {}", fold_line(r)));
+        out.push_str(&format!(" · {}", untrusted::line(r)));
     }
     out
-}
-
-/// A message on one line: its line breaks folded into spaces.
-fn fold_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

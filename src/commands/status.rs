@@ -10,7 +10,7 @@ use crate::domain::freshness::{Span, compact};
 use crate::domain::money::format_totals;
 use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict, percent};
 use crate::error::{CliError, Exit};
-use crate::render::{Report, Style, count_verb};
+use crate::render::{Report, Style, count_verb, untrusted};
 use crate::store::{QueueSummary, ReportedRate};
 
 #[derive(Debug, clap::Args)]
@@ -217,8 +217,9 @@ impl Report for Status {
         );
         if let Some((id, at)) = &q.next {
             pending.push_str(&format!(
-                " · next lapses in {} ({id})",
-                compact(*at - self.as_of)
+                " · next lapses in {} ({})",
+                compact(*at - self.as_of),
+                untrusted::line(id)
             ));
         }
         rows.push(("Pending", pending));

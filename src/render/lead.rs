@@ -71,7 +71,8 @@ impl LeadView {
                     Standing::Misses => "✗",
                     Standing::Unknown => "?",
                 };
-                format!("{mark} {}", c.why)
+                // The reasons quote the lead: its place, its schedule.
+                format!("{mark} {}", super::untrusted::line(&c.why))
             })
             .collect()
     }

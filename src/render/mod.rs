@@ -7,6 +7,7 @@ pub mod lead;
 mod style;
 pub mod table;
 pub mod text;
+pub mod untrusted;
 
 pub use style::Style;
 
@@ -79,12 +80,12 @@ impl Printer {
                 let mut s = serde_json::to_string_pretty(report)
                     .map_err(|e| CliError::new(Exit::Failure, format!("cannot write JSON: {e}")))?;
                 s.push('\n');
-                s
+                return write_stdout(&untrusted::json(s));
             }
             Format::Human => report.human(&self.style),
             Format::Plain => report.plain(&self.style),
         };
-        write_stdout(&text)
+        write_stdout(&untrusted::guard(&text, self.style.color))
     }
 
     /// A line for the person, on stderr: summaries and notices, which `-q` silences.
@@ -95,10 +96,16 @@ impl Printer {
     }
 
     /// A line on stderr that `-q` does not silence: a warning, or the hint that goes with it.
-    /// Wrapped at word boundaries on a terminal.
+    /// Wrapped at word boundaries on a terminal. Plain text: what it quotes (an id, a customer's
+    /// name, the platform's words) is shown harmlessly, and it carries no colour.
     pub fn warn(&self, line: &str) {
+        let line = untrusted::lines(line);
         // A closed stderr is no reason to fail a command that did its work.
-        let _ = writeln!(io::stderr().lock(), "{}", self.err_style.wrap_hanging(line));
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{}",
+            self.err_style.wrap_hanging(&line)
+        );
     }
 
     pub fn local(&self, t: DateTime<Utc>) -> String {
@@ -179,19 +186,14 @@ pub fn count_verb(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Appends one tab-separated record. A tab or newline inside a field would split the record, so
-/// those become spaces.
+/// Appends one tab-separated record. A tab or line break inside a field would split the record,
+/// so each field is one line, as [`untrusted::line()`] shows it.
 pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
-        let field = field.as_ref();
-        if field.contains(['\t', '\n', '\r']) {
-            out.push_str(&field.replace(['\t', '\n', '\r'], " "));
-        } else {
-            out.push_str(field);
-        }
+        out.push_str(&untrusted::line(field.as_ref()));
     }
     out.push('\n');
 }

@@ -14,6 +14,7 @@ use comfy_table::{
 
 use super::Style;
 use super::text::{truncate, width};
+use super::untrusted;
 
 /// How a column's cells may get narrower.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +42,8 @@ pub struct Column<'a> {
     pub cells: Cells,
 }
 
-/// One cell: its text, a shorter form for [`GiveWay::Shorten`], a colour.
+/// One cell: its text, a shorter form for [`GiveWay::Shorten`], a colour. A cell is one line of
+/// text shown as [`untrusted::line()`] shows it, whoever wrote it.
 pub struct Cell<'a> {
     pub text: Cow<'a, str>,
     pub short: Option<Cow<'a, str>>,
@@ -51,14 +53,14 @@ pub struct Cell<'a> {
 impl<'a> Cell<'a> {
     pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
         Cell {
-            text: text.into(),
+            text: untrusted::line_owned(text.into()),
             short: None,
             color: None,
         }
     }
 
     pub fn short(mut self, short: impl Into<Cow<'a, str>>) -> Self {
-        self.short = Some(short.into());
+        self.short = Some(untrusted::line_owned(short.into()));
         self
     }
 

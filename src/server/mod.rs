@@ -25,6 +25,7 @@ use subtle::ConstantTimeEq;
 
 use crate::config::Config;
 use crate::context::Clock;
+use crate::render::untrusted;
 use crate::store::{Store, StoreError};
 
 /// Request bodies are a reason and a note, a message, an outcome; anything near this size is not
@@ -136,7 +137,11 @@ impl ApiError {
         // The detail goes to the log, not to the client.
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
-            format!("leads serve: store error: {e}\n").as_bytes(),
+            format!(
+                "leads serve: store error: {}\n",
+                untrusted::line(&e.to_string())
+            )
+            .as_bytes(),
         );
         Self::internal("the lead store failed; try again")
     }
@@ -271,6 +276,8 @@ async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
+    // A path may carry bytes a terminal acts on; the log shows them harmlessly.
+    let path = untrusted::line(&path);
     let line = format!(
         "{method} {path} {} {:.1}ms\n",
         response.status().as_u16(),

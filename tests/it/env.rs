@@ -201,6 +201,11 @@ impl TestEnv {
     /// The width is set on the terminal itself (`stty cols`), the way a terminal emulator sets
     /// it, so `leads` has to find it there: COLUMNS is not set.
     pub fn on_terminal(&self, cols: u16, args: &[&str]) -> String {
+        self.on_terminal_with(cols, args, &[])
+    }
+
+    /// [`TestEnv::on_terminal`] with more environment variables (an `EDITOR`, say).
+    pub fn on_terminal_with(&self, cols: u16, args: &[&str], vars: &[(&str, &Path)]) -> String {
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c")
             .arg(r#"stty cols "$0" rows 50 && exec "$@""#)
@@ -214,7 +219,8 @@ impl TestEnv {
             .env("LEADS_DATA_DIR", self.data_dir())
             .env("LEADS_NOW", NOW)
             .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
+            .env("TERM", "xterm")
+            .envs(vars.iter().copied());
         let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("a pseudo-terminal");
         let raw = p.exp_eof().expect("leads to finish");
         // rexpect hands each byte over as one char (Latin-1); put the UTF-8 back together.

@@ -21,3 +21,4 @@ mod status;
 mod store_file;
 mod terminal;
 mod triage;
+mod untrusted;

@@ -68,6 +68,8 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    // One argument per part of the context, each from its own place (the config, the clock, the
+    // global flags); a struct of them would only rename this list.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: Config,
@@ -297,7 +299,8 @@ impl Ctx {
         if !self.shows_accounts() {
             return None;
         }
-        lead_id.split_once('/').map(|(name, _)| name.to_string())
+        let owner = self.open_accounts().ok()?.owner(lead_id)?;
+        Some(owner.account.name.clone())
     }
 
     /// With several accounts, a word about the leads in the store that none of them owns:
@@ -334,27 +337,15 @@ impl Ctx {
     }
 
     fn refresh(&self, accounts: &Accounts) -> Result<(), CliError> {
-        // Someone waiting at a terminal would rather have the cache after a few seconds than an
-        // answer after the full remote.timeout; pipes and cron, where nobody waits, keep the
-        // whole retry policy. The wait is shared by every account, not given to each.
-        let read_timeout = self.config.remote.read_timeout;
-        let deadline = std::io::stderr()
-            .is_terminal()
-            .then(|| std::time::Instant::now() + read_timeout.to_std().unwrap_or_default());
         for member in accounts.members() {
             if let Some(remote) = member.as_remote() {
-                self.refresh_one(&member.account, remote, deadline)?;
+                self.refresh_one(&member.account, remote)?;
             }
         }
         Ok(())
     }
 
-    fn refresh_one(
-        &self,
-        account: &Account,
-        remote: &RemoteSource,
-        deadline: Option<std::time::Instant>,
-    ) -> Result<(), CliError> {
+    fn refresh_one(&self, account: &Account, remote: &RemoteSource) -> Result<(), CliError> {
         let now = self.now();
         let pulled = remote.pulled_at()?;
         let fresh = pulled.is_some_and(|t| now - t <= self.config.remote.max_cache_age);
@@ -370,8 +361,14 @@ impl Ctx {
         if self.offline || fresh {
             return Ok(());
         }
+        // Someone waiting at a terminal would rather have the cache after a few seconds than an
+        // answer after the full remote.timeout; pipes and cron, where nobody waits, keep the
+        // whole retry policy. Each account gets the wait: shared, an account that hangs would
+        // leave the next none, and it would be reported unreachable untried.
         let read_timeout = self.config.remote.read_timeout;
-        let budget = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
+        let budget = std::io::stderr()
+            .is_terminal()
+            .then(|| read_timeout.to_std().unwrap_or_default());
         let started = std::time::Instant::now();
         let sync = || remote.sync(now, |_| {}, |_| {});
         let result = match budget {

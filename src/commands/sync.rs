@@ -138,6 +138,11 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
     }
     if let Some((_, first)) = failed.first() {
         let names: Vec<&str> = failed.iter().map(|(n, _)| n.as_str()).collect();
+        let others = if total.accounts.len() > failed.len() {
+            "the others did; "
+        } else {
+            ""
+        };
         return Err(CliError::new(
             first.exit,
             format!(
@@ -146,9 +151,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
                 names.join(", ")
             ),
         )
-        .with_hint(
-            "the others did; the warnings above say what went wrong, and `leads sync` tries again",
-        ));
+        .with_hint(format!(
+            "{others}the warnings above say what went wrong, and the next `leads sync` tries again"
+        )));
     }
     let waiting = total.still_queued + total.updates_queued;
     Ok(if waiting > 0 { Exit::Queued } else { Exit::Ok })

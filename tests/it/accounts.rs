@@ -247,13 +247,16 @@ fn a_decision_goes_to_its_own_accounts_server_and_nowhere_else() {
     t.run(&["reply", "homey/p1", "-m", "Saturday morning works for me"])
         .ok();
     assert_eq!(t.homey.messages("p1").len(), 1);
+    // And so does its outcome.
+    t.run(&["won", "homey/p1", "--value", "4,500"]).ok();
+    assert_eq!(t.homey.lead("p1")["outcome"]["result"], "won");
     assert!(t.pro360.posts().is_empty());
 
     // A local account's decision reaches no server at all.
     t.run(&["reject", "own/p1", "--reason", "busy"]).ok();
     t.run(&["reject", "pro360/p2", "--reason", "busy"]).ok();
     assert_eq!(t.pro360.posts(), ["POST /v1/leads/p2/reject HTTP/1.1"]);
-    assert_eq!(t.homey.posts().len(), 2);
+    assert_eq!(t.homey.posts().len(), 3);
     let own: Value = t.json(&["show", "own/p1", "--json"]);
     assert_eq!(own["status"], "rejected");
 
@@ -492,6 +495,23 @@ fn import_and_demo_go_into_a_local_account() {
         .run(&["import", path_str(&file), "--account", "homey"])
         .fails(2);
     assert!(err.contains("homey") && err.contains("local"), "{err}");
+    // The samples too, under the account's name, beside its own leads.
+    t.run(&[
+        "demo",
+        "--no-show",
+        "--count",
+        "2",
+        "--history",
+        "0",
+        "--force",
+    ])
+    .ok();
+    let rows = t.rows(&["--account", "own"]);
+    assert!(
+        rows.contains(&("own/dm-0001".into(), "own".into())),
+        "{rows:?}"
+    );
+    assert!(rows.contains(&("own/n1".into(), "own".into())), "{rows:?}");
 }
 
 #[test]
@@ -513,4 +533,39 @@ fn leads_from_before_accounts_are_kept_and_status_says_so() {
     assert_eq!(env.ids(&[]).len(), 2);
     let run = env.run(&["status"]);
     assert!(!run.stderr.contains("belong to none"), "{}", run.stderr);
+}
+
+#[test]
+fn the_inbox_names_each_leads_account_and_sends_its_decision_there() {
+    let t = Three::start();
+    t.run(&["sync"]).ok();
+    let mut cmd = t.client.process();
+    cmd.arg("inbox")
+        .env("PRO360_TOKEN", PRO360_TOKEN)
+        .env("HOMEY_TOKEN", HOMEY_TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    // The worst rate of the three leads the header.
+    p.exp_string("on homey (threshold 90%").unwrap();
+    p.exp_string("own/p2").unwrap();
+    p.exp_string("Account own").unwrap();
+    for _ in 0..2 {
+        p.send("s").unwrap();
+        p.flush().unwrap();
+    }
+    p.exp_string("homey/p1").unwrap();
+    p.exp_string("Account homey").unwrap();
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.send("5").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Rejected homey/p1 (too_busy)").unwrap();
+    p.exp_string("homey rate").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_string("rate homey").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(t.homey.lead("p1")["status"], "rejected");
+    assert!(t.pro360.posts().is_empty());
 }

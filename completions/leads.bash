@@ -182,7 +182,7 @@ _leads() {
 
     case "${cmd}" in
         leads)
-            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
+            opts="-q -v -h -V --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help --version inbox list show accept reject triage status followups reply report contact won lost history import sync serve demo completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +193,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -208,7 +212,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__accept)
-            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --max-fee --over-budget --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --max-fee --over-budget --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +274,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -282,7 +290,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__completions)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +301,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -308,7 +320,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__config)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help path show check help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help path show check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +331,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -334,7 +350,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__config__subcmd__check)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +361,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -430,7 +450,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__config__subcmd__path)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +461,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -456,7 +480,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__config__subcmd__show)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,6 +491,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -482,7 +510,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__contact)
-            opts="-q -v -h --from --via --note --at --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --from --via --note --at --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +540,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -524,7 +556,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__demo)
-            opts="-q -v -h --count --history --seed --force --no-show --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --count --history --seed --force --no-show --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +582,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -562,7 +598,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__followups)
-            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,6 +645,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -974,7 +1014,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__history)
-            opts="-q -v -h --since --action --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --since --action --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --csv --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1072,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1044,7 +1088,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__import)
-            opts="-q -v -h --format --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --format --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1106,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1074,7 +1122,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__inbox)
-            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --sort --over-budget --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --sort --over-budget --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,6 +1176,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1140,7 +1192,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__list)
-            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --sort --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --sort --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,6 +1250,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1210,7 +1266,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__lost)
-            opts="-q -v -h --reason --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --reason --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1284,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1240,7 +1300,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__reject)
-            opts="-r -y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --reason --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-r -y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --status --all --reason --note --yes --dry-run --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1306,6 +1366,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1318,7 +1382,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__reply)
-            opts="-m -q -v -h --message --template --via --generic-ok --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-m -q -v -h --message --template --via --generic-ok --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1348,6 +1412,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1360,7 +1428,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__report)
-            opts="-q -v -h --since --by --csv --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --since --by --csv --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1382,6 +1450,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1394,7 +1466,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__serve)
-            opts="-q -v -h --listen --tokens-file --behind-tls --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --listen --tokens-file --behind-tls --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1416,6 +1488,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1428,7 +1504,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__show)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1439,6 +1515,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1454,7 +1534,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__status)
-            opts="-q -v -h --check --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --check --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1465,6 +1545,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1480,7 +1564,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__sync)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1491,6 +1575,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1506,7 +1594,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__triage)
-            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --yes --dry-run --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-y -q -v -h --category --city --older-than --expiring-within --fee-above --fee-below --kind --fit --limit --yes --dry-run --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,6 +1644,10 @@ _leads() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1568,7 +1660,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__won)
-            opts="-q -v -h --value --note --config --data-dir --json --plain --no-input --offline --color --quiet --verbose --help"
+            opts="-q -v -h --value --note --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1587,6 +1679,10 @@ _leads() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

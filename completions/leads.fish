@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_leads_global_optspecs
-    string join \n config= data-dir= json plain no-input offline color= q/quiet v/verbose h/help V/version
+    string join \n config= data-dir= json plain no-input offline account= color= q/quiet v/verbose h/help V/version
 end
 
 function __fish_leads_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c leads -n "__fish_leads_needs_command" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_needs_command" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_needs_command" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -75,6 +76,7 @@ complete -c leads -n "__fish_leads_using_subcommand inbox" -l sort -d 'Order: le
 score\t'Highest score first: time left, fit and fee against budget (`leads show` explains it)'"
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand inbox" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand inbox" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -108,6 +110,7 @@ complete -c leads -n "__fish_leads_using_subcommand list" -l sort -d 'Order of p
 score\t'Highest score first: time left, fit and fee against budget (`leads show` explains it)'"
 complete -c leads -n "__fish_leads_using_subcommand list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand list" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand list" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand list" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -120,6 +123,7 @@ complete -c leads -n "__fish_leads_using_subcommand list" -s v -l verbose -d 'Di
 complete -c leads -n "__fish_leads_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand show" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand show" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand show" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -152,6 +156,7 @@ complete -c leads -n "__fish_leads_using_subcommand accept" -l max-fee -d 'Accep
 complete -c leads -n "__fish_leads_using_subcommand accept" -l note -d 'A note kept with each decision' -r
 complete -c leads -n "__fish_leads_using_subcommand accept" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand accept" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand accept" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand accept" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -193,6 +198,7 @@ other\t''"
 complete -c leads -n "__fish_leads_using_subcommand reject" -l note -d 'A note kept with each decision' -r
 complete -c leads -n "__fish_leads_using_subcommand reject" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand reject" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand reject" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand reject" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -221,6 +227,7 @@ miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand triage" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand triage" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand triage" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand triage" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand triage" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -235,6 +242,7 @@ complete -c leads -n "__fish_leads_using_subcommand triage" -s v -l verbose -d '
 complete -c leads -n "__fish_leads_using_subcommand triage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand status" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand status" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand status" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -261,6 +269,7 @@ miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand followups" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand followups" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand followups" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand followups" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand followups" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -281,6 +290,7 @@ visit\t''
 other\t''"
 complete -c leads -n "__fish_leads_using_subcommand reply" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand reply" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand reply" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand reply" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -298,6 +308,7 @@ month\t''
 fee\t''"
 complete -c leads -n "__fish_leads_using_subcommand report" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand report" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand report" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand report" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -321,6 +332,7 @@ complete -c leads -n "__fish_leads_using_subcommand contact" -l note -d 'What wa
 complete -c leads -n "__fish_leads_using_subcommand contact" -l at -d 'When it happened, if not now: a span back (3h), a local time (2026-11-23 14:30), a date, or RFC 3339' -r
 complete -c leads -n "__fish_leads_using_subcommand contact" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand contact" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand contact" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand contact" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -335,6 +347,7 @@ complete -c leads -n "__fish_leads_using_subcommand won" -l value -d 'What the j
 complete -c leads -n "__fish_leads_using_subcommand won" -l note -d 'Your words about it' -r
 complete -c leads -n "__fish_leads_using_subcommand won" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand won" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand won" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand won" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -348,6 +361,7 @@ complete -c leads -n "__fish_leads_using_subcommand won" -s h -l help -d 'Print 
 complete -c leads -n "__fish_leads_using_subcommand lost" -l reason -d 'Why, in your words ("went with a cheaper quote")' -r
 complete -c leads -n "__fish_leads_using_subcommand lost" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand lost" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand lost" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand lost" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -376,6 +390,7 @@ miss\t'Misses the service or the area'"
 complete -c leads -n "__fish_leads_using_subcommand history" -l limit -d 'At most this many leads' -r
 complete -c leads -n "__fish_leads_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand history" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand history" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand history" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -393,6 +408,7 @@ ndjson\t'One JSON lead per line'
 csv\t''"
 complete -c leads -n "__fish_leads_using_subcommand import" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand import" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand import" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand import" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -405,6 +421,7 @@ complete -c leads -n "__fish_leads_using_subcommand import" -s v -l verbose -d '
 complete -c leads -n "__fish_leads_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand sync" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand sync" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand sync" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand sync" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -419,6 +436,7 @@ complete -c leads -n "__fish_leads_using_subcommand serve" -l listen -d 'Address
 complete -c leads -n "__fish_leads_using_subcommand serve" -l tokens-file -d 'File of API tokens, one a line (blank lines and # comments ignored)' -r -F
 complete -c leads -n "__fish_leads_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand serve" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand serve" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand serve" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -435,6 +453,7 @@ complete -c leads -n "__fish_leads_using_subcommand demo" -l history -d 'How man
 complete -c leads -n "__fish_leads_using_subcommand demo" -l seed -d 'Seed for the generator: the same seed and clock give the same leads' -r
 complete -c leads -n "__fish_leads_using_subcommand demo" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand demo" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand demo" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand demo" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -449,6 +468,7 @@ complete -c leads -n "__fish_leads_using_subcommand demo" -s v -l verbose -d 'Di
 complete -c leads -n "__fish_leads_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand completions" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand completions" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -461,6 +481,7 @@ complete -c leads -n "__fish_leads_using_subcommand completions" -s v -l verbose
 complete -c leads -n "__fish_leads_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -477,6 +498,7 @@ complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_
 complete -c leads -n "__fish_leads_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from path" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from path" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -489,6 +511,7 @@ complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subc
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from show" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from show" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
@@ -501,6 +524,7 @@ complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subc
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from check" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
+complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from check" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"

@@ -63,6 +63,15 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub offline: bool,
 
+    /// Work on this account only ([[sources]] in the config): its leads, its rate, its platform
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    pub account: Option<String>,
+
     /// When to colour output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Global options")]
     pub color: ColorChoice,
@@ -137,7 +146,7 @@ pub const ENVIRONMENT: [(&str, &str); 9] = [
     ("LEADS_NO_INPUT", "never prompt, as --no-input"),
     (
         "LEADS_TOKEN",
-        "the API token of the remote source (remote.token_env names it)",
+        "the API token of the remote source (remote.token_env names it; each [[sources]] account names its own)",
     ),
     (
         "LEADS_NOW",
@@ -246,16 +255,16 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
             " (no file: the defaults)"
         }
     );
-    log::info!(
-        "source: {}",
-        match config.source {
-            crate::config::SourceKind::Local => "the local store".to_string(),
-            crate::config::SourceKind::Remote => format!(
-                "the Leads API at {}",
-                config.remote.url.as_deref().unwrap_or("?")
-            ),
+    for account in config.accounts() {
+        let source = match &account.url {
+            None => "the local store".to_string(),
+            Some(url) => format!("the Leads API at {url}"),
+        };
+        match config.has_accounts() {
+            true => log::info!("account {}: {source}", account.name),
+            false => log::info!("source: {source}"),
         }
-    );
+    }
     if std::env::var_os("LEADS_NOW").is_some() {
         log::info!("clock: fixed by LEADS_NOW at {}", clock.now.to_rfc3339());
     }
@@ -270,6 +279,7 @@ fn build_context(cli: &Cli) -> Result<Ctx, CliError> {
         out,
         cli.no_input,
         cli.offline,
+        cli.account.clone(),
     ))
 }
 

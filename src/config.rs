@@ -42,6 +42,124 @@ pub struct Config {
     /// Reply templates by name (`[templates.first_reply]`), filled from the lead by `leads reply`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, Template>,
+    /// The accounts leads come from, when there are several (`[[sources]]`); without them,
+    /// `source` and `[remote]` name the one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+}
+
+/// One account of `[[sources]]`: a marketplace account (or this machine's own leads), with its
+/// own credentials and its own response-rate rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Shown in the ACCOUNT column and in front of each of its lead ids (`pro360/8812`), and
+    /// what `--account` takes.
+    pub name: String,
+    pub kind: AccountKind,
+    /// A Leads API account's base URL (as remote.url).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The environment variable holding a Leads API account's token. Required: two accounts
+    /// sharing LEADS_TOKEN by default would send one platform's token to the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
+    /// The account's rate rule; [response_rate] where left out.
+    #[serde(
+        default,
+        with = "threshold_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threshold: Option<Threshold>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_days: Option<u32>,
+}
+
+/// What an account is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// Leads imported on this machine (`leads import`), decided here.
+    Local,
+    /// A platform that speaks the Leads API v1, through a cache and an outbox (today's remote).
+    LeadsApi,
+    /// Parsed so the config can say plainly that they are not supported yet.
+    Thumbtack,
+    Yelp,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Local => "local",
+            AccountKind::LeadsApi => "leads_api",
+            AccountKind::Thumbtack => "thumbtack",
+            AccountKind::Yelp => "yelp",
+        }
+    }
+}
+
+/// An account as the commands use it: one [[sources]] entry, or the single source of a config
+/// without them, with its rate rule filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    pub name: String,
+    /// Local or LeadsApi: the config refuses the others.
+    pub kind: AccountKind,
+    pub url: Option<String>,
+    pub token_env: String,
+    /// Only the single source may keep its token in the file (remote.token).
+    pub token: Option<Token>,
+    pub rate: ResponseRate,
+    /// What its lead ids begin with: `NAME/` for every account of [[sources]], so that ids stay
+    /// unique across accounts whose platforms number leads alike. Nothing for the single source,
+    /// whose leads keep the ids they always had.
+    pub prefix: String,
+}
+
+impl Config {
+    /// Whether leads come from several accounts (`[[sources]]`): then every lead shows its
+    /// account, and its id begins with the account's name.
+    pub fn has_accounts(&self) -> bool {
+        !self.sources.is_empty()
+    }
+
+    /// Every account leads come from, in the config's order.
+    pub fn accounts(&self) -> Vec<Account> {
+        if self.sources.is_empty() {
+            let remote = self.source == SourceKind::Remote;
+            return vec![Account {
+                name: if remote { "remote" } else { "local" }.into(),
+                kind: if remote {
+                    AccountKind::LeadsApi
+                } else {
+                    AccountKind::Local
+                },
+                url: self.remote.url.clone(),
+                token_env: self.remote.token_env.clone(),
+                token: self.remote.token.clone(),
+                rate: self.response_rate.clone(),
+                prefix: String::new(),
+            }];
+        }
+        self.sources
+            .iter()
+            .map(|s| Account {
+                name: s.name.clone(),
+                kind: s.kind,
+                url: s.url.clone(),
+                token_env: s.token_env.clone().unwrap_or_default(),
+                token: None,
+                rate: ResponseRate {
+                    threshold: s.threshold.unwrap_or(self.response_rate.threshold),
+                    window_days: s.window_days.unwrap_or(self.response_rate.window_days),
+                },
+                prefix: format!("{}/", s.name),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -344,6 +462,86 @@ impl Config {
         for (name, t) in &self.templates {
             check_template(&t.text).map_err(|e| format!("[templates.{name}]: {e}"))?;
         }
+        self.check_sources()
+    }
+
+    fn check_sources(&self) -> Result<(), String> {
+        if self.sources.is_empty() {
+            return Ok(());
+        }
+        let r = &self.remote;
+        if self.source == SourceKind::Remote || r.url.is_some() || r.token.is_some() {
+            return Err(
+                "[[sources]] names every account, so source = \"remote\", remote.url and \
+                 remote.token have no place beside it: move the remote into a [[sources]] entry \
+                 with kind = \"leads_api\", url and token_env ([remote]'s timeouts and retries \
+                 still apply to every such account)"
+                    .into(),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, s) in self.sources.iter().enumerate() {
+            let name_ok = (1..=32).contains(&s.name.len())
+                && s.name
+                    .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && s.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !name_ok {
+                return Err(format!(
+                    "[[sources]] number {}: name {:?} must be 1 to 32 lowercase letters, digits, \
+                     _ or -, starting with a letter or digit (it goes in front of every lead id \
+                     of the account, like pro360/8812)",
+                    i + 1,
+                    s.name
+                ));
+            }
+            if !seen.insert(&s.name) {
+                return Err(format!(
+                    "[[sources]] name {:?} is used twice; give each account its own",
+                    s.name
+                ));
+            }
+            let at = format!("[[sources]] {:?}", s.name);
+            match s.kind {
+                AccountKind::Thumbtack | AccountKind::Yelp => {
+                    return Err(format!(
+                        "{at}: kind {:?} is not supported yet: leads can reach you from local \
+                         and leads_api accounts for now",
+                        s.kind.as_str()
+                    ));
+                }
+                AccountKind::LeadsApi => {
+                    let Some(url) = &s.url else {
+                        return Err(format!(
+                            "{at}: a leads_api account needs url, the API's base URL"
+                        ));
+                    };
+                    check_remote_url(url, s.allow_insecure_http)
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    if s.token_env.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                        return Err(format!(
+                            "{at}: a leads_api account needs token_env, the environment variable \
+                             holding its token (each account its own, like {}_TOKEN)",
+                            s.name.to_ascii_uppercase().replace('-', "_")
+                        ));
+                    }
+                }
+                AccountKind::Local => {
+                    if s.url.is_some() || s.token_env.is_some() || s.allow_insecure_http {
+                        return Err(format!(
+                            "{at}: a local account talks to no API, so url, token_env and \
+                             allow_insecure_http have no place in it"
+                        ));
+                    }
+                }
+            }
+            if let Some(days) = s.window_days
+                && !(1..=365).contains(&days)
+            {
+                return Err(format!("{at}: window_days must be 1 to 365, not {days}"));
+            }
+        }
         Ok(())
     }
 
@@ -474,6 +672,21 @@ mod threshold {
     }
 }
 
+mod threshold_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &Option<Threshold>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => threshold::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Threshold>, D::Error> {
+        threshold::deserialize(d).map(Some)
+    }
+}
+
 /// The token never leaves in `config show`: it serialises as a marker that it is set.
 mod secret {
     use super::*;
@@ -598,6 +811,12 @@ mod tests {
             rules: parse("[[rules]]\nwhen = \"match\"\naction = \"accept\"\nreason = \"other\"\nmax_fee = \"1 TWD\"\n")
                 .unwrap()
                 .rules,
+            sources: parse(
+                "[[sources]]\nname = \"a\"\nkind = \"leads_api\"\nurl = \"https://a.example\"\n\
+                 token_env = \"A\"\nallow_insecure_http = true\nthreshold = 0.8\nwindow_days = 14\n",
+            )
+            .unwrap()
+            .sources,
             ..full
         };
         let table: toml::Table = toml::from_str(&full.to_toml()).unwrap();
@@ -652,6 +871,50 @@ mod tests {
                 .unwrap_err()
                 .contains("is not a URL")
         );
+    }
+
+    #[test]
+    fn the_single_source_is_one_account_whose_ids_stay_as_they_are() {
+        let local = parse("").unwrap().accounts();
+        assert_eq!(local.len(), 1);
+        assert_eq!(
+            (
+                local[0].name.as_str(),
+                local[0].kind,
+                local[0].prefix.as_str()
+            ),
+            ("local", AccountKind::Local, "")
+        );
+        let remote = parse(
+            "source = \"remote\"\n[remote]\nurl = \"https://api.example.com\"\n\
+             [response_rate]\nthreshold = 0.8\n",
+        )
+        .unwrap()
+        .accounts();
+        assert_eq!(
+            (remote[0].name.as_str(), remote[0].kind),
+            ("remote", AccountKind::LeadsApi)
+        );
+        assert_eq!(remote[0].token_env, "LEADS_TOKEN");
+        assert_eq!(remote[0].rate.threshold.to_string(), "80%");
+    }
+
+    #[test]
+    fn each_account_has_its_prefix_and_its_rule_with_response_rate_as_the_default() {
+        let accounts = parse(
+            "[response_rate]\nthreshold = 0.8\n\
+             [[sources]]\nname = \"pro360\"\nkind = \"leads_api\"\nurl = \"https://a.example\"\n\
+             token_env = \"PRO360_TOKEN\"\n\
+             [[sources]]\nname = \"own\"\nkind = \"local\"\nthreshold = 0.9\nwindow_days = 14\n",
+        )
+        .unwrap()
+        .accounts();
+        let rule = |a: &Account| (a.rate.threshold.to_string(), a.rate.window_days);
+        assert_eq!(accounts[0].prefix, "pro360/");
+        assert_eq!(accounts[0].token_env, "PRO360_TOKEN");
+        assert_eq!(rule(&accounts[0]), ("80%".into(), 30));
+        assert_eq!(accounts[1].prefix, "own/");
+        assert_eq!(rule(&accounts[1]), ("90%".into(), 14));
     }
 
     #[test]

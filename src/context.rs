@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 
-use crate::config::{Config, ConfigPath, SourceKind};
+use crate::accounts::{Accounts, Member};
+use crate::config::{Account, AccountKind, Config, ConfigPath};
 use crate::error::{CliError, Exit};
 use crate::remote::{Client, RemoteSource, RetryPolicy, Token};
 use crate::render::Printer;
-use crate::store::{LeadSource, Store};
+use crate::store::{LeadSource, Scope, Store};
 
 /// The one reading of "now" a command works with. `LEADS_NOW` (RFC 3339) fixes it for tests and
 /// demos; its offset is also the local time shown, so outputs are the same on every machine.
@@ -58,19 +59,18 @@ pub struct Ctx {
     pub no_input: bool,
     /// Remote source: answer from the cache without touching the network.
     pub offline: bool,
+    /// `--account`: the one account to work on; every account when None.
+    pub account: Option<String>,
     /// Opened on first use, so `leads config path` never creates a store.
-    backend: OnceCell<Backend>,
-    /// Whether this command already brought a stale cache up to date.
+    accounts: OnceCell<Accounts>,
+    /// Whether this command already brought stale caches up to date.
     refreshed: OnceCell<()>,
 }
 
-/// The lead source behind the commands: this machine's store, or the API through a cache.
-enum Backend {
-    Local(Store),
-    Remote(RemoteSource),
-}
-
 impl Ctx {
+    // One argument per part of the context, each from its own place (the config, the clock, the
+    // global flags); a struct of them would only rename this list.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: Config,
         config_path: ConfigPath,
@@ -79,6 +79,7 @@ impl Ctx {
         out: Printer,
         no_input: bool,
         offline: bool,
+        account: Option<String>,
     ) -> Ctx {
         Ctx {
             config,
@@ -88,7 +89,8 @@ impl Ctx {
             out,
             no_input,
             offline,
-            backend: OnceCell::new(),
+            account,
+            accounts: OnceCell::new(),
             refreshed: OnceCell::new(),
         }
     }
@@ -130,39 +132,98 @@ impl Ctx {
         ))
     }
 
-    fn backend(&self) -> Result<&Backend, CliError> {
-        if let Some(b) = self.backend.get() {
-            return Ok(b);
-        }
-        let store = Store::open(&self.data_dir)?;
-        let backend = match self.config.source {
-            SourceKind::Local => Backend::Local(store),
-            SourceKind::Remote => {
-                // Offline needs no token: nothing is sent.
-                let client = if self.offline {
-                    None
-                } else {
-                    Some(self.client()?)
-                };
-                Backend::Remote(RemoteSource::new(store, client))
-            }
+    /// The accounts this command works on, from the config and `--account`.
+    fn selected(&self) -> Result<Vec<Account>, CliError> {
+        let all = self.config.accounts();
+        let Some(name) = &self.account else {
+            return Ok(all);
         };
-        Ok(self.backend.get_or_init(|| backend))
+        let names: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+        let hint = match names.as_slice() {
+            [one] => format!(
+                "the config names one account, {one:?}; [[sources]] names several (see config.example.toml)"
+            ),
+            _ => format!("--account takes one the config names: {}", names.join(", ")),
+        };
+        match all.iter().find(|a| &a.name == name) {
+            Some(account) => Ok(vec![account.clone()]),
+            None => Err(CliError::usage(format!(
+                "no account named {name:?} in {}",
+                self.config_path
+            ))
+            .with_hint(hint)),
+        }
     }
 
-    fn client(&self) -> Result<Client, CliError> {
+    /// The selected accounts, each over its own leads in the one store, without refreshing
+    /// anything (`leads sync`, import and demo; reads use [`Ctx::accounts`]).
+    pub fn open_accounts(&self) -> Result<&Accounts, CliError> {
+        if let Some(a) = self.accounts.get() {
+            return Ok(a);
+        }
+        // Opening the first connection brings the schema up to date; the others find it so.
+        let open = |scope: Scope| Store::open(&self.data_dir).map(|s| s.scoped(scope));
+        let mut members = Vec::new();
+        for account in self.selected()? {
+            let scope = if account.prefix.is_empty() {
+                Scope::All
+            } else {
+                Scope::Prefixes(vec![account.prefix.clone()])
+            };
+            let store = open(scope)?;
+            members.push(match account.kind {
+                AccountKind::LeadsApi => {
+                    // Offline needs no token: nothing is sent.
+                    let client = if self.offline {
+                        None
+                    } else {
+                        Some(self.client(&account)?)
+                    };
+                    let remote =
+                        RemoteSource::new(store, client, &account.prefix, &account.token_env);
+                    Member::remote(account, remote)
+                }
+                // The config refuses the kinds not supported yet before any command runs.
+                AccountKind::Local | AccountKind::Thumbtack | AccountKind::Yelp => {
+                    Member::local(account, store)
+                }
+            });
+        }
+        let accounts = Accounts::new(members, open)?;
+        Ok(self.accounts.get_or_init(|| accounts))
+    }
+
+    /// How `account` reads its token in messages: the variable, and the file for the one source.
+    fn token_advice(&self, account: &Account) -> String {
+        if self.config.has_accounts() {
+            format!(
+                "set the {} environment variable (token_env of account {:?} in {})",
+                account.token_env, account.name, self.config_path
+            )
+        } else {
+            format!(
+                "set the {} environment variable, or remote.token in {} (then chmod 600 it)",
+                account.token_env, self.config_path
+            )
+        }
+    }
+
+    fn client(&self, account: &Account) -> Result<Client, CliError> {
         let r = &self.config.remote;
-        let url = r.url.as_deref().expect("config check requires remote.url");
-        let token = std::env::var(&r.token_env)
+        let url = account.url.as_deref().expect("config check requires a url");
+        let token = std::env::var(&account.token_env)
             .ok()
             .filter(|t| !t.trim().is_empty())
             .map(|t| Token::new(t.trim()))
-            .or_else(|| r.token.clone())
+            .or_else(|| account.token.clone())
             .ok_or_else(|| {
-                CliError::new(Exit::Config, "no API token for the remote source").with_hint(format!(
-                    "set the {} environment variable, or remote.token in {} (then chmod 600 it)",
-                    r.token_env, self.config_path
-                ))
+                let whose = if self.config.has_accounts() {
+                    format!("account {}", account.name)
+                } else {
+                    "the remote source".into()
+                };
+                CliError::new(Exit::Config, format!("no API token for {whose}"))
+                    .with_hint(self.token_advice(account))
             })?;
         let to_std = |d: chrono::TimeDelta| d.to_std().unwrap_or_default();
         let policy = RetryPolicy {
@@ -174,58 +235,136 @@ impl Ctx {
             .map_err(|e| CliError::new(Exit::Failure, e.to_string()))
     }
 
-    /// The SQLite store: the leads themselves, or the remote source's cache. For the commands
-    /// that write it directly (import, demo, serve).
-    pub fn store(&self) -> Result<&Store, CliError> {
-        Ok(match self.backend()? {
-            Backend::Local(store) => store,
-            Backend::Remote(remote) => &remote.store,
-        })
-    }
-
-    /// The remote source, when that is the configured one (for `leads sync`).
-    pub fn remote(&self) -> Result<Option<&RemoteSource>, CliError> {
-        Ok(match self.backend()? {
-            Backend::Local(_) => None,
-            Backend::Remote(remote) => Some(remote),
-        })
-    }
-
-    /// Where leads are read from and decided. Commands use this and never ask which kind it
-    /// is. A remote source's cache is refreshed first when older than remote.max_cache_age
-    /// (not with --offline); when the API cannot be reached, the cache answers, and says how old
-    /// it is.
-    pub fn source(&self) -> Result<&dyn LeadSource, CliError> {
-        match self.backend()? {
-            Backend::Local(store) => Ok(store),
-            Backend::Remote(remote) => {
-                if self.refreshed.get().is_none() {
-                    self.refresh(remote)?;
-                    let _ = self.refreshed.set(());
-                }
-                Ok(remote)
-            }
+    /// The local account `leads import` and `leads demo` write to: the one `--account` names,
+    /// or the config's only local one.
+    pub fn local_account(&self, command: &str) -> Result<&Member, CliError> {
+        let accounts = self.open_accounts()?;
+        if !self.config.has_accounts() {
+            return Ok(&accounts.members()[0]);
+        }
+        let locals: Vec<&Member> = accounts
+            .members()
+            .iter()
+            .filter(|m| m.account.kind == AccountKind::Local)
+            .collect();
+        match (locals.as_slice(), &self.account) {
+            ([one], _) => Ok(one),
+            ([], Some(name)) => Err(CliError::usage(format!(
+                "leads {command} writes to a local account, and {name} is a {} account: its leads come from its platform",
+                accounts.members()[0].account.kind.as_str()
+            ))
+            .with_hint("`leads sync` brings them in; pass --account with a local account's name")),
+            ([], None) => Err(CliError::usage(format!(
+                "leads {command} writes to a local account, and the config names none"
+            ))
+            .with_hint("add a [[sources]] entry with kind = \"local\" (see config.example.toml)")),
+            (_, _) => Err(CliError::usage(format!(
+                "leads {command}: which local account? The config names {}",
+                locals
+                    .iter()
+                    .map(|m| m.account.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_hint("pass --account NAME")),
         }
     }
 
-    fn refresh(&self, remote: &RemoteSource) -> Result<(), CliError> {
+    /// The selected accounts, their caches refreshed first when stale (see [`Ctx::source`]):
+    /// for the commands that look at each account (`status`, the rate of a decision).
+    pub fn accounts(&self) -> Result<&Accounts, CliError> {
+        let accounts = self.open_accounts()?;
+        if self.refreshed.get().is_none() {
+            self.refresh(accounts)?;
+            let _ = self.refreshed.set(());
+        }
+        Ok(accounts)
+    }
+
+    /// Where leads are read from and decided: every selected account as one. Commands use this
+    /// and never ask which kind is behind it. A remote account's cache is refreshed first when
+    /// older than remote.max_cache_age (not with --offline); when the API cannot be reached,
+    /// the cache answers, and says how old it is.
+    pub fn source(&self) -> Result<&dyn LeadSource, CliError> {
+        Ok(self.accounts()?)
+    }
+
+    /// Whether leads show their account: the config names several.
+    pub fn shows_accounts(&self) -> bool {
+        self.config.has_accounts()
+    }
+
+    /// The name of the account a lead belongs to, when leads show their account.
+    pub fn account_of(&self, lead_id: &str) -> Option<String> {
+        if !self.shows_accounts() {
+            return None;
+        }
+        let owner = self.open_accounts().ok()?.owner(lead_id)?;
+        Some(owner.account.name.clone())
+    }
+
+    /// With several accounts, a word about the leads in the store that none of them owns:
+    /// kept from before [[sources]], or of an account renamed or removed since. They are never
+    /// shown, and a decision on one is never sent, so the PRO must hear of them.
+    pub fn unowned_note(&self) -> Result<Option<String>, CliError> {
+        if !self.config.has_accounts() || self.account.is_some() {
+            return Ok(None);
+        }
+        let (leads, unsent) = self.open_accounts()?.store().outside_scope()?;
+        if leads == 0 {
+            return Ok(None);
+        }
+        let unsent = match unsent {
+            0 => String::new(),
+            1 => ", and 1 decision on them waits unsent".into(),
+            n => format!(", and {n} decisions on them wait unsent"),
+        };
+        Ok(Some(format!(
+            "{leads} lead{} in the store belong to none of the config's accounts (made before \
+             [[sources]], or under an account renamed or removed since): kept, but not shown{unsent}. \
+             README, \"Several accounts\", says how to bring them back.",
+            if leads == 1 { "" } else { "s" }
+        )))
+    }
+
+    /// `text` about `account`, with the account's name in front when there are several.
+    fn about(&self, account: &Account, text: &str) -> String {
+        if self.config.has_accounts() {
+            format!("{}: {text}", account.name)
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn refresh(&self, accounts: &Accounts) -> Result<(), CliError> {
+        for member in accounts.members() {
+            if let Some(remote) = member.as_remote() {
+                self.refresh_one(&member.account, remote)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn refresh_one(&self, account: &Account, remote: &RemoteSource) -> Result<(), CliError> {
         let now = self.now();
         let pulled = remote.pulled_at()?;
         let fresh = pulled.is_some_and(|t| now - t <= self.config.remote.max_cache_age);
+        let cache = self.about(account, "cache");
         match pulled {
             Some(t) => log::info!(
-                "cache: pulled {} ago (refreshed when older than {})",
+                "{cache}: pulled {} ago (refreshed when older than {})",
                 crate::domain::freshness::compact(now - t),
                 crate::domain::freshness::Span(self.config.remote.max_cache_age)
             ),
-            None => log::info!("cache: empty"),
+            None => log::info!("{cache}: empty"),
         }
         if self.offline || fresh {
             return Ok(());
         }
         // Someone waiting at a terminal would rather have the cache after a few seconds than an
         // answer after the full remote.timeout; pipes and cron, where nobody waits, keep the
-        // whole retry policy.
+        // whole retry policy. Each account gets the wait: shared, an account that hangs would
+        // leave the next none, and it would be reported unreachable untried.
         let read_timeout = self.config.remote.read_timeout;
         let budget = std::io::stderr()
             .is_terminal()
@@ -239,7 +378,8 @@ impl Ctx {
         // A read that sent queued decisions says which did not go through, as `leads sync` does.
         if let Ok(report) = &result {
             for line in report.problems() {
-                self.out.warn(&format!("warning: {line}"));
+                self.out
+                    .warn(&format!("warning: {}", self.about(account, &line)));
             }
         }
         if let Err(e) = result {
@@ -254,8 +394,14 @@ impl Ctx {
                 && matches!(&e, crate::remote::SyncError::Remote(r) if r.is_transient());
             if out_of_time {
                 self.out.warn(&format!(
-                    "warning: the API did not answer within {}: {age}",
-                    crate::domain::freshness::Span(read_timeout),
+                    "warning: {}",
+                    self.about(
+                        account,
+                        &format!(
+                            "the API did not answer within {}: {age}",
+                            crate::domain::freshness::Span(read_timeout),
+                        )
+                    )
                 ));
                 self.out.warn(&format!(
                     "  hint: `leads sync` {} it; remote.read_timeout sets the wait",
@@ -267,7 +413,7 @@ impl Ctx {
                 ));
                 return Ok(());
             }
-            let failure = self.remote_failure(e, "could not refresh the cache");
+            let failure = self.remote_failure(account, e, "could not refresh the cache");
             self.out
                 .warn(&format!("warning: {}; {age}", failure.message));
             if let Some(hint) = &failure.hint {
@@ -277,23 +423,41 @@ impl Ctx {
         Ok(())
     }
 
-    /// What went wrong talking to the API, and what to do about it: a refused token is a
+    /// What went wrong talking to `account`'s API, and what to do about it: a refused token is a
     /// configuration problem with one fix; anything else may pass, and the cache still answers.
-    pub fn remote_failure(&self, e: crate::remote::SyncError, doing: &str) -> CliError {
+    pub fn remote_failure(
+        &self,
+        account: &Account,
+        e: crate::remote::SyncError,
+        doing: &str,
+    ) -> CliError {
         use crate::remote::{RemoteError, SyncError};
+        let doing = self.about(account, doing);
         match e {
             SyncError::Remote(RemoteError::Unauthorized) => CliError::new(
                 Exit::Config,
                 format!("{doing}: the API refused the token (401)"),
             )
-            .with_hint(format!(
-                "set the right token in the {} environment variable (or remote.token in {}), then run `leads sync`",
-                self.config.remote.token_env, self.config_path
-            )),
+            .with_hint(if self.config.has_accounts() {
+                format!(
+                    "set the right token in the {} environment variable (token_env of account {:?}), then run `leads sync`",
+                    account.token_env, account.name
+                )
+            } else {
+                format!(
+                    "set the right token in the {} environment variable (or remote.token in {}), then run `leads sync`",
+                    account.token_env, self.config_path
+                )
+            }),
             SyncError::Remote(e @ RemoteError::Unreachable { .. }) => {
+                let url = if self.config.has_accounts() {
+                    "its url"
+                } else {
+                    "remote.url"
+                };
                 CliError::new(Exit::Failure, format!("{doing}: {e}")).with_hint(format!(
-                    "check the connection and remote.url ({}); `--offline` answers from the cache",
-                    self.config.remote.url.as_deref().unwrap_or("not set")
+                    "check the connection and {url} ({}); `--offline` answers from the cache",
+                    account.url.as_deref().unwrap_or("not set")
                 ))
             }
             SyncError::Remote(e) => CliError::new(Exit::Failure, format!("{doing}: {e}")),
@@ -302,23 +466,70 @@ impl Ctx {
     }
 
     /// What brings leads in, for a message about having none yet: the platform's pending leads
-    /// for the remote source (whose cache `leads import` and `leads demo` would only muddle),
-    /// files and samples for the local one.
+    /// for remote accounts (whose cache `leads import` and `leads demo` would only muddle),
+    /// files and samples for local ones.
     pub fn how_leads_come_in(&self) -> &'static str {
-        match self.config.source {
-            SourceKind::Local => {
-                "`leads import FILE` brings them in; `leads demo` shows how it works"
-            }
-            SourceKind::Remote => "`leads sync` brings in the platform's pending leads",
+        let local = self
+            .selected()
+            .unwrap_or_default()
+            .iter()
+            .any(|a| a.kind == AccountKind::Local);
+        if local {
+            "`leads import FILE` brings them in; `leads demo` shows how it works"
+        } else {
+            "`leads sync` brings in the platform's pending leads"
         }
     }
 
     /// An error for a lead id the source does not know.
     pub fn not_found(&self, id: &str) -> CliError {
-        CliError::new(
-            Exit::NotFound,
-            format!("no lead with id {id:?} in the store"),
-        )
-        .with_hint("`leads list --status all` shows every lead and its id")
+        let message = match &self.account {
+            Some(name) => format!("no lead with id {id:?} in account {name}"),
+            None => format!("no lead with id {id:?} in the store"),
+        };
+        let hint = self.unknown_hint(id).unwrap_or_else(|| match &self.account {
+            Some(name) => format!(
+                "`leads list --status all --account {name}` shows its leads; leave out --account for every account's"
+            ),
+            None => "`leads list --status all` shows every lead and its id".into(),
+        });
+        CliError::new(Exit::NotFound, message).with_hint(hint)
+    }
+
+    /// With several accounts, what may have gone wrong with an id the source does not know: a
+    /// lead of an account `--account` leaves out, or an id without its account in front.
+    pub fn unknown_hint(&self, id: &str) -> Option<String> {
+        if !self.config.has_accounts() {
+            return None;
+        }
+        if let (Some(name), Some((owner, _))) = (&self.account, id.split_once('/'))
+            && owner != name
+            && self.config.sources.iter().any(|s| s.name == owner)
+        {
+            return Some(format!(
+                "it is a lead of account {owner}, which --account {name} leaves out"
+            ));
+        }
+        match self.other_accounts_ids(id).as_slice() {
+            [] => None,
+            ids => Some(format!(
+                "each lead's id begins with its account: did you mean {}?",
+                ids.join(" or ")
+            )),
+        }
+    }
+
+    /// The ids of the leads that `id` names on their platforms, when it lacks their account.
+    fn other_accounts_ids(&self, id: &str) -> Vec<String> {
+        let Ok(accounts) = self.open_accounts() else {
+            return Vec::new();
+        };
+        accounts
+            .members()
+            .iter()
+            .filter(|m| !m.account.prefix.is_empty())
+            .map(|m| format!("{}{id}", m.account.prefix))
+            .filter(|qualified| matches!(accounts.store().get(qualified), Ok(Some(_))))
+            .collect()
     }
 }

@@ -12,7 +12,8 @@
 //!   key.
 //! - [`store`] is where leads live: the [`store::LeadSource`] trait the commands read through,
 //!   and the SQLite [`store::Store`] behind it (WAL, numbered migrations in `PRAGMA user_version`,
-//!   decisions in their own table with one row per lead at most).
+//!   decisions in their own table with one row per lead at most). A connection may be scoped to
+//!   some accounts' leads ([`store::Scope`]: their ids begin with the account's name).
 //! - [`render`] turns results into output: every result is a [`render::Report`], printed by the one
 //!   [`render::Printer`] as a table for people, tab-separated lines for pipes, or JSON. Stored
 //!   text meets a person only through [`render::untrusted`], which shows what a terminal would
@@ -21,20 +22,24 @@
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
 //! - [`remote`] is the remote source: the Leads API v1 client (reqwest, rustls; the contract's
-//!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], the same
-//!   `LeadSource` over a local cache and an outbox of decisions, messages and outcomes waiting to
-//!   be sent.
+//!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], one Leads
+//!   API account's link to its platform: a local cache, an outbox of decisions, messages and
+//!   outcomes waiting to be sent, the platform's rate.
+//! - [`accounts`] is the one `LeadSource` the commands use: every account of the config (the
+//!   single source of a config without `[[sources]]` is one), local or Leads API, as one inbox in
+//!   one store file, with each decision and reply sent to its lead's own account.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
-//!   and the lead source (local store or remote, chosen by the config; commands never ask which)
+//!   and the accounts (all of them, or the one `--account` names; commands never ask which kind)
 //!   into every command. [`cli`] parses the command line, builds the `Ctx`,
 //!   dispatches, and maps a [`error::CliError`] to its documented exit code.
 //!
 //! # Data flow of `leads list`
 //!
 //! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` → `LeadSource::select`
-//! (SQL narrows by status, `domain::filter` decides) → `render::lead::LeadView` per lead (countdown
+//! (SQL narrows by status and account, `domain::filter` decides) → `render::lead::LeadView` per lead (countdown
 //! at "now") → `Printer::emit` → stdout.
 
+pub mod accounts;
 pub mod cli;
 pub mod commands;
 pub mod config;

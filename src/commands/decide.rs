@@ -5,17 +5,16 @@
 use std::collections::HashSet;
 use std::io::Read;
 
-use chrono::TimeDelta;
 use serde::Serialize;
 
 use super::filters::{FilterArgs, StatusFlag};
+use super::rates::{self, Answered, RateChange};
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
-use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, after_deciding, check};
+use crate::domain::decision::{Contact, DecisionResult, Outcome, Skip, check};
 use crate::domain::filter::KindFilter;
 use crate::domain::lead::{Action, Lead, RejectReason};
 use crate::domain::money::{Amount, Money, format_sum, format_totals, totals};
-use crate::domain::rate::{RateReport, in_window, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Report, Style, text, untrusted};
 use crate::store::{Decided, DecisionRequest};
@@ -89,9 +88,8 @@ pub fn run(ctx: &Ctx, selection: Selection, safety: Safety, plan: Plan) -> Resul
 /// here, as the real run's store would. In a real run it stays empty.
 #[derive(Debug, Default)]
 pub struct Earlier {
-    /// Accepts and rejects of leads in the rate window.
-    accepted: u64,
-    rejected: u64,
+    /// Accepts and rejects of leads in their account's rate window.
+    answered: Answered,
     /// Fees of the accepts, per currency.
     fees: Vec<Money>,
 }
@@ -148,8 +146,6 @@ pub fn apply(
         accepts.iter().copied(),
         rejects.iter().copied(),
     )?;
-    let threshold = ctx.config.response_rate.threshold;
-    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
     let fees = totals(planned.iter().filter_map(|l| fee_of(l, plan.action)))?;
     let week = week_start(ctx.clock.now);
     let mut spent = source.spent_since(week)?;
@@ -210,11 +206,9 @@ pub fn apply(
     }
 
     if safety.dry_run {
-        let counts = |l: &&&Lead| in_window(l.created_at, since);
-        match plan.action {
-            Action::Accept => earlier.accepted += planned.iter().filter(counts).count() as u64,
-            Action::Reject => earlier.rejected += planned.iter().filter(counts).count() as u64,
-        }
+        earlier
+            .answered
+            .add(ctx, plan.action, planned.iter().copied())?;
         earlier.fees.extend(fees.iter().copied());
         for (slot, t) in results.iter_mut().zip(&targets) {
             if slot.is_none() {
@@ -271,39 +265,21 @@ pub fn apply(
     }
     progress.finish_and_clear();
     let results = merge(results, &targets, outcomes, plan.action);
-    let tally_after = source.tally(since, now, shelf)?;
-    let actual = RateChange::new(rate_change.before, RateReport::new(tally_after, threshold));
+    let actual = rate_change.settled(ctx)?;
     ctx.out
         .note(&summary(&verb, &results, false, &actual.to_string()));
     Ok(results)
 }
 
-/// The response rate now (with what `earlier` steps of a dry run would have decided), and as it
-/// would be after accepting `accepts` and rejecting `rejects` too (of which only the leads that
-/// arrived in the rate window count).
+/// Each account's rate now (with what `earlier` steps of a dry run would have decided), and as
+/// it would be after accepting `accepts` and rejecting `rejects` too.
 pub fn projected_rate<'a>(
     ctx: &Ctx,
     earlier: &Earlier,
     accepts: impl IntoIterator<Item = &'a Lead>,
     rejects: impl IntoIterator<Item = &'a Lead>,
 ) -> Result<RateChange, CliError> {
-    let now = ctx.now();
-    let since = now - TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
-    let counts = |l: &&Lead| in_window(l.created_at, since);
-    let stored = ctx
-        .source()?
-        .tally(since, now, ctx.config.freshness.shelf_life)?;
-    let before = after_deciding(stored, earlier.accepted, earlier.rejected);
-    let after = after_deciding(
-        before,
-        accepts.into_iter().filter(counts).count() as u64,
-        rejects.into_iter().filter(counts).count() as u64,
-    );
-    let threshold = ctx.config.response_rate.threshold;
-    Ok(RateChange::new(
-        RateReport::new(before, threshold),
-        RateReport::new(after, threshold),
-    ))
+    rates::projected(ctx, &earlier.answered, accepts, rejects)
 }
 
 /// Resolves the selection into targets, in the order given. The flag says whether ids came from
@@ -364,6 +340,11 @@ fn select(ctx: &Ctx, selection: &Selection) -> Result<(Vec<Target>, bool), CliEr
             continue;
         }
         let lead = source.get(&id)?;
+        if lead.is_none()
+            && let Some(hint) = ctx.unknown_hint(&id)
+        {
+            ctx.out.note(&format!("{id}: no such lead; {hint}"));
+        }
         targets.push(Target { id, lead });
     }
     Ok((targets, from_stdin))
@@ -442,11 +423,19 @@ fn preview(
     if plan.action == Action::Accept {
         // The fee of each lead, because this is the moment money is committed; the fees in one
         // column, so the service is padded by the columns it takes, not its characters.
-        for lead in planned.iter().take(20) {
+        // Ids of several accounts are longer: the widest shown sets the column.
+        let shown = &planned[..planned.len().min(20)];
+        let width = shown
+            .iter()
+            .map(|l| text::width(&untrusted::line(&l.id)))
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        for lead in shown {
             let service = untrusted::line(&lead.service);
             let service = text::pad(&text::truncate(&service, 34), 34);
-            let id = untrusted::line(&lead.id);
-            out.push_str(&format!("\n  {id:<10} {service} {}", lead.fee));
+            let id = text::pad(&untrusted::line(&lead.id), width);
+            out.push_str(&format!("\n  {id} {service} {}", lead.fee));
         }
         if planned.len() > 20 {
             out.push_str(&format!("\n  … and {} more", planned.len() - 20));
@@ -673,31 +662,6 @@ fn skips(results: &[DecisionResult]) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     Some(format!("{n} ({detail})"))
-}
-
-/// The rate before and after, as one phrase.
-pub struct RateChange {
-    pub before: RateReport,
-    pub after: RateReport,
-}
-
-impl RateChange {
-    pub fn new(before: RateReport, after: RateReport) -> Self {
-        RateChange { before, after }
-    }
-}
-
-impl std::fmt::Display for RateChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rate {} → {} · lapse allowance {} → {}",
-            percent(self.before.rate),
-            percent(self.after.rate),
-            self.before.lapse_allowance,
-            self.after.lapse_allowance
-        )
-    }
 }
 
 /// Prints the per-lead results, then whom to call, and returns the exit code.

@@ -40,8 +40,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let store = ctx.store()?;
-    let (_, others) = store.count_by_prefix(ID_PREFIX)?;
+    let account = ctx.local_account("demo")?;
+    let store = account.store();
+    let prefix = format!("{}{ID_PREFIX}", account.account.prefix);
+    let (_, others) = store.count_by_prefix(&prefix)?;
     if others > 0 && !args.force {
         return Err(CliError::usage(format!(
             "the store at {} already holds {others} lead{} of your own",
@@ -52,7 +54,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             "use another store (`leads --data-dir /tmp/leads-demo demo`), or pass --force to add the samples beside them",
         ));
     }
-    let window = TimeDelta::days(i64::from(ctx.config.response_rate.window_days));
+    let window = TimeDelta::days(i64::from(account.account.rate.window_days));
     let shelf = ctx.config.freshness.shelf_life;
     let leads = generate(
         args.seed,
@@ -62,7 +64,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         args.history,
         window,
     );
-    store.replace_prefixed(ID_PREFIX, &leads, ctx.now())?;
+    let leads = super::import::in_account(leads, &account.account.prefix);
+    store.replace_prefixed(&prefix, &leads, ctx.now())?;
     ctx.out.note(&format!(
         "Seeded {} pending New Leads and {} past ones into {}.",
         args.count,

@@ -54,8 +54,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         CliError::bad_input(format!("{name}: {e}"))
             .with_hint("nothing was imported; fix the file and run the import again")
     })?;
-    let store = ctx.store()?;
-    let summary = store.import(&leads, ctx.now())?;
+    let account = ctx.local_account("import")?;
+    let leads = in_account(leads, &account.account.prefix);
+    let summary = account.store().import(&leads, ctx.now())?;
     let mut line = format!(
         "Imported {} lead{} from {name}: {} added, {} updated.",
         leads.len(),
@@ -74,6 +75,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         ctx.out.emit(&summary)?;
     }
     Ok(Exit::Ok)
+}
+
+/// `leads` under their ids in the account whose ids begin with `prefix`. An id that has it
+/// already (a lead exported from this account, imported again) keeps it.
+pub fn in_account(leads: Vec<Lead>, prefix: &str) -> Vec<Lead> {
+    leads
+        .into_iter()
+        .map(|mut l| {
+            if !l.id.starts_with(prefix) {
+                l.id.insert_str(0, prefix);
+            }
+            l
+        })
+        .collect()
 }
 
 /// Only ever printed as JSON (`--json`); people get the summary line on stderr.

@@ -4,10 +4,10 @@
 
 use std::io::IsTerminal;
 
-use chrono::TimeDelta;
 use dialoguer::console::{Key, Term};
 
 use super::filters::{FilterArgs, SortArg};
+use super::rates;
 use super::show::LeadCard;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
@@ -127,7 +127,8 @@ struct Inbox<'a> {
     term: Term,
     style: Style,
     over_budget: bool,
-    rate_at_start: RateReport,
+    /// Each account's rate when the session began.
+    rates_at_start: Vec<(String, RateReport)>,
     accepted: Vec<Money>,
     rejected: usize,
     /// Decided here, waiting for `leads sync`: (accepts, rejects).
@@ -147,7 +148,7 @@ impl<'a> Inbox<'a> {
             term: Term::stdout(),
             style: ctx.out.style,
             over_budget,
-            rate_at_start: RateReport::new(Default::default(), ctx.config.response_rate.threshold),
+            rates_at_start: Vec::new(),
             accepted: Vec::new(),
             rejected: 0,
             queued: (0, 0),
@@ -156,7 +157,7 @@ impl<'a> Inbox<'a> {
             replied: 0,
             to_reply: None,
         };
-        inbox.rate_at_start = inbox.rate()?;
+        inbox.rates_at_start = inbox.rates()?;
         Ok(inbox)
     }
 
@@ -177,17 +178,25 @@ impl<'a> Inbox<'a> {
             .map_err(|e| CliError::new(Exit::Failure, format!("cannot read the keyboard: {e}")))
     }
 
-    fn rate(&self) -> Result<RateReport, CliError> {
+    /// Each account's rate now, by name.
+    fn rates(&self) -> Result<Vec<(String, RateReport)>, CliError> {
         let now = self.ctx.clock.current();
-        let window = TimeDelta::days(i64::from(self.ctx.config.response_rate.window_days));
-        let tally =
-            self.ctx
-                .source()?
-                .tally(now - window, now, self.ctx.config.freshness.shelf_life)?;
-        Ok(RateReport::new(
-            tally,
-            self.ctx.config.response_rate.threshold,
-        ))
+        Ok(rates::each(self.ctx, now)?
+            .into_iter()
+            .map(|(m, r)| (m.account.name.clone(), r))
+            .collect())
+    }
+
+    /// The rate of the lead's account now, and the account's name when there are several.
+    fn rate_for(&self, lead: &Lead) -> Result<(Option<String>, RateReport), CliError> {
+        let now = self.ctx.clock.current();
+        let accounts = self.ctx.accounts()?;
+        let member = accounts.owner(&lead.id).unwrap_or(&accounts.members()[0]);
+        let name = self
+            .ctx
+            .shows_accounts()
+            .then(|| member.account.name.clone());
+        Ok((name, rates::rate_of(self.ctx, member, now)?))
     }
 
     fn spend(&self) -> Result<WeekSpend, CliError> {
@@ -204,7 +213,17 @@ impl<'a> Inbox<'a> {
         let f = &self.ctx.config.freshness;
         let now = self.ctx.clock.current();
         let queue = self.ctx.source()?.queue(now, f.shelf_life, f.urgent)?;
-        let rate = self.rate()?;
+        // The rate that needs you most: the one account's, or the worst of several (named).
+        let rates = self.rates()?;
+        let (name, rate) = rates
+            .iter()
+            .rev()
+            .max_by_key(|(_, r)| r.verdict)
+            .expect("a config names at least one account");
+        let on = match self.ctx.shows_accounts() {
+            true => format!(" on {name}"),
+            false => String::new(),
+        };
         let spend = self.spend()?;
         let budget = match spend.left {
             Some(left) => format!("budget left {left}"),
@@ -216,7 +235,7 @@ impl<'a> Inbox<'a> {
             format!(" (showing {shown})")
         };
         let line = format!(
-            "Inbox · {} pending{of} · {} within {} · rate {} (threshold {}, may lapse {}) · {budget}",
+            "Inbox · {} pending{of} · {} within {} · rate {}{on} (threshold {}, may lapse {}) · {budget}",
             queue.pending,
             crate::render::count_verb(queue.urgent, "expires", "expire"),
             Span(f.urgent),
@@ -239,7 +258,14 @@ impl<'a> Inbox<'a> {
                 &self.ctx.config.conditions,
                 true,
             );
-            self.say(&self.card(&view, n, total))?;
+            let account = match self.ctx.shows_accounts() {
+                true => match self.rate_for(lead)? {
+                    (Some(name), rate) => Some((name, rate)),
+                    (None, _) => None,
+                },
+                false => None,
+            };
+            self.say(&self.card(&view, account, n, total))?;
             let accept = format!("[a] accept {}", lead.fee);
             let mut keys = vec![
                 accept.as_str(),
@@ -406,7 +432,7 @@ impl<'a> Inbox<'a> {
         reason: Option<RejectReason>,
         note: Option<String>,
     ) -> Result<Step, CliError> {
-        let before = self.rate()?;
+        let (account, before) = self.rate_for(lead)?;
         let request = DecisionRequest {
             lead_id: lead.id.clone(),
             action,
@@ -425,7 +451,7 @@ impl<'a> Inbox<'a> {
                 lead: decided,
                 ..
             }) => {
-                let after = self.rate()?;
+                let (_, after) = self.rate_for(lead)?;
                 let what = match (action, charge) {
                     (Action::Accept, Some(fee)) => {
                         self.accepted.push(fee);
@@ -448,8 +474,9 @@ impl<'a> Inbox<'a> {
                     None => String::new(),
                 };
                 self.say(&format!(
-                    "{} · rate {} → {} · {} pending{budget}",
+                    "{} · {}rate {} → {} · {} pending{budget}",
                     self.style.bold(&what),
+                    account.map_or(String::new(), |name| format!("{name} ")),
                     percent(before.rate),
                     percent(after.rate),
                     queue.pending
@@ -548,7 +575,13 @@ impl<'a> Inbox<'a> {
         }
     }
 
-    fn card(&self, view: &LeadView, n: usize, total: usize) -> String {
+    fn card(
+        &self,
+        view: &LeadView,
+        account: Option<(String, RateReport)>,
+        n: usize,
+        total: usize,
+    ) -> String {
         let l = &view.lead;
         let s = &self.style;
         let countdown = view.freshness_sentence();
@@ -568,6 +601,17 @@ impl<'a> Inbox<'a> {
             place.push(when.clone());
         }
         out.push_str(&format!("  {}\n", untrusted::line(&place.join(" · "))));
+        // Whose lead, and where that account stands: answering it moves that rate only.
+        if let Some((name, rate)) = account {
+            let line = format!(
+                "  Account {name} · rate {} (threshold {}, may lapse {})",
+                percent(rate.rate),
+                rate.threshold,
+                rate.lapse_allowance
+            );
+            out.push_str(&s.verdict(&line, rate.verdict));
+            out.push('\n');
+        }
         out.push_str(&format!("  Budget {} · Fee {}\n", l.budget_text(), l.fee));
         // Only what it misses: that is what decides between a quick reject and a look.
         let misses: Vec<&str> = view.fit.misses().map(|c| c.why.as_str()).collect();
@@ -596,7 +640,7 @@ impl<'a> Inbox<'a> {
     }
 
     fn summary(&self) -> Result<String, CliError> {
-        let after = self.rate()?;
+        let after = self.rates()?;
         // A queued decision is made, here; only its sending waits (said last).
         let made = |sent: usize, queued: usize| {
             let here = if queued > 0 && sent == 0 { " here" } else { "" };
@@ -621,11 +665,24 @@ impl<'a> Inbox<'a> {
         if self.replied > 0 {
             parts.push(format!("replied to {}", self.replied));
         }
-        parts.push(format!(
-            "rate {} → {}",
-            percent(self.rate_at_start.rate),
-            percent(after.rate)
-        ));
+        // With several accounts, only those the session moved.
+        let several = self.ctx.shows_accounts();
+        let changes: Vec<String> = self
+            .rates_at_start
+            .iter()
+            .zip(&after)
+            .filter(|((_, before), (_, after))| !several || before.tally != after.tally)
+            .map(|((name, before), (_, after))| {
+                let name = match several {
+                    true => format!("{name} "),
+                    false => String::new(),
+                };
+                format!("{name}{} → {}", percent(before.rate), percent(after.rate))
+            })
+            .collect();
+        if !changes.is_empty() {
+            parts.push(format!("rate {}", changes.join(", ")));
+        }
         match queued_accepts + queued_rejects {
             0 => {}
             1 => parts.push("queued 1: `leads sync` will send it".into()),

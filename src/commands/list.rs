@@ -37,11 +37,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let list = LeadList {
         rows: leads
             .into_iter()
-            .map(|l| LeadView::new(l, now, &ctx.config.freshness, &ctx.config.conditions, words))
+            .map(|l| {
+                let account = ctx.account_of(&l.id);
+                LeadView::new(l, now, &ctx.config.freshness, &ctx.config.conditions, words)
+                    .with_account(account)
+            })
             .collect(),
         urgent_window: Span(ctx.config.freshness.urgent),
         pending_only: filter.status == StatusFilter::Pending,
         show_fit: !ctx.config.conditions.is_empty(),
+        show_account: ctx.shows_accounts(),
     };
     if list.rows.is_empty() && ctx.out.format != Format::Json {
         ctx.out.note(&empty_message(ctx, &filter));
@@ -93,13 +98,19 @@ pub struct LeadList {
     /// A FIT column, when working conditions are set (without them every lead fits).
     #[serde(skip)]
     pub show_fit: bool,
+    /// An ACCOUNT column, when the config names several accounts.
+    #[serde(skip)]
+    pub show_account: bool,
 }
 
 impl LeadList {
     fn cells<'a>(&self, row: &'a LeadView) -> Vec<Cow<'a, str>> {
         let l = &row.lead;
-        let mut cells = vec![
-            Cow::Borrowed(l.id.as_str()),
+        let mut cells = vec![Cow::Borrowed(l.id.as_str())];
+        if self.show_account {
+            cells.push(Cow::Borrowed(row.account.as_deref().unwrap_or("—")));
+        }
+        cells.extend([
             Cow::Borrowed(l.service.as_str()),
             Cow::Borrowed(l.category.as_str()),
             Cow::Owned(l.place()),
@@ -107,7 +118,7 @@ impl LeadList {
             Cow::Owned(l.fee.to_string()),
             Cow::Owned(row.age()),
             Cow::Owned(row.freshness()),
-        ];
+        ]);
         if self.show_fit {
             cells.push(Cow::Owned(row.fit.short()));
         }
@@ -143,8 +154,13 @@ impl Report for LeadList {
     fn human(&self, style: &Style) -> String {
         use render::table::{Cell, Cells, Column, GiveWay, Table};
         let column = |header, cells| Column { header, cells };
-        let mut columns = vec![
-            column("ID", Cells::Whole),
+        // The ACCOUNT column, when shown, comes second and shifts the others along.
+        let at = |i: usize| i + usize::from(self.show_account);
+        let mut columns = vec![column("ID", Cells::Whole)];
+        if self.show_account {
+            columns.push(column("ACCOUNT", Cells::Whole));
+        }
+        columns.extend([
             column("SERVICE", Cells::Cut(16)),
             column("CATEGORY", Cells::Whole),
             column("LOCATION", Cells::Cut(13)),
@@ -152,25 +168,30 @@ impl Report for LeadList {
             column("FEE", Cells::Whole),
             column("AGE", Cells::Whole),
             column("EXPIRES IN", Cells::Whole),
-        ];
+        ]);
         if self.show_fit {
             columns.push(column("FIT", Cells::Cut(12)));
         }
         // On a narrow terminal the category goes first (the service names it; the slug is
-        // mostly for `--category`), then long services and places are cut, then the age and
-        // the budget go. The id, fee and countdown always show: a PRO triages by exactly those.
-        let give_way = vec![
-            GiveWay::Drop(2),
+        // mostly for `--category`), then long services and places are cut, then the account
+        // (each id begins with it), the age and the budget go. The id, fee and countdown always
+        // show: a PRO triages by exactly those.
+        let mut give_way = vec![
+            GiveWay::Drop(at(2)),
             GiveWay::Cut,
-            GiveWay::Drop(6),
-            GiveWay::Drop(4),
+            GiveWay::Drop(at(6)),
+            GiveWay::Drop(at(4)),
         ];
+        if self.show_account {
+            give_way.insert(2, GiveWay::Drop(1));
+        }
         let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
+        let countdown_at = at(7);
         for row in &self.rows {
             let color = row.urgency.and_then(|u| style.cell_color(u));
             let mut cells: Vec<Cell> = self.cells(row).into_iter().map(Cell::new).collect();
-            let countdown = std::mem::replace(&mut cells[7], Cell::new(""));
-            cells[7] = countdown.color(color);
+            let countdown = std::mem::replace(&mut cells[countdown_at], Cell::new(""));
+            cells[countdown_at] = countdown.color(color);
             table.add_row(cells);
         }
         let footer = style.wrap_hanging(&self.footer());
@@ -209,6 +230,7 @@ mod tests {
             urgent_window: Span(freshness.urgent),
             pending_only: true,
             show_fit: false,
+            show_account: false,
         };
         insta::assert_snapshot!(list.human(&Style::plain()), @r"
         ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN

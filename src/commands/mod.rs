@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod list;
 pub mod lost;
 pub mod outcome;
+pub mod rates;
 pub mod reject;
 pub mod reply;
 pub mod report;

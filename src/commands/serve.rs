@@ -31,7 +31,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let tokens = tokens(&args)?;
     // Open (and migrate) the store before listening, so a bad data dir fails now, not on the
     // first request.
-    let path = ctx.store()?.path().to_path_buf();
+    // The store in the data dir itself, whatever accounts the config names: this is the
+    // platform's side, which talks to none of them.
+    let path = crate::store::Store::open(&ctx.data_dir)?
+        .path()
+        .to_path_buf();
     if !args.listen.ip().is_loopback() && !args.behind_tls {
         ctx.out.warn(&format!(
             "warning: listening on {} without TLS: bearer tokens and customers' contact details \

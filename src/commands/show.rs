@@ -35,6 +35,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         }),
         None => None,
     };
+    let account = ctx.account_of(&lead.id);
     let card = LeadCard {
         view: LeadView::new(
             lead,
@@ -42,7 +43,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             &ctx.config.freshness,
             &ctx.config.conditions,
             true,
-        ),
+        )
+        .with_account(account),
         conversation,
         now,
         offset: ctx.out.offset,
@@ -198,6 +200,9 @@ impl Report for LeadCard {
             None if l.kind == Kind::Promotion => format!("{}, charged when auto-quoted", l.fee),
             None => format!("{} to accept · rejecting is free", l.fee),
         };
+        if let Some(account) = &v.account {
+            line(field("Account", account));
+        }
         line(field("Kind", kind));
         let name = if l.customer.display_name.is_empty() {
             "(no name given)"

@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Serialize, Serializer};
+use serde_json::{Value, json};
 
 use super::followups::Followups;
+use super::rates;
+use crate::config::AccountKind;
 use crate::context::Ctx;
 use crate::domain::budget::{WeekSpend, week_start};
 use crate::domain::freshness::{Span, compact};
@@ -11,7 +14,7 @@ use crate::domain::money::format_totals;
 use crate::domain::rate::{MustAnswer, RateReport, Ratio, Verdict, percent};
 use crate::error::{CliError, Exit};
 use crate::render::{Report, Style, count_verb, untrusted};
-use crate::store::{QueueSummary, ReportedRate};
+use crate::store::{LeadSource, QueueSummary, ReportedRate};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,13 +26,24 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let status = Status::gather(ctx)?;
+    if let Some(note) = ctx.unowned_note()? {
+        ctx.out.warn(&format!("warning: {note}"));
+    }
     if args.check {
-        // One line is enough for a prompt or a cron mail; the full dashboard is one command away.
+        // One line is enough for a prompt or a cron mail (one per account); the full dashboard is
+        // one command away.
         match ctx.out.format {
             crate::render::Format::Json => ctx.out.emit(&status)?,
-            _ => crate::render::write_stdout(&format!("{}\n", status.verdict_line()))?,
+            _ => {
+                let lines: String = status
+                    .accounts
+                    .iter()
+                    .map(|a| format!("{}\n", status.named(a, &a.verdict_line(status.as_of))))
+                    .collect();
+                crate::render::write_stdout(&lines)?;
+            }
         }
-        return Ok(match status.rate.verdict {
+        return Ok(match status.worst().rate.verdict {
             Verdict::Safe => Exit::Ok,
             Verdict::AtRisk => Exit::AtRisk,
             Verdict::Below => Exit::Below,
@@ -41,17 +55,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 
 pub struct Status {
     pub as_of: DateTime<Utc>,
-    pub window_days: u32,
-    pub rate: RateReport,
+    /// Each account's rate against its own rule, in the config's order.
+    pub accounts: Vec<AccountStatus>,
+    /// The config names several accounts: each block says whose it is.
+    pub several: bool,
+    /// Every account's pending leads together: the inbox.
     pub queue: QueueSummary,
     pub urgent_window: TimeDelta,
     pub spend: WeekSpend,
+    pub followups: FollowupCounts,
+}
+
+/// One account's standing with its platform.
+pub struct AccountStatus {
+    pub name: String,
+    pub kind: AccountKind,
+    pub window_days: u32,
+    pub rate: RateReport,
+    pub queue: QueueSummary,
     /// Median time from a New Lead's arrival to its decision, over the window.
     pub speed_to_lead: Option<TimeDelta>,
-    /// The platform's own figure, when the source is the remote API; `rate` is then that figure
-    /// plus what it cannot include yet.
+    /// The platform's own figure, for a Leads API account; `rate` is then that figure plus what
+    /// it cannot include yet.
     pub reported: Option<ReportedRate>,
-    pub followups: FollowupCounts,
 }
 
 /// After the accepts: how many customers wait on a reply (and the longest wait), how many to
@@ -68,27 +94,34 @@ impl Status {
     pub fn gather(ctx: &Ctx) -> Result<Status, CliError> {
         let now = ctx.now();
         let f = &ctx.config.freshness;
-        let r = &ctx.config.response_rate;
-        let source = ctx.source()?;
-        let since = now - TimeDelta::days(i64::from(r.window_days));
-        let tally = source.tally(since, now, f.shelf_life)?;
-        let speed_to_lead = source.median_response(since, now, tally.responded())?;
-        let queue = source.queue(now, f.shelf_life, f.urgent)?;
+        let accounts = ctx.accounts()?;
+        let mut each = Vec::with_capacity(accounts.members().len());
+        for m in accounts.members() {
+            let since = rates::window_start(m, now);
+            let tally = m.tally(since, now, f.shelf_life)?;
+            each.push(AccountStatus {
+                name: m.account.name.clone(),
+                kind: m.account.kind,
+                window_days: m.account.rate.window_days,
+                speed_to_lead: m.median_response(since, now, tally.responded())?,
+                rate: RateReport::new(tally, m.account.rate.threshold),
+                queue: m.store().queue(now, f.shelf_life, f.urgent)?,
+                reported: m.reported_rate()?,
+            });
+        }
         let week = week_start(ctx.clock.now);
         let spend = WeekSpend::new(
             week,
-            source.spent_since(week)?,
+            accounts.spent_since(week)?,
             ctx.config.budget.weekly_cap,
         )?;
         Ok(Status {
             as_of: now,
-            window_days: r.window_days,
-            rate: RateReport::new(tally, r.threshold),
-            queue,
+            accounts: each,
+            several: ctx.shows_accounts(),
+            queue: accounts.queue(now, f.shelf_life, f.urgent)?,
             urgent_window: f.urgent,
             spend,
-            speed_to_lead,
-            reported: source.reported_rate()?,
             followups: {
                 let f = Followups::gather(ctx, &|_| true, false)?;
                 FollowupCounts {
@@ -104,7 +137,31 @@ impl Status {
         })
     }
 
-    pub fn verdict_line(&self) -> String {
+    /// The account whose verdict is the worst (the first of them): what `--check` exits by.
+    pub fn worst(&self) -> &AccountStatus {
+        let worst = self
+            .accounts
+            .iter()
+            .map(|a| a.rate.verdict)
+            .max()
+            .unwrap_or(Verdict::Safe);
+        self.accounts
+            .iter()
+            .find(|a| a.rate.verdict == worst)
+            .expect("a config names at least one account")
+    }
+
+    /// `text` about `account`, with its name in front when there are several.
+    fn named(&self, account: &AccountStatus, text: &str) -> String {
+        match self.several {
+            true => format!("{}: {text}", account.name),
+            false => text.to_string(),
+        }
+    }
+}
+
+impl AccountStatus {
+    pub fn verdict_line(&self, as_of: DateTime<Utc>) -> String {
         let r = &self.rate;
         let t = r.threshold;
         let p = r.tally.pending;
@@ -120,12 +177,12 @@ impl Status {
             (Verdict::AtRisk, MustAnswer::Reachable(m)) => format!(
                 "At risk: answer {} to stay at or above {t}{}.",
                 of_pending(m, p),
-                self.next_lapse_suffix()
+                self.next_lapse_suffix(as_of)
             ),
             (Verdict::Below, MustAnswer::Reachable(m)) => format!(
                 "Below {t}: answer {} to get back to {t}{}.",
                 of_pending(m, p),
-                self.next_lapse_suffix()
+                self.next_lapse_suffix(as_of)
             ),
             (_, MustAnswer::Unreachable { best }) => format!(
                 "Below {t}{}: even answering {} reaches only {best}; answer new leads quickly to recover.",
@@ -139,19 +196,18 @@ impl Status {
         }
     }
 
-    fn next_lapse_suffix(&self) -> String {
+    fn next_lapse_suffix(&self, as_of: DateTime<Utc>) -> String {
         match &self.queue.next {
-            Some((_, at)) => format!("; the next lapses in {}", compact(*at - self.as_of)),
+            Some((_, at)) => format!("; the next lapses in {}", compact(*at - as_of)),
             None => String::new(),
         }
     }
-}
 
-impl Report for Status {
-    fn human(&self, style: &Style) -> String {
+    /// The rows of the account's rate, its queue and its speed.
+    fn rows(&self, as_of: DateTime<Utc>, urgent_window: TimeDelta, style: &Style) -> Vec<Row> {
         let r = &self.rate;
         let t = &r.tally;
-        let mut rows: Vec<(&str, String)> = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         // How the answered count is made up: counted here, or the platform's figure plus what
         // was decided here since it was fetched.
         let made_of = match &self.reported {
@@ -190,7 +246,7 @@ impl Report for Status {
                         "({} of {}, fetched {} ago)",
                         p.responded,
                         p.received,
-                        compact(self.as_of - p.fetched_at)
+                        compact(as_of - p.fetched_at)
                     ))
                 ),
             ));
@@ -213,12 +269,12 @@ impl Report for Status {
             "{} to answer · {} within {}",
             q.pending,
             count_verb(q.urgent, "expires", "expire"),
-            Span(self.urgent_window)
+            Span(urgent_window)
         );
         if let Some((id, at)) = &q.next {
             pending.push_str(&format!(
                 " · next lapses in {} ({})",
-                compact(*at - self.as_of),
+                compact(*at - as_of),
                 untrusted::line(id)
             ));
         }
@@ -256,6 +312,17 @@ impl Report for Status {
                 None => "— (nothing answered in the window)".into(),
             },
         ));
+        rows
+    }
+}
+
+/// A label and its value, one line of the dashboard.
+type Row = (&'static str, String);
+
+impl Status {
+    /// The rows every account shares: the week's spend, the follow-ups.
+    fn shared_rows(&self) -> Vec<Row> {
+        let mut rows: Vec<Row> = Vec::new();
         let s = &self.spend;
         let spent = if s.spent.is_empty() {
             "nothing spent yet".to_string()
@@ -284,16 +351,66 @@ impl Report for Status {
             parts.push(format!("{} going cold", f.going_cold));
             rows.push(("Follow-ups", parts.join(" · ")));
         }
-        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        rows
+    }
+}
+
+/// `rows` as aligned lines, each `indent` in; a long value wraps under itself, clear of the
+/// labels.
+fn lines(rows: &[Row], width: usize, indent: &str, style: &Style) -> String {
+    let mut out = String::new();
+    for (k, v) in rows {
+        out.push_str(&style.wrap(
+            &format!("{indent}{k:<width$}  {v}"),
+            indent.len() + width + 2,
+        ));
+        out.push('\n');
+    }
+    out
+}
+
+impl Report for Status {
+    fn human(&self, style: &Style) -> String {
+        let blocks: Vec<Vec<Row>> = self
+            .accounts
+            .iter()
+            .map(|a| a.rows(self.as_of, self.urgent_window, style))
+            .collect();
+        let shared = self.shared_rows();
+        let width = blocks
+            .iter()
+            .flatten()
+            .chain(&shared)
+            .map(|(k, _)| k.len())
+            .max()
+            .unwrap_or(0);
         let mut out = String::new();
-        for (k, v) in rows {
-            // A long value wraps under itself, clear of the labels.
-            out.push_str(&style.wrap(&format!("{:<width$}  {v}", k), width + 2));
+        if !self.several {
+            let a = &self.accounts[0];
+            out.push_str(&lines(
+                &[blocks[0].clone(), shared].concat(),
+                width,
+                "",
+                style,
+            ));
             out.push('\n');
+            out.push_str(&style.wrap(
+                &style.verdict(&a.verdict_line(self.as_of), a.rate.verdict),
+                0,
+            ));
+            out.push('\n');
+            return out;
         }
-        out.push('\n');
-        out.push_str(&style.wrap(&style.verdict(&self.verdict_line(), r.verdict), 0));
-        out.push('\n');
+        // An account a block, its verdict last; then what they share.
+        for (a, rows) in self.accounts.iter().zip(&blocks) {
+            out.push_str(&style.bold(&format!("{} · {}", a.name, a.kind.as_str())));
+            out.push('\n');
+            out.push_str(&lines(rows, width, "  ", style));
+            let verdict = format!("  {}", a.verdict_line(self.as_of));
+            out.push_str(&style.wrap(&style.verdict(&verdict, a.rate.verdict), 2));
+            out.push_str("\n\n");
+        }
+        out.push_str(&lines(&shared, width, "", style));
         out
     }
 }
@@ -321,17 +438,20 @@ fn verdict_code(v: Verdict) -> &'static str {
     }
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde_json::json;
+impl AccountStatus {
+    /// The account's figures, in the fields `status --json` has always had at its top level.
+    fn json(
+        &self,
+        as_of: DateTime<Utc>,
+        urgent_window: TimeDelta,
+    ) -> serde_json::Map<String, Value> {
         let r = &self.rate;
         let t = &r.tally;
         let (must, best) = match r.must_answer {
             MustAnswer::Reachable(m) => (Some(m), None),
             MustAnswer::Unreachable { best } => (None, Some(best.to_f64())),
         };
-        json!({
-            "as_of": self.as_of,
+        let value = json!({
             "window_days": self.window_days,
             "threshold": r.threshold.to_f64(),
             // Contract-compatible figures (GET /v1/response-rate), plus the local breakdown.
@@ -348,29 +468,68 @@ impl Serialize for Status {
             "best_reachable_rate": best,
             "median_response_seconds": self.speed_to_lead.map(|d| d.num_seconds()),
             "verdict": verdict_code(r.verdict),
-            "verdict_text": self.verdict_line(),
-            "queue": {
-                "pending": self.queue.pending,
-                "urgent": self.queue.urgent,
-                "urgent_window_seconds": self.urgent_window.num_seconds(),
-                "next_expiry": self.queue.next.as_ref().map(|(id, at)| json!({
-                    "id": id,
-                    "expires_at": at,
-                    "expires_in_seconds": (*at - self.as_of).num_seconds(),
-                })),
-                "last_arrival": self.queue.last_arrival,
-            },
-            "spend": self.spend,
-            "followups": self.followups,
+            "verdict_text": self.verdict_line(as_of),
+            "queue": queue_json(&self.queue, as_of, urgent_window),
             "platform": self.reported.as_ref().map(|p| json!({
                 "rate": p.rate().map(Ratio::to_f64),
                 "responded": p.responded,
                 "received": p.received,
                 "as_of": p.as_of,
                 "fetched_at": p.fetched_at,
-                "age_seconds": (self.as_of - p.fetched_at).num_seconds(),
+                "age_seconds": (as_of - p.fetched_at).num_seconds(),
             })),
-        })
-        .serialize(s)
+        });
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!("json! of an object"),
+        }
+    }
+}
+
+fn queue_json(q: &QueueSummary, as_of: DateTime<Utc>, urgent_window: TimeDelta) -> Value {
+    json!({
+        "pending": q.pending,
+        "urgent": q.urgent,
+        "urgent_window_seconds": urgent_window.num_seconds(),
+        "next_expiry": q.next.as_ref().map(|(id, at)| json!({
+            "id": id,
+            "expires_at": at,
+            "expires_in_seconds": (*at - as_of).num_seconds(),
+        })),
+        "last_arrival": q.last_arrival,
+    })
+}
+
+/// The top level is one account's figures, as it has always been: the single source's, or with
+/// several accounts the one `--check` exits by (named in `account`); `queue`, `spend` and
+/// `followups` cover every account; `accounts` has each one's figures, with its name and kind.
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let worst = self.worst();
+        let mut top = serde_json::Map::new();
+        top.insert("as_of".into(), json!(self.as_of));
+        if self.several {
+            top.insert("account".into(), json!(worst.name));
+        }
+        top.extend(worst.json(self.as_of, self.urgent_window));
+        top.insert(
+            "queue".into(),
+            queue_json(&self.queue, self.as_of, self.urgent_window),
+        );
+        top.insert("spend".into(), json!(self.spend));
+        top.insert("followups".into(), json!(self.followups));
+        let accounts: Vec<Value> = self
+            .accounts
+            .iter()
+            .map(|a| {
+                let mut m = serde_json::Map::new();
+                m.insert("name".into(), json!(a.name));
+                m.insert("kind".into(), json!(a.kind.as_str()));
+                m.extend(a.json(self.as_of, self.urgent_window));
+                Value::Object(m)
+            })
+            .collect();
+        top.insert("accounts".into(), Value::Array(accounts));
+        Value::Object(top).serialize(s)
     }
 }

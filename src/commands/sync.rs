@@ -1,20 +1,21 @@
-//! `leads sync`: for the remote source, send what is queued (decisions, then messages and
+//! `leads sync`: for each remote account, send what is queued (decisions, then messages and
 //! outcomes), pull what is pending and the conversations followed here, and refresh the server's
 //! response rate.
 
 use serde::Serialize;
 
+use crate::accounts::Member;
 use crate::context::Ctx;
 use crate::domain::rate::Ratio;
 use crate::error::{CliError, Exit};
-use crate::remote::Delivery;
+use crate::remote::{Delivery, RemoteSource, SyncReport};
 use crate::render::{Report, Style};
 use crate::store::Decided;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct Synced {
     pushed: u64,
     still_queued: u64,
@@ -30,6 +31,20 @@ struct Synced {
     updates_refused: u64,
     /// Messages of the followed conversations that were new here.
     messages_pulled: u64,
+    /// With several accounts: each one's round (the figures above are their sums).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    accounts: Vec<AccountSynced>,
+}
+
+/// One account's round, for `--json` with several accounts.
+#[derive(Serialize)]
+struct AccountSynced {
+    name: String,
+    #[serde(flatten)]
+    synced: Synced,
+    /// Why the round failed, when it did (the figures are then zero).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 /// Printed only for `--json`: people get the one-line summary on stderr.
@@ -40,55 +55,166 @@ impl Report for Synced {
 }
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
-    let remote = ctx.remote()?.ok_or_else(|| {
-        CliError::usage("leads sync is for the remote source, and this config uses the local store")
+    let members = ctx.open_accounts()?.members();
+    let remotes: Vec<(&Member, &RemoteSource)> = members
+        .iter()
+        .filter_map(|m| m.as_remote().map(|r| (m, r)))
+        .collect();
+    if remotes.is_empty() {
+        return Err(if ctx.config.has_accounts() {
+            CliError::usage(format!(
+                "leads sync is for Leads API accounts, and {} local",
+                match members {
+                    [one] => format!("{} is", one.account.name),
+                    _ => "every account selected is".into(),
+                }
+            ))
+            .with_hint("local accounts need no sync: their leads are here already")
+        } else {
+            CliError::usage(
+                "leads sync is for the remote source, and this config uses the local store",
+            )
             .with_hint(
                 "set source = \"remote\" and [remote] url in the config (see config.example.toml)",
             )
-    })?;
+        });
+    }
     if ctx.offline {
         return Err(
             CliError::usage("leads sync talks to the API, and --offline forbids that")
                 .with_hint("run `leads sync` without --offline"),
         );
     }
-    let now = ctx.now();
+    let several = ctx.config.has_accounts();
+    let mut total = Synced::default();
+    let mut failed: Vec<(String, CliError)> = Vec::new();
+    for (member, remote) in remotes {
+        let name = member.account.name.clone();
+        match round(ctx, remote) {
+            Ok(report) => {
+                let s = synced(&report);
+                let about = |text: &str| match several {
+                    true => format!("{name}: {text}"),
+                    false => text.to_string(),
+                };
+                for line in report.problems() {
+                    ctx.out.warn(&about(&line));
+                }
+                ctx.out.note(&about(&summary(&s, &report)));
+                add(&mut total, &s);
+                if several {
+                    total.accounts.push(AccountSynced {
+                        name,
+                        synced: s,
+                        error: None,
+                    });
+                } else {
+                    total.server_rate = s.server_rate;
+                }
+            }
+            Err(e) => {
+                let failure = ctx.remote_failure(&member.account, e, "cannot sync with the API");
+                if !several {
+                    return Err(failure);
+                }
+                total.accounts.push(AccountSynced {
+                    name: name.clone(),
+                    synced: Synced::default(),
+                    error: Some(failure.message.clone()),
+                });
+                ctx.out.warn(&format!("warning: {}", failure.message));
+                if let Some(hint) = &failure.hint {
+                    ctx.out.warn(&format!("  hint: {hint}"));
+                }
+                failed.push((name, failure));
+            }
+        }
+    }
+    if ctx.out.format == crate::render::Format::Json {
+        ctx.out.emit(&total)?;
+    }
+    if let Some(note) = ctx.unowned_note()? {
+        ctx.out.warn(&format!("warning: {note}"));
+    }
+    if let Some((_, first)) = failed.first() {
+        let names: Vec<&str> = failed.iter().map(|(n, _)| n.as_str()).collect();
+        let others = if total.accounts.len() > failed.len() {
+            "the others did; "
+        } else {
+            ""
+        };
+        return Err(CliError::new(
+            first.exit,
+            format!(
+                "{} could not sync: {}",
+                count(names.len() as u64, "account"),
+                names.join(", ")
+            ),
+        )
+        .with_hint(format!(
+            "{others}the warnings above say what went wrong, and the next `leads sync` tries again"
+        )));
+    }
+    let waiting = total.still_queued + total.updates_queued;
+    Ok(if waiting > 0 { Exit::Queued } else { Exit::Ok })
+}
+
+/// One account's round with its API.
+fn round(ctx: &Ctx, remote: &RemoteSource) -> Result<SyncReport, crate::remote::SyncError> {
     let queued = remote.store.outbox()?.len() as u64;
     // A bar while sending, then a spinner while pulling; neither draws without a terminal.
     let sending = indicatif::ProgressBar::new(queued);
     let pulling = indicatif::ProgressBar::new_spinner();
-    let report = remote
-        .sync(
-            now,
-            |_| sending.inc(1),
-            |n| {
-                sending.finish_and_clear();
-                pulling.inc(n);
-            },
-        )
-        .map_err(|e| ctx.remote_failure(e, "cannot sync with the API"))?;
+    let report = remote.sync(
+        ctx.now(),
+        |_| sending.inc(1),
+        |n| {
+            sending.finish_and_clear();
+            pulling.inc(n);
+        },
+    );
     sending.finish_and_clear();
     pulling.finish_and_clear();
-    for line in report.problems() {
-        ctx.out.warn(&line);
-    }
-    let rate = &report.rate;
+    report
+}
+
+fn synced(report: &SyncReport) -> Synced {
     let sent = |what: &str| {
         report.count_updates(|d| matches!(d.delivery, Delivery::Sent(_)) && d.what() == what)
     };
-    let s = Synced {
+    Synced {
         pushed: report.count(|d| matches!(d, Decided::Done { .. })),
         still_queued: report.count(|d| matches!(d, Decided::Queued { .. })),
         refused: report.count(|d| matches!(d, Decided::Skipped { .. })),
         pulled: report.pull.pulled,
         updated_elsewhere: report.pull.updated_elsewhere,
-        server_rate: rate.rate,
+        server_rate: report.rate.rate,
         messages_sent: sent("message"),
         outcomes_sent: sent("outcome"),
         updates_queued: report.count_updates(|d| matches!(d.delivery, Delivery::Queued(_))),
         updates_refused: report.count_updates(|d| matches!(d.delivery, Delivery::Refused(_))),
         messages_pulled: report.pull.messages,
-    };
+        accounts: Vec::new(),
+    }
+}
+
+/// The sums over accounts; the server's rate is one account's and is not summed.
+fn add(total: &mut Synced, s: &Synced) {
+    total.pushed += s.pushed;
+    total.still_queued += s.still_queued;
+    total.refused += s.refused;
+    total.pulled += s.pulled;
+    total.updated_elsewhere += s.updated_elsewhere;
+    total.messages_sent += s.messages_sent;
+    total.outcomes_sent += s.outcomes_sent;
+    total.updates_queued += s.updates_queued;
+    total.updates_refused += s.updates_refused;
+    total.messages_pulled += s.messages_pulled;
+}
+
+/// One account's round in a line, for stderr.
+fn summary(s: &Synced, report: &SyncReport) -> String {
+    let rate = &report.rate;
     let mut line = format!("pushed {}", count(s.pushed, "decision"));
     for (n, noun) in [(s.messages_sent, "message"), (s.outcomes_sent, "outcome")] {
         if n > 0 {
@@ -114,11 +240,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
     if waiting > 0 {
         line.push_str(&format!(" · {waiting} still queued"));
     }
-    ctx.out.note(&line);
-    if ctx.out.format == crate::render::Format::Json {
-        ctx.out.emit(&s)?;
-    }
-    Ok(if waiting > 0 { Exit::Queued } else { Exit::Ok })
+    line
 }
 
 fn count(n: u64, noun: &str) -> String {

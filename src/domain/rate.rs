@@ -147,7 +147,8 @@ pub enum MustAnswer {
     Unreachable { best: Ratio },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// Ordered from best to worst: the worst of several accounts is their greatest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// At or above the threshold, and stays there even if every pending lead lapses.

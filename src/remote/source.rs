@@ -1,13 +1,15 @@
-//! The remote source: the platform's leads in a local cache, decisions, messages and outcomes
+//! A remote account: the platform's leads in a local cache, decisions, messages and outcomes
 //! through a local outbox.
 //!
-//! Reads answer from the cache (the same SQLite store as the local source). A decision is made
-//! here first, in one transaction with an outbox row holding its idempotency key, then pushed at
-//! once; if the API cannot be reached it stays queued, and `leads sync` pushes it later with the
-//! same key, so the platform charges at most once however often it is sent. A message or an
-//! outcome goes the same way, after the lead's decision: the platform stores each once. Once
-//! sent, a message here takes the platform's id, so the conversations `leads sync` pulls back
-//! (accepted leads in touch within [`FOLLOWED`]) hold it once.
+//! Reads answer from the cache (the same SQLite store as local accounts, on a connection scoped
+//! to this account's leads). A decision is made here first, in one transaction with an outbox
+//! row holding its idempotency key (`crate::accounts` does that for every account at once), then
+//! pushed at once; if the API cannot be reached it stays queued, and `leads sync` pushes it later
+//! with the same key, so the platform charges at most once however often it is sent. A message
+//! or an outcome goes the same way, after the lead's decision: the platform stores each once.
+//! Once sent, a message here takes the platform's id, so the conversations `leads sync` pulls
+//! back (accepted leads in touch within [`FOLLOWED`]) hold it once. The platform knows each lead
+//! by its own id; here, with several accounts, the account's name goes in front of it.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -16,16 +18,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use super::{Client, Refusal, RemoteError, ServerRate};
-use crate::domain::conversation::{JobOutcome, Log, Message};
+use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::decision::Skip;
-use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Lead, Status};
-use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::store::{
-    ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
-    OutcomeChange, QueueSummary, Queued, QueuedUpdate, Recorded, ReportedRate, Store, StoreError,
-    Update,
+    Decided, LeadSource, Queued, QueuedUpdate, Recorded, ReportedRate, Store, StoreError, Update,
 };
 
 /// Cache state keys.
@@ -139,23 +137,58 @@ fn outcome_body(o: &JobOutcome) -> Value {
     json!({"result": o.result, "value": o.value, "reason": o.reason})
 }
 
-/// Why something stays queued after `e`, in words that say what to do.
-fn queued_why(e: &RemoteError) -> String {
-    match e {
-        RemoteError::Unauthorized => "the API refused the token (401): set the right one (remote.token_env names the variable, LEADS_TOKEN by default), then run `leads sync`".to_string(),
-        other => other.to_string(),
-    }
-}
-
 pub struct RemoteSource {
+    /// The cache, scoped to this account's leads.
     pub store: Store,
     /// None with `--offline`: everything answers from the cache and decisions stay queued.
     client: Option<Client>,
+    /// What this account's lead ids begin with here (`pro360/`; nothing for the single source):
+    /// the platform knows each lead by the rest.
+    prefix: String,
+    /// The environment variable the token is read from, for the message when it is refused.
+    token_env: String,
 }
 
 impl RemoteSource {
-    pub fn new(store: Store, client: Option<Client>) -> RemoteSource {
-        RemoteSource { store, client }
+    pub fn new(
+        store: Store,
+        client: Option<Client>,
+        prefix: &str,
+        token_env: &str,
+    ) -> RemoteSource {
+        RemoteSource {
+            store,
+            client,
+            prefix: prefix.to_string(),
+            token_env: token_env.to_string(),
+        }
+    }
+
+    /// Why something stays queued after `e`, in words that say what to do.
+    fn queued_why(&self, e: &RemoteError) -> String {
+        match e {
+            RemoteError::Unauthorized => format!(
+                "the API refused the token (401): put the right one in {}, then run `leads sync`",
+                self.token_env
+            ),
+            other => other.to_string(),
+        }
+    }
+
+    /// A lead id here as the platform knows it.
+    fn platform_id<'a>(&self, id: &'a str) -> &'a str {
+        id.strip_prefix(self.prefix.as_str()).unwrap_or(id)
+    }
+
+    /// A lead from the platform, under its id here.
+    fn with_local_id(&self, mut lead: Lead) -> Lead {
+        lead.id.insert_str(0, &self.prefix);
+        lead
+    }
+
+    /// The name of a fact remembered about this account's platform.
+    fn state_name(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
     }
 
     fn client(&self) -> Result<&Client, RemoteError> {
@@ -176,14 +209,17 @@ impl RemoteSource {
 
     /// When the cache was last filled from the API.
     pub fn pulled_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        Ok(self.store.state(PULLED_AT)?.map(|(_, at)| at))
+        Ok(self
+            .store
+            .state(&self.state_name(PULLED_AT))?
+            .map(|(_, at)| at))
     }
 
     /// The server's response rate as last fetched, and when.
     pub fn server_rate(&self) -> Result<Option<(ServerRate, DateTime<Utc>)>, StoreError> {
         Ok(self
             .store
-            .state(SERVER_RATE)?
+            .state(&self.state_name(SERVER_RATE))?
             .and_then(|(json, at)| serde_json::from_str(&json).ok().map(|r| (r, at))))
     }
 
@@ -201,10 +237,15 @@ impl RemoteSource {
             let page = self
                 .client()?
                 .page(Some("pending"), cursor.as_deref(), 500)?;
-            on_server.extend(page.data.iter().map(|l| l.id.clone()));
-            self.store.import(&page.data, now)?;
-            summary.pulled += page.data.len() as u64;
-            on_page(page.data.len() as u64);
+            let leads: Vec<Lead> = page
+                .data
+                .into_iter()
+                .map(|l| self.with_local_id(l))
+                .collect();
+            on_server.extend(leads.iter().map(|l| l.id.clone()));
+            self.store.import(&leads, now)?;
+            summary.pulled += leads.len() as u64;
+            on_page(leads.len() as u64);
             match page.next_cursor {
                 Some(next) => cursor = Some(next),
                 None => break,
@@ -219,7 +260,7 @@ impl RemoteSource {
             .filter(|id| !on_server.contains(id))
             .collect();
         for id in stale {
-            match self.client()?.lead(&id) {
+            match self.lead(&id) {
                 Ok(fresh) => {
                     self.store.import(&[fresh], now)?;
                     summary.updated_elsewhere += 1;
@@ -231,7 +272,7 @@ impl RemoteSource {
         // The followed conversations, from their lead objects: the messages and the outcome, as
         // the platform has them now.
         for id in self.store.open_conversations(now - FOLLOWED)? {
-            match self.client()?.lead(&id) {
+            match self.lead(&id) {
                 Ok(fresh) => {
                     let known: HashSet<String> = self
                         .store
@@ -249,8 +290,15 @@ impl RemoteSource {
                 Err(e) => return Err(e.into()),
             }
         }
-        self.store.set_state(PULLED_AT, &now.to_rfc3339(), now)?;
+        self.store
+            .set_state(&self.state_name(PULLED_AT), &now.to_rfc3339(), now)?;
         Ok(summary)
+    }
+
+    /// The lead of this id here, as the platform has it now.
+    fn lead(&self, id: &str) -> Result<Lead, RemoteError> {
+        let lead = self.client()?.lead(self.platform_id(id))?;
+        Ok(self.with_local_id(lead))
     }
 
     /// Fetches the server's response rate. The decisions sent before asking are in it from now
@@ -259,7 +307,8 @@ impl RemoteSource {
         let counted = self.store.sent_keys()?;
         let rate = self.client()?.response_rate()?;
         let json = serde_json::to_string(&rate).expect("a rate always serialises");
-        self.store.set_state(SERVER_RATE, &json, now)?;
+        self.store
+            .set_state(&self.state_name(SERVER_RATE), &json, now)?;
         self.store.reflected(&counted)?;
         Ok(rate)
     }
@@ -267,11 +316,13 @@ impl RemoteSource {
     /// Sends one queued decision and settles it here by the answer.
     pub fn push(&self, q: &Queued, now: DateTime<Utc>) -> Result<Decided, StoreError> {
         let lead = self.store.get(&q.lead_id)?;
+        let platform_id = self.platform_id(&q.lead_id);
         let answer = self
             .client()
-            .and_then(|c| c.decide(&q.lead_id, q.action, q.reason, q.note.as_deref(), &q.key));
+            .and_then(|c| c.decide(platform_id, q.action, q.reason, q.note.as_deref(), &q.key));
         match answer {
-            Ok(reply) => {
+            Ok(mut reply) => {
+                reply.lead = self.with_local_id(reply.lead);
                 let charge = reply.charge.as_ref().map(|c| (c.id.as_str(), c.money));
                 self.store.sent(&q.key, &q.lead_id, charge, now)?;
                 // The accepted lead comes back with the customer's contact details.
@@ -299,7 +350,7 @@ impl RemoteSource {
                 self.store.unsend(&q.key, &q.lead_id, after, now)?;
                 // Decided elsewhere: take the server's version, which says how and when.
                 let why = if code == Some("already_decided")
-                    && let Ok(fresh) = self.client().and_then(|c| c.lead(&q.lead_id))
+                    && let Ok(fresh) = self.lead(&q.lead_id)
                 {
                     self.store.import(std::slice::from_ref(&fresh), now)?;
                     fresh.decision.map_or(why, |d| Skip::AlreadyDecided {
@@ -312,7 +363,7 @@ impl RemoteSource {
                 Ok(Decided::Skipped { lead, why })
             }
             Err(e) => {
-                let why = queued_why(&e);
+                let why = self.queued_why(&e);
                 self.store.still_queued(&q.key, &why)?;
                 let lead = lead.ok_or_else(|| {
                     StoreError::Corrupt(format!("queued lead {} is gone", q.lead_id))
@@ -379,10 +430,11 @@ impl RemoteSource {
 
     /// Sends one queued message or outcome and settles it here by the answer.
     fn send(&self, q: &QueuedUpdate) -> Result<Delivery, StoreError> {
+        let platform_id = self.platform_id(&q.lead_id);
         let answer = match &q.update {
             Update::Message { .. } => self
                 .client()
-                .and_then(|c| c.post_message(&q.lead_id, &q.body, &q.key))
+                .and_then(|c| c.post_message(platform_id, &q.body, &q.key))
                 .map(|message| {
                     self.store
                         .message_sent(q, &message)
@@ -390,7 +442,7 @@ impl RemoteSource {
                 }),
             Update::Outcome { .. } => self
                 .client()
-                .and_then(|c| c.post_outcome(&q.lead_id, &q.body, &q.key))
+                .and_then(|c| c.post_outcome(platform_id, &q.body, &q.key))
                 .map(|lead| {
                     self.store
                         .outcome_sent(q, lead.outcome.as_ref())
@@ -404,7 +456,7 @@ impl RemoteSource {
                 Ok(Delivery::Refused(refusal))
             }
             Err(e) => {
-                let why = queued_why(&e);
+                let why = self.queued_why(&e);
                 self.store.update_still_queued(&q.key, &why)?;
                 Ok(Delivery::Queued(why))
             }
@@ -460,24 +512,14 @@ impl RemoteSource {
     }
 }
 
-impl LeadSource for RemoteSource {
-    fn select(
-        &self,
-        filter: &LeadFilter,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-    ) -> Result<Vec<Lead>, StoreError> {
-        LeadSource::select(&self.store, filter, now, shelf_life)
-    }
-
-    fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
-        LeadSource::get(&self.store, id)
-    }
-
+/// What the commands read of a remote account beyond its cache, and how they write to it. The
+/// reads and decisions that span accounts go through [`crate::accounts::Accounts`], which comes
+/// here for what is the platform's.
+impl RemoteSource {
     /// The server's figure, plus what it cannot include yet: decisions made here since (queued
     /// or sent after it was fetched) and cached leads that lapsed since. Before the first fetch,
     /// only the cache can be counted.
-    fn tally(
+    pub fn tally(
         &self,
         since: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -496,7 +538,8 @@ impl LeadSource for RemoteSource {
         })
     }
 
-    fn reported_rate(&self) -> Result<Option<ReportedRate>, StoreError> {
+    /// The platform's own figure, as last fetched.
+    pub fn reported_rate(&self) -> Result<Option<ReportedRate>, StoreError> {
         Ok(self.server_rate()?.map(|(r, fetched_at)| ReportedRate {
             responded: r.responded,
             received: r.received,
@@ -505,62 +548,18 @@ impl LeadSource for RemoteSource {
         }))
     }
 
-    fn queue(
-        &self,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-        urgent: TimeDelta,
-    ) -> Result<QueueSummary, StoreError> {
-        LeadSource::queue(&self.store, now, shelf_life, urgent)
-    }
-
-    fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
-        self.store.spent_since(since)
-    }
-
-    fn median_response(
+    /// Over the decisions made through this tool: the server does not report its timings.
+    pub fn median_response(
         &self,
         since: DateTime<Utc>,
         now: DateTime<Utc>,
-        _responded: u64,
     ) -> Result<Option<TimeDelta>, StoreError> {
-        // Over the decisions made through this tool: the server does not report its timings.
         let here = self.store.tally(since, now, TimeDelta::zero())?.responded();
         self.store.median_response(since, now, here)
     }
 
-    /// Decides here and queues, all in one transaction, then pushes each at once.
-    fn decide(
-        &self,
-        requests: &[DecisionRequest],
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-    ) -> Result<Vec<Decided>, StoreError> {
-        self.store
-            .decide_and_queue(requests, now, shelf_life)?
-            .into_iter()
-            .map(|(decided, queued)| match queued {
-                Some(q) => self.push(&q, now),
-                None => Ok(decided),
-            })
-            .collect()
-    }
-
-    fn history(
-        &self,
-        query: &HistoryQuery,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-    ) -> Result<Vec<DecisionRecord>, StoreError> {
-        self.store.history(query, now, shelf_life)
-    }
-
-    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError> {
-        self.store.conversations(query)
-    }
-
     /// Records the contact and queues it, in one transaction, then sends it at once.
-    fn record_contact(
+    pub fn record_contact(
         &self,
         lead_id: &str,
         message: &Message,
@@ -574,7 +573,7 @@ impl LeadSource for RemoteSource {
     }
 
     /// Records the outcome and queues it, in one transaction, then sends it at once.
-    fn record_outcome(
+    pub fn record_outcome(
         &self,
         lead_id: &str,
         outcome: &JobOutcome,
@@ -585,9 +584,5 @@ impl LeadSource for RemoteSource {
             .store
             .in_write(|w| w.set_and_queue_outcome(lead_id, outcome, &body, now))?;
         self.deliver(queued)
-    }
-
-    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
-        self.store.outcome_changes(lead_id)
     }
 }

@@ -27,6 +27,9 @@ pub struct LeadView {
     pub fit: Fit,
     /// The triage score (`leads list --sort score`).
     pub score: Score,
+    /// The account it came through, when the config names several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl LeadView {
@@ -56,7 +59,14 @@ impl LeadView {
             age_seconds: (now - lead.created_at).num_seconds(),
             urgency: (status == Status::Pending).then(|| freshness.thresholds().urgency(left)),
             lead,
+            account: None,
         }
+    }
+
+    /// The same, showing the account it came through (`Ctx::account_of`).
+    pub fn with_account(mut self, account: Option<String>) -> LeadView {
+        self.account = account;
+        self
     }
 
     /// The fit in words, a line per condition set: "✗ outside area: 新北市 板橋區".

@@ -30,6 +30,59 @@ pub fn describe_io(e: &std::io::Error) -> String {
     }
 }
 
+/// Which leads a store connection works on.
+///
+/// Every account of a config with `[[sources]]` keeps its leads under ids that begin with its
+/// name and a slash (`pro360/8812`), so one store file holds every account with ids unique
+/// across them, and a connection scoped to some accounts sees only theirs: their leads and
+/// everything hanging off them (decisions, charges, the outbox, conversations, the rate). One
+/// code path serves one account or several. The single source of a config without [[sources]]
+/// sees every lead, under the ids it always had.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    #[default]
+    All,
+    /// The leads whose id begins with one of these (each `NAME/`).
+    Prefixes(Vec<String>),
+}
+
+impl Scope {
+    pub fn contains(&self, id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Prefixes(prefixes) => prefixes.iter().any(|p| id.starts_with(p.as_str())),
+        }
+    }
+
+    /// An SQL condition on `column` (a lead id) that holds for the ids in scope. A prefix is a
+    /// range of ids (`pro360/` up to `pro3600`, '0' following '/'), which the id's index
+    /// answers; `substr` or `LIKE` would read every id.
+    fn sql(&self, column: &str) -> String {
+        let Scope::Prefixes(prefixes) = self else {
+            return "1".into();
+        };
+        if prefixes.is_empty() {
+            return "0".into();
+        }
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let ranges: Vec<String> = prefixes
+            .iter()
+            .map(|p| {
+                if p.is_empty() {
+                    return "1".to_string();
+                }
+                let mut end = p.clone();
+                let last = end
+                    .pop()
+                    .map_or('\0', |c| char::from_u32(c as u32 + 1).unwrap_or(c));
+                end.push(last);
+                format!("({column} >= {} AND {column} < {})", quote(p), quote(&end))
+            })
+            .collect();
+        format!("({})", ranges.join(" OR "))
+    }
+}
+
 /// The pending queue at a glance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueSummary {

@@ -111,10 +111,12 @@ impl Write<'_> {
 impl Store {
     /// Every queued message and outcome (of one lead, or of all), in the order they were made.
     pub fn queued_updates(&self, lead_id: Option<&str>) -> Result<Vec<QueuedUpdate>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT seq, key, lead_id, kind, message_id, replaced_change, body
-             FROM conversation_outbox WHERE ?1 IS NULL OR lead_id = ?1 ORDER BY seq",
-        )?;
+             FROM conversation_outbox WHERE (?1 IS NULL OR lead_id = ?1) AND {} ORDER BY seq",
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([lead_id], |r| {
             let update = match r.get::<_, Option<String>>(4)? {
                 Some(id) => Update::Message { id },
@@ -153,8 +155,9 @@ impl Store {
         let sql = format!(
             "SELECT id FROM leads WHERE status = 'accepted' AND id IN ({ACTIVE_SINCE})
                AND id NOT IN (SELECT lead_id FROM conversation_outbox)
-               AND id NOT IN (SELECT lead_id FROM outbox WHERE sent_at IS NULL)
-             ORDER BY id"
+               AND id NOT IN (SELECT lead_id FROM outbox WHERE sent_at IS NULL) AND {}
+             ORDER BY id",
+            self.in_scope("id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let ids = stmt.query_map([millis(since)], |r| r.get(0))?;

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use super::conversations::{self, Origin, OutcomeChange};
 use super::{
     ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
-    QueueSummary, Recorded,
+    QueueSummary, Recorded, Scope,
 };
 use crate::domain::conversation::{JobOutcome, Log, Message};
 use crate::domain::decision::{Skip, check};
@@ -97,6 +97,8 @@ pub struct Store {
     path: PathBuf,
     /// This user may read the file but not write it.
     read_only: bool,
+    /// The leads this connection works on.
+    pub(super) scope: Scope,
 }
 
 /// One write transaction on the store, for work that commits or rolls back as a whole: an API
@@ -164,6 +166,7 @@ impl Store {
             conn,
             path,
             read_only,
+            scope: Scope::All,
         };
         store.migrate().map_err(|e| match e {
             StoreError::Sqlite(e) => open_error(&store.path, e),
@@ -174,6 +177,39 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Leads of the store outside this connection's scope, and of their decisions those still
+    /// waiting to be sent: with the scope of every account, the leads no account owns.
+    pub fn outside_scope(&self) -> Result<(u64, u64), StoreError> {
+        let count = |sql: String| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok((
+            count(format!(
+                "SELECT COUNT(*) FROM leads WHERE NOT {}",
+                self.in_scope("id")
+            ))?,
+            count(format!(
+                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND NOT {}",
+                self.in_scope("lead_id")
+            ))?,
+        ))
+    }
+
+    /// The same store, working on `scope`'s leads only.
+    pub fn scoped(mut self, scope: Scope) -> Store {
+        self.scope = scope;
+        self
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The scope as an SQL condition on `column`, a lead id.
+    pub(super) fn in_scope(&self, column: &str) -> String {
+        self.scope.sql(column)
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
@@ -240,12 +276,14 @@ impl Store {
 
     /// Counts of leads whose id starts with `prefix`, and of all others.
     pub fn count_by_prefix(&self, prefix: &str) -> Result<(u64, u64), StoreError> {
-        let (ours, others): (i64, i64) = self.conn.query_row(
+        let sql = format!(
             "SELECT COALESCE(SUM(substr(id, 1, length(?1)) = ?1), 0),
-                    COALESCE(SUM(substr(id, 1, length(?1)) != ?1), 0) FROM leads",
-            [prefix],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+                    COALESCE(SUM(substr(id, 1, length(?1)) != ?1), 0) FROM leads WHERE {}",
+            self.in_scope("id")
+        );
+        let (ours, others): (i64, i64) = self
+            .conn
+            .query_row(&sql, [prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((ours as u64, others as u64))
     }
 
@@ -443,21 +481,25 @@ impl Store {
         Ok(out)
     }
 
-    /// Decides locally and queues each decision for the API, in one transaction: the decision,
-    /// the status change and an outbox row with a fresh idempotency key. Returns each outcome and,
-    /// for the decided ones, what was queued.
+    /// Decides here and queues for its platform each decision on a lead `sent` picks (the
+    /// leads of remote accounts), in one transaction: the decision, the status change and, for
+    /// those, an outbox row with a fresh idempotency key. Returns each outcome and, for the
+    /// queued ones, what was queued.
     pub fn decide_and_queue(
         &self,
         requests: &[DecisionRequest],
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
+        sent: impl Fn(&str) -> bool,
     ) -> Result<Vec<(Decided, Option<Queued>)>, StoreError> {
+        // IMMEDIATE takes the write lock before the first read, so the checks see the lead as it
+        // is when the decision commits: a second process waits, then finds it decided.
         let tx = self.write()?;
         let mut out = Vec::with_capacity(requests.len());
         for req in requests {
             let decided = self.decide_one(&tx, req, now, shelf_life)?;
             let key = match &decided {
-                Decided::Done { .. } => {
+                Decided::Done { .. } if sent(&req.lead_id) => {
                     let key = uuid::Uuid::new_v4().to_string();
                     tx.prepare_cached(
                         "INSERT INTO outbox (key, lead_id, action, reason, note, queued_at)
@@ -479,7 +521,7 @@ impl Store {
                         note: req.note.clone(),
                     })
                 }
-                Decided::Skipped { .. } | Decided::Queued { .. } => None,
+                Decided::Done { .. } | Decided::Skipped { .. } | Decided::Queued { .. } => None,
             };
             out.push((decided, key));
         }
@@ -489,19 +531,23 @@ impl Store {
 
     /// The ids of every lead stored as pending, whatever the clock says.
     pub fn pending_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM leads WHERE status = 'pending' ORDER BY id")?;
+        let sql = format!(
+            "SELECT id FROM leads WHERE status = 'pending' AND {} ORDER BY id",
+            self.in_scope("id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let ids = stmt.query_map([], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every queued decision, oldest first.
     pub fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT key, lead_id, action, reason, note FROM outbox
-             WHERE sent_at IS NULL ORDER BY queued_at, key",
-        )?;
+             WHERE sent_at IS NULL AND {} ORDER BY queued_at, key",
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(Queued {
                 key: r.get(0)?,
@@ -558,9 +604,11 @@ impl Store {
 
     /// The keys of decisions the API has taken since the server's rate was last fetched.
     pub fn sent_keys(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key FROM outbox WHERE sent_at IS NOT NULL")?;
+        let sql = format!(
+            "SELECT key FROM outbox WHERE sent_at IS NOT NULL AND {}",
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let keys = stmt.query_map([], |r| r.get(0))?;
         Ok(keys.collect::<rusqlite::Result<_>>()?)
     }
@@ -590,11 +638,13 @@ impl Store {
     ) -> Result<Tally, StoreError> {
         let (since, reported_at, now) = (millis(since), millis(reported_at), millis(now));
         let mut tally = Tally::default();
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT o.action, COUNT(*) FROM outbox o JOIN leads l ON l.id = o.lead_id
-             WHERE l.kind = 'new_lead' AND l.created_at > ?1
+             WHERE l.kind = 'new_lead' AND l.created_at > ?1 AND {}
              GROUP BY o.action",
-        )?;
+            self.in_scope("o.lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([since])?;
         while let Some(r) = rows.next()? {
             let n: i64 = r.get(1)?;
@@ -603,10 +653,14 @@ impl Store {
                 _ => tally.rejected = n as u64,
             }
         }
-        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+        let sql = format!(
             "SELECT COALESCE(SUM(exp > ?4 AND exp <= ?2), 0), COALESCE(SUM(exp > ?2), 0)
              FROM (SELECT COALESCE(expires_at, created_at + ?3) AS exp FROM leads
-                   WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1)",
+                   WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1 AND {})",
+            self.in_scope("id")
+        );
+        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+            &sql,
             params![since, now, shelf_life.num_milliseconds(), reported_at],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -1025,7 +1079,10 @@ impl LeadSource for Store {
         } else {
             WITH_DECISION
         };
-        let sql = format!("SELECT {LEAD_COLUMNS} FROM {decisions} WHERE l.status IN ({statuses})");
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {decisions} WHERE l.status IN ({statuses}) AND {}",
+            self.in_scope("l.id")
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([])?;
         let mut candidates = Vec::new();
@@ -1039,6 +1096,9 @@ impl LeadSource for Store {
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        if !self.scope.contains(id) {
+            return Ok(None);
+        }
         let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.id = ?1");
         let lead = self
             .conn
@@ -1062,7 +1122,8 @@ impl LeadSource for Store {
         };
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.id IN ({ids}) AND l.status = 'accepted'"
+             WHERE l.id IN ({ids}) AND l.status = 'accepted' AND {}",
+            self.in_scope("l.id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([millis(query.since)], lead_from_row)?;
@@ -1117,9 +1178,11 @@ impl LeadSource for Store {
         // stamped after `now` included. Decided and expired leads never change status again, so
         // they are counted from the hourly counts for every whole hour inside (since, now], and
         // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
+        // The hourly counts are of the whole store: an account's window is counted lead by lead
+        // (a month of one account's leads, a few thousand index entries at most).
         let first = since / HOUR + 1;
         let last = (now + 1) / HOUR - 1;
-        let whole_hours = since >= 0 && first <= last;
+        let whole_hours = since >= 0 && first <= last && self.scope == Scope::All;
         let (edge_a, edge_b) = if whole_hours {
             (first * HOUR, (last + 1) * HOUR)
         } else {
@@ -1137,12 +1200,14 @@ impl LeadSource for Store {
             }
         }
         // One range at a time: an OR of two ranges would make SQLite scan every decided lead.
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT status, COUNT(*) FROM leads
              WHERE status IN ('accepted', 'rejected', 'expired') AND kind = 'new_lead'
-               AND created_at >= ?1 AND created_at <= ?2
+               AND created_at >= ?1 AND created_at <= ?2 AND {}
              GROUP BY status",
-        )?;
+            self.in_scope("id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         for (from, to) in [(since + 1, edge_a - 1), (edge_b, i64::MAX)] {
             let mut rows = stmt.query([from, to])?;
             while let Some(r) = rows.next()? {
@@ -1151,10 +1216,15 @@ impl LeadSource for Store {
         }
         // Pending leads lapse with time, so each is judged at `now`: the same rule as
         // domain::freshness::effective_status, kept in step by a test.
-        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+        let sql = format!(
             "SELECT COALESCE(SUM(COALESCE(expires_at, created_at + ?3) <= ?2), 0),
                     COALESCE(SUM(COALESCE(expires_at, created_at + ?3) > ?2), 0)
-             FROM leads WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1",
+             FROM leads WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1
+               AND {}",
+            self.in_scope("id")
+        );
+        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+            &sql,
             params![since, now, shelf_life.num_milliseconds()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -1177,14 +1247,16 @@ impl LeadSource for Store {
         // One pass over the pending New Leads: the count, the urgent ones, and the next to
         // lapse. With a single MIN(), SQLite takes the bare `r` from the row holding the
         // minimum, so the next lead comes without a sort.
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0), r, MIN(exp) FROM (
+                SELECT rowid AS r, COALESCE(expires_at, created_at + ?1) AS exp FROM leads
+                WHERE status = 'pending' AND kind = 'new_lead' AND {}) WHERE exp > ?2",
+            self.in_scope("id")
+        );
         let (pending, urgent_count, next_row, next_exp): (i64, i64, Option<i64>, Option<i64>) =
-            self.conn.query_row(
-                "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0), r, MIN(exp) FROM (
-                    SELECT rowid AS r, COALESCE(expires_at, created_at + ?1) AS exp FROM leads
-                    WHERE status = 'pending' AND kind = 'new_lead') WHERE exp > ?2",
-                args,
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+            self.conn.query_row(&sql, args, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         let next = match (next_row, next_exp) {
             (Some(row), Some(exp)) => {
                 let id: String =
@@ -1197,7 +1269,10 @@ impl LeadSource for Store {
         let last_arrival = self
             .conn
             .query_row(
-                "SELECT MAX(created_at) FROM leads WHERE kind = 'new_lead'",
+                &format!(
+                    "SELECT MAX(created_at) FROM leads WHERE kind = 'new_lead' AND {}",
+                    self.in_scope("id")
+                ),
                 [],
                 |r| r.get::<_, Option<i64>>(0),
             )?
@@ -1213,11 +1288,13 @@ impl LeadSource for Store {
     }
 
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT charge_currency, SUM(charge_amount) FROM decisions
-             WHERE action = 'accept' AND decided_at >= ?1
+             WHERE action = 'accept' AND decided_at >= ?1 AND {}
              GROUP BY charge_currency ORDER BY charge_currency",
-        )?;
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([millis(since)], |r| {
             Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
         })?;
@@ -1226,9 +1303,12 @@ impl LeadSource for Store {
             // "integer overflow". Only a store written before amounts had a ceiling has one.
             Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("integer overflow") => {
                 let (id, amount, code): (String, i64, String) = self.conn.query_row(
-                    "SELECT lead_id, charge_amount, charge_currency FROM decisions
-                     WHERE action = 'accept' AND decided_at >= ?1
-                     ORDER BY charge_amount DESC LIMIT 1",
+                    &format!(
+                        "SELECT lead_id, charge_amount, charge_currency FROM decisions
+                         WHERE action = 'accept' AND decided_at >= ?1 AND {}
+                         ORDER BY charge_amount DESC LIMIT 1",
+                        self.in_scope("lead_id")
+                    ),
                     [millis(since)],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?;
@@ -1261,11 +1341,13 @@ impl LeadSource for Store {
         } else {
             (responded / 2 - 1, 2)
         };
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_response
-             WHERE counts_in_rate = 1 AND arrived_at > ?1
+             WHERE counts_in_rate = 1 AND arrived_at > ?1 AND {}
              ORDER BY decided_at - arrived_at LIMIT ?2 OFFSET ?3",
-        )?;
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let middle: Vec<i64> = stmt
             .query_map(params![millis(since), take, offset as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -1282,15 +1364,12 @@ impl LeadSource for Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Decided>, StoreError> {
-        // IMMEDIATE takes the write lock before the first read, so the checks see the lead as it
-        // is when the decision commits: a second process waits, then finds it decided.
-        let tx = self.write()?;
-        let out = requests
-            .iter()
-            .map(|req| self.decide_one(&tx, req, now, shelf_life))
-            .collect::<Result<Vec<_>, _>>()?;
-        tx.commit()?;
-        Ok(out)
+        // Nothing to send: a local decision is the whole decision.
+        Ok(self
+            .decide_and_queue(requests, now, shelf_life, |_| false)?
+            .into_iter()
+            .map(|(decided, _)| decided)
+            .collect())
     }
 
     fn history(
@@ -1302,8 +1381,9 @@ impl LeadSource for Store {
         let sql = format!(
             "SELECT {LEAD_COLUMNS}, d.charge_amount, d.charge_currency, d.origin
              FROM {WITH_DECISION}
-             WHERE d.decided_at >= ?1 AND (?2 IS NULL OR d.action = ?2)
-             ORDER BY d.decided_at DESC, l.id"
+             WHERE d.decided_at >= ?1 AND (?2 IS NULL OR d.action = ?2) AND {}
+             ORDER BY d.decided_at DESC, l.id",
+            self.in_scope("l.id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let since = query.since.map_or(i64::MIN, millis);
@@ -1423,6 +1503,90 @@ mod tests {
         assert_eq!(
             (charges[0].0.as_str(), charges[0].1.as_str()),
             ("ch_00000001", "old")
+        );
+    }
+
+    #[test]
+    fn a_scoped_store_sees_only_its_accounts_leads() {
+        let (dir, store) = store();
+        let now = at("2026-11-23T09:00:00Z");
+        let mk = |id: &str, status: Status| {
+            let mut l = sample();
+            l.id = id.into();
+            l.created_at = now - TimeDelta::hours(2);
+            l.status = status;
+            if status == Status::Accepted {
+                l.decision = Some(Decision {
+                    action: Action::Accept,
+                    decided_at: now - TimeDelta::hours(1),
+                    reason: None,
+                    note: None,
+                });
+            }
+            l
+        };
+        let leads = [
+            mk("pro360/1", Status::Pending),
+            mk("pro360/2", Status::Accepted),
+            mk("homey/1", Status::Pending),
+            mk("homey/2", Status::Expired),
+            // Just past the end of pro360/'s range, and a lead of no account.
+            mk("pro3600", Status::Pending),
+            mk("old", Status::Pending),
+        ];
+        store.import(&leads, now).unwrap();
+        let scoped = |prefixes: &[&str]| {
+            Store::open(dir.path()).unwrap().scoped(Scope::Prefixes(
+                prefixes.iter().map(|p| p.to_string()).collect(),
+            ))
+        };
+        let filter = LeadFilter {
+            status: StatusFilter::All,
+            kind: crate::domain::filter::KindFilter::All,
+            ..LeadFilter::default()
+        };
+        let decided = HistoryQuery {
+            filter: filter.clone(),
+            ..HistoryQuery::default()
+        };
+        let ids = |s: &Store| -> Vec<String> {
+            let mut ids: Vec<String> = s
+                .select(&filter, now, TimeDelta::hours(48))
+                .unwrap()
+                .into_iter()
+                .map(|l| l.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        let pro360 = scoped(&["pro360/"]);
+        assert_eq!(ids(&pro360), ["pro360/1", "pro360/2"]);
+        assert_eq!(ids(&scoped(&["pro360/", "homey/"])).len(), 4);
+        assert_eq!(ids(&store).len(), 6, "unscoped, every lead");
+        assert!(pro360.get("homey/1").unwrap().is_none());
+        assert!(pro360.get("pro360/1").unwrap().is_some());
+        let tally = pro360
+            .tally(now - TimeDelta::days(30), now, TimeDelta::hours(48))
+            .unwrap();
+        assert_eq!((tally.accepted, tally.pending, tally.lapsed), (1, 1, 0));
+        let queue = pro360
+            .queue(now, TimeDelta::hours(48), TimeDelta::hours(6))
+            .unwrap();
+        assert_eq!(queue.pending, 1);
+        assert_eq!(
+            pro360.spent_since(now - TimeDelta::days(1)).unwrap(),
+            vec![sample().fee]
+        );
+        let homey = scoped(&["homey/"]);
+        assert_eq!(homey.spent_since(now - TimeDelta::days(1)).unwrap(), vec![]);
+        assert_eq!(pro360.pending_ids().unwrap(), ["pro360/1"]);
+        let history = pro360.history(&decided, now, TimeDelta::hours(48)).unwrap();
+        assert_eq!(history.len(), 1);
+        assert!(
+            homey
+                .history(&decided, now, TimeDelta::hours(48))
+                .unwrap()
+                .is_empty()
         );
     }
 

@@ -1,5 +1,6 @@
 //! Integration tests: the real `leads` binary, in temp dirs, with a fixed clock.
 
+mod accounts;
 mod config;
 mod conversations;
 mod decide;

@@ -17,10 +17,18 @@ pub struct TestServer {
     child: Child,
     pub log: Arc<Mutex<String>>,
     client: Client,
+    /// The token the server takes, which `get` and `post` send.
+    token: String,
 }
 
 impl TestServer {
     pub fn start(env: &TestEnv) -> TestServer {
+        TestServer::start_with_token(env, TOKEN)
+    }
+
+    /// A server that takes `token` (and no [`TOKEN`] unless that is it), for a client with
+    /// several accounts, each with its own token.
+    pub fn start_with_token(env: &TestEnv, token: &str) -> TestServer {
         leads::remote::install_crypto();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -29,7 +37,7 @@ impl TestServer {
             .env("LEADS_NOW", NOW)
             .env(
                 "LEADS_SERVE_TOKENS",
-                format!("other-token-that-is-long,{TOKEN}"),
+                format!("other-token-that-is-long,{token}"),
             )
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -56,13 +64,14 @@ impl TestServer {
             child,
             log,
             client: Client::new(),
+            token: token.to_string(),
         }
     }
 
     pub fn get(&self, path: &str) -> Response {
         self.client
             .get(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
+            .bearer_auth(&self.token)
             .send()
             .unwrap()
     }
@@ -71,7 +80,7 @@ impl TestServer {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
+            .bearer_auth(&self.token)
             .header("content-type", "application/json")
             .body(body.to_string());
         if let Some(key) = key {

@@ -3,6 +3,7 @@
 //! JSON array, NDJSON, an API page (`{"data": [...]}`) and CSV all become JSON objects first and
 //! are read as leads by the one deserialiser the API uses, so every format obeys the same rules.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -178,13 +179,17 @@ pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
             .collect::<Result<_, _>>()?,
         InputFormat::Csv => csv_records(text)?,
     };
+    // Where each id was first seen: a second record with it is a mistake in the file, which
+    // an upsert would otherwise hide by letting the later record win.
+    let mut seen: HashMap<String, String> = HashMap::new();
     records
         .into_iter()
         .map(|(at, value)| {
+            let record = at;
             let id = value.get("id").and_then(Value::as_str).map(str::to_string);
             let at = match id {
-                Some(id) => format!("{at} (id {id:?})"),
-                None => at,
+                Some(id) => format!("{record} (id {id:?})"),
+                None => record.clone(),
             };
             // The path names the field inside the record: "fee.currency: unknown currency code".
             let lead: Lead = serde_path_to_error::deserialize(value).map_err(|e| {
@@ -195,6 +200,11 @@ pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
                 }
             })?;
             lead.validate().map_err(|e| format!("{at}: {e}"))?;
+            if let Some(first) = seen.insert(lead.id.clone(), record) {
+                return Err(format!(
+                    "{at}: the same id as {first}; a file may hold each lead only once"
+                ));
+            }
             Ok(lead)
         })
         .collect()

@@ -167,3 +167,47 @@ fn json_summary_for_scripts() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v, json!({"added": 1, "updated": 0, "kept": 0}));
 }
+
+/// One id twice in a file is a mistake in the file (an export cut and pasted twice, a join gone
+/// wrong), not an update: the second record would silently overwrite the first.
+#[test]
+fn one_id_twice_in_a_file_is_refused_naming_both_records() {
+    let env = TestEnv::new();
+    env.import(&[lead("keep", 1)]);
+    let before = env.snapshot_store();
+    let records = [
+        lead("a", 1),
+        lead("b", 1),
+        lead("c", 1),
+        lead("b", 2),
+        lead("d", 1),
+    ];
+    let ndjson: String = records.iter().map(|r| format!("{r}\n")).collect();
+    let csv = format!(
+        "{CSV_HEADER}\nx,S,cleaning,2026-11-23T02:00:00Z,100,TWD,,,,,,,\ny,S,cleaning,2026-11-23T02:00:00Z,100,TWD,,,,,,,\nx,S,cleaning,2026-11-23T03:00:00Z,100,TWD,,,,,,,\n"
+    );
+    let cases = [
+        (
+            "twice.json",
+            json!(records).to_string(),
+            "record 4 (id \"b\"): the same id as record 2",
+        ),
+        (
+            "twice.ndjson",
+            ndjson,
+            "line 4 (id \"b\"): the same id as line 2",
+        ),
+        (
+            "twice.csv",
+            csv,
+            "row 3 (line 4) (id \"x\"): the same id as row 1 (line 2)",
+        ),
+    ];
+    for (name, contents, expected) in cases {
+        let path = env.write(name, &contents);
+        let err = env.run(&["import", path_str(&path)]).fails(5);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        assert_eq!(env.snapshot_store(), before, "{name} changed the store");
+    }
+}

@@ -120,7 +120,8 @@ pub trait LeadSource {
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError>;
 
     /// The median time from arrival to decision of the `responded` New Leads that arrived in
-    /// `(since, now]` (the tally's count), or None when there are none.
+    /// `(since, now]` (the tally's count), or None when there are none. Each time counts in
+    /// whole minutes, rounded down (in whole days past three days), as the README says.
     fn median_response(
         &self,
         since: DateTime<Utc>,

@@ -2,7 +2,7 @@
 
 mod sqlite;
 
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError};
+pub use sqlite::{Import, ImportSummary, Keyed, Queued, SameId, Store, StoreError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

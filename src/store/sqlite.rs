@@ -6,9 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
+use import::upsert;
+pub use import::{Import, ImportSummary, SameId};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
+mod import;
 mod speed;
 
 use super::{Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary};
@@ -59,16 +63,6 @@ pub enum StoreError {
     Corrupt(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-}
-
-/// What an import did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportSummary {
-    pub added: u64,
-    pub updated: u64,
-    /// Records whose status disagreed with a decision or expiry already recorded here; the
-    /// recorded one was kept, because a lead never goes back to pending.
-    pub kept: u64,
 }
 
 pub struct Store {
@@ -140,14 +134,6 @@ impl Store {
     /// instead of one failing half-way with SQLITE_BUSY.
     fn write(&self) -> rusqlite::Result<Transaction<'_>> {
         Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-    }
-
-    /// Adds new leads and updates known ones, all or nothing.
-    pub fn import(&self, leads: &[Lead], now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
-        let tx = self.write()?;
-        let summary = upsert(&tx, leads, now)?;
-        tx.commit()?;
-        Ok(summary)
     }
 
     /// Counts of leads whose id starts with `prefix`, and of all others.
@@ -640,116 +626,6 @@ fn corrupt(what: String) -> rusqlite::Error {
         rusqlite::types::Type::Text,
         Box::new(StoreError::Corrupt(what)),
     )
-}
-
-fn upsert(
-    tx: &Transaction,
-    leads: &[Lead],
-    now: DateTime<Utc>,
-) -> Result<ImportSummary, StoreError> {
-    let mut summary = ImportSummary::default();
-    let mut existing = tx.prepare_cached(
-        "SELECT l.status, d.lead_id IS NOT NULL FROM leads l
-         LEFT JOIN decisions d ON d.lead_id = l.id WHERE l.id = ?1",
-    )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO leads (id, kind, status, service, category, created_at, expires_at,
-            fee_amount, fee_currency, budget_min, budget_max, budget_currency, city, district,
-            postcode, schedule, customer_name, customer_phone, customer_email, answers, message,
-            updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
-            service = excluded.service, category = excluded.category,
-            created_at = excluded.created_at, expires_at = excluded.expires_at,
-            fee_amount = excluded.fee_amount, fee_currency = excluded.fee_currency,
-            budget_min = excluded.budget_min, budget_max = excluded.budget_max,
-            budget_currency = excluded.budget_currency, city = excluded.city,
-            district = excluded.district, postcode = excluded.postcode,
-            schedule = excluded.schedule, customer_name = excluded.customer_name,
-            -- Contact details appear only after an accept; a later pending page must not erase them.
-            customer_phone = COALESCE(excluded.customer_phone, customer_phone),
-            customer_email = COALESCE(excluded.customer_email, customer_email),
-            answers = excluded.answers, message = excluded.message,
-            updated_at = excluded.updated_at",
-    )?;
-    let mut decide = tx.prepare_cached(
-        "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
-            charge_currency, origin, arrived_at, counts_in_rate)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import', ?8, ?9)",
-    )?;
-    for lead in leads {
-        let known: Option<(String, bool)> = existing
-            .query_row([&lead.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        // A lead only moves forward: pending → decided or expired. An import never reopens a
-        // lead, and never replaces a decision already recorded here.
-        let status = match &known {
-            Some((stored, _)) if stored != "pending" => {
-                if stored != lead.status.as_str() {
-                    summary.kept += 1;
-                }
-                stored.clone()
-            }
-            _ => lead.status.as_str().to_string(),
-        };
-        let (budget_min, budget_max, budget_currency) = match &lead.budget {
-            Some(b) => (b.min, b.max, Some(b.currency.code())),
-            None => (None, None, None),
-        };
-        let loc = lead.location.clone().unwrap_or_default();
-        let answers = serde_json::to_string(&lead.answers).expect("answers always serialise");
-        insert.execute(params![
-            lead.id,
-            lead.kind.as_str(),
-            status,
-            lead.service,
-            lead.category,
-            millis(lead.created_at),
-            lead.expires_at.map(millis),
-            lead.fee.amount,
-            lead.fee.currency.code(),
-            budget_min,
-            budget_max,
-            budget_currency,
-            loc.city,
-            loc.district,
-            loc.postcode,
-            lead.schedule,
-            lead.customer.display_name,
-            lead.customer.phone,
-            lead.customer.email,
-            answers,
-            lead.message,
-            millis(now),
-        ])?;
-        let had_decision = known.as_ref().is_some_and(|(_, d)| *d);
-        if let Some(d) = &lead.decision
-            && !had_decision
-            && status == lead.status.as_str()
-        {
-            let charge = (d.action == Action::Accept).then_some(lead.fee);
-            if let Some(fee) = charge {
-                record_charge(tx, &lead.id, fee, d.decided_at)?;
-            }
-            decide.execute(params![
-                lead.id,
-                d.action.as_str(),
-                millis(d.decided_at),
-                d.reason.map(RejectReason::as_str),
-                d.note,
-                charge.map(|c| c.amount),
-                charge.map(|c| c.currency.code()),
-                millis(lead.created_at),
-                lead.kind == Kind::NewLead,
-            ])?;
-        }
-        match known {
-            Some(_) => summary.updated += 1,
-            None => summary.added += 1,
-        }
-    }
-    Ok(summary)
 }
 
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,

@@ -195,44 +195,55 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
     bar
 }
 
-/// The input as the parsers take it: what was read ahead to find its format, then the rest,
-/// counting bytes (for the progress bar) and line ends (to name the line a JSON lead starts on).
+/// The input as the parsers take it, counting bytes (for the progress bar) and line ends (to
+/// name the line a JSON lead starts on) as they go.
 struct Counted<R> {
-    ahead: io::Cursor<Vec<u8>>,
-    rest: R,
+    inner: R,
     bytes: Rc<Cell<u64>>,
     lines: Rc<Cell<u64>>,
+    /// Lines of blank space read past before the parser saw any, which its own positions miss.
+    skipped_lines: u64,
 }
 
 impl<R: BufRead> Counted<R> {
-    fn new(rest: R) -> Self {
+    fn new(inner: R) -> Self {
         Counted {
-            ahead: io::Cursor::new(Vec::new()),
-            rest,
+            inner,
             bytes: Default::default(),
             lines: Default::default(),
+            skipped_lines: 0,
         }
     }
 
     fn bytes_read(&self) -> Rc<Cell<u64>> {
         Rc::clone(&self.bytes)
     }
+
+    fn counted(&self, n: usize, ends: usize) {
+        self.bytes.set(self.bytes.get() + n as u64);
+        self.lines.set(self.lines.get() + ends as u64);
+    }
 }
 
 impl<R: BufRead> Read for Counted<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = if (self.ahead.position() as usize) < self.ahead.get_ref().len() {
-            self.ahead.read(out)?
-        } else {
-            let available = self.rest.fill_buf()?;
-            let n = available.len().min(out.len());
-            out[..n].copy_from_slice(&available[..n]);
-            self.rest.consume(n);
-            n
+        let available = self.inner.fill_buf()?;
+        // serde_json asks for one byte at a time: that path is kept short, as it runs for every
+        // byte of a 600 MB file.
+        let (n, ends) = match (available.first(), out.len()) {
+            (None, _) | (_, 0) => return Ok(0),
+            (Some(&b), 1) => {
+                out[0] = b;
+                (1, usize::from(b == b'\n'))
+            }
+            _ => {
+                let n = available.len().min(out.len());
+                out[..n].copy_from_slice(&available[..n]);
+                (n, out[..n].iter().filter(|&&b| b == b'\n').count())
+            }
         };
-        self.bytes.set(self.bytes.get() + n as u64);
-        let ends = out[..n].iter().filter(|&&b| b == b'\n').count();
-        self.lines.set(self.lines.get() + ends as u64);
+        self.inner.consume(n);
+        self.counted(n, ends);
         Ok(n)
     }
 }
@@ -248,28 +259,22 @@ fn skip_bom<R: BufRead>(mut input: R) -> R {
     input
 }
 
-/// The first byte past blank space, which says the format, keeping what was read to find it.
-/// None for an input of only blank space, or of more than a megabyte of it (then JSON, which
-/// skips blank space, is the guess).
+/// The first byte past blank space, which says the format, or None for only blank space.
+/// Nothing but blank space is consumed to find it, which both formats skip.
 fn first_byte<R: BufRead>(mut read: Counted<R>) -> io::Result<(Option<u8>, Counted<R>)> {
-    let mut ahead = Vec::new();
-    let first = loop {
-        let buf = read.rest.fill_buf()?;
+    loop {
+        let buf = read.inner.fill_buf()?;
         if buf.is_empty() {
-            break None;
+            return Ok((None, read));
         }
-        if let Some(b) = buf.iter().find(|b| !b.is_ascii_whitespace()) {
-            break Some(*b);
+        if let Some(&b) = buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            return Ok((Some(b), read));
         }
-        ahead.extend_from_slice(buf);
-        let n = buf.len();
-        read.rest.consume(n);
-        if ahead.len() > 1 << 20 {
-            break Some(b'[');
-        }
-    };
-    read.ahead = io::Cursor::new(ahead);
-    Ok((first, read))
+        let (n, ends) = (buf.len(), buf.iter().filter(|&&b| b == b'\n').count());
+        read.inner.consume(n);
+        read.counted(n, ends);
+        read.skipped_lines += ends as u64;
+    }
 }
 
 fn detect(file: &str, first: Option<u8>) -> InputFormat {
@@ -345,6 +350,7 @@ fn json_records<R: BufRead>(
         in_arrays: 0,
         stop: None,
     };
+    let skipped = read.skipped_lines;
     let mut de = serde_json::Deserializer::from_reader(read);
     let mut values = 0;
     loop {
@@ -353,13 +359,13 @@ fn json_records<R: BufRead>(
             Ok(()) if values == 0 => return Err(Stop::Empty),
             Ok(()) => return Ok(()),
             Err(e) if e.is_syntax() => {}
-            Err(e) => return Err(Stop::Bad(json_error(&e))),
+            Err(e) => return Err(Stop::Bad(json_error(&e, skipped))),
         }
         if let Err(e) = TopLevel(&mut reader).deserialize(&mut de) {
             return Err(reader
                 .stop
                 .take()
-                .unwrap_or_else(|| Stop::Bad(json_error(&e))));
+                .unwrap_or_else(|| Stop::Bad(json_error(&e, skipped))));
         }
         values += 1;
     }
@@ -382,20 +388,19 @@ impl JsonReader<'_> {
     }
 }
 
-/// "line 2: not valid JSON: key must be a string (column 2)".
-fn json_error(e: &serde_json::Error) -> String {
+/// "line 2: not valid JSON: key must be a string (column 2)"; `skipped` lines came before what
+/// serde_json read.
+fn json_error(e: &serde_json::Error, skipped: u64) -> String {
     let text = e.to_string();
+    let line = e.line() as u64 + skipped;
     let what = text
         .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
         .unwrap_or(&text);
     match e.classify() {
         serde_json::error::Category::Io => format!("cannot read it: {what}"),
-        serde_json::error::Category::Data => {
-            format!("line {}: {what} (column {})", e.line(), e.column())
-        }
+        serde_json::error::Category::Data => format!("line {line}: {what} (column {})", e.column()),
         _ => format!(
-            "line {}: not valid JSON: {what} (column {})",
-            e.line(),
+            "line {line}: not valid JSON: {what} (column {})",
             e.column()
         ),
     }
@@ -472,6 +477,7 @@ fn csv_records<R: BufRead>(
     read: Counted<R>,
     add: &mut dyn FnMut(&str, Value) -> Result<(), Stop>,
 ) -> Result<(), Stop> {
+    let skipped = read.skipped_lines;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(read);
@@ -509,7 +515,7 @@ fn csv_records<R: BufRead>(
         {
             break;
         }
-        let line = row.position().map_or(0, |p| p.line());
+        let line = row.position().map_or(0, |p| p.line()) + skipped;
         let at = format!("{at} (line {line})");
         let lead = csv_lead(&columns, &row, &at).map_err(Stop::Bad)?;
         add(&at, lead)?;
@@ -705,6 +711,36 @@ mod tests {
         assert!(e.contains("no `category` column"), "{e}");
         assert_eq!(parse(" \n\t", InputFormat::Auto).unwrap_err(), "empty");
         assert_eq!(parse("", InputFormat::Csv).unwrap_err(), "empty");
+    }
+
+    /// Blank space longer than the read buffer is read past to find the format; the lines it
+    /// held still count in the names of the records after it.
+    #[test]
+    fn records_after_long_blank_space_keep_their_line_numbers() {
+        let blank = "\n".repeat(100);
+        let csv = format!(
+            "{blank}id,service,category,created_at,fee_amount,fee_currency\na,S,c,2026-11-23T08:00:00Z,x,TWD\n"
+        );
+        let input = BufReader::with_capacity(16, csv.as_bytes());
+        let e = read_all(input, InputFormat::Auto).unwrap_err();
+        assert!(e.starts_with("row 1 (line 102): column fee_amount"), "{e}");
+        let bad = ONE.replace("100", "-5");
+        let text = format!("{blank}{ONE}\n{bad}");
+        let e = read_all(
+            BufReader::with_capacity(16, text.as_bytes()),
+            InputFormat::Auto,
+        );
+        assert_eq!(
+            e.unwrap_err(),
+            "line 102 (id \"a\"): `fee.amount` must not be negative"
+        );
+        let text = format!("{blank}[{ONE},\n{{oops");
+        let e = read_all(
+            BufReader::with_capacity(16, text.as_bytes()),
+            InputFormat::Auto,
+        )
+        .unwrap_err();
+        assert!(e.starts_with("line 102: not valid JSON"), "{e}");
     }
 
     /// Gives `first`, then fails as a broken disk would: what was handed on before the failure

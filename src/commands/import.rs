@@ -135,7 +135,13 @@ fn import(
     });
     let summary = match outcome {
         Ok(()) => {
-            bar.set_message(format!("{count} leads, saving"));
+            // Committing a long import builds its indexes: seconds with nothing read.
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .expect("a valid template"),
+            );
+            bar.set_message(format!("saving {count} leads"));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
             let summary = open.map(Import::commit).transpose();
             bar.finish_and_clear();
             summary?.unwrap_or_default()
@@ -185,7 +191,7 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
     let (bar, template) = match len {
         Some(len) if len >= BAR_FROM_BYTES => (
             indicatif::ProgressBar::new(len),
-            "{bar:30} {binary_bytes}/{binary_total_bytes} · {msg} · {eta} left",
+            "{bar:24} {binary_bytes}/{binary_total_bytes} · {msg} · {eta} left",
         ),
         Some(_) => return indicatif::ProgressBar::hidden(),
         // Shown from the first tick, so only once a thousand leads have come through.
@@ -313,6 +319,17 @@ fn to_lead(record: &str, value: Value) -> Result<(Lead, String), String> {
         Some(id) => format!("{record} (id {id:?})"),
         None => record.to_string(),
     };
+    if !value.is_object() {
+        // serde would say "expected struct Lead".
+        let found = match value {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true or false",
+            _ => "null",
+        };
+        return Err(format!("{at}: a lead is a JSON object, not {found}"));
+    }
     // The path names the field inside the record: "fee.currency: unknown currency code".
     let lead: Lead = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -709,6 +726,8 @@ mod tests {
         assert!(e.contains("row 1 (line 2): column fee_amount"), "{e}");
         let e = parse("id,service\n", InputFormat::Csv).unwrap_err();
         assert!(e.contains("no `category` column"), "{e}");
+        let e = parse("[1, 2]", InputFormat::Auto).unwrap_err();
+        assert_eq!(e, "record 1: a lead is a JSON object, not a number");
         assert_eq!(parse(" \n\t", InputFormat::Auto).unwrap_err(), "empty");
         assert_eq!(parse("", InputFormat::Csv).unwrap_err(), "empty");
     }

@@ -3,13 +3,17 @@
 #
 #   bench/run.sh            # all of them; prints a Markdown table
 #
-# Needs hyperfine (Debian: apt-get install hyperfine). Takes about a minute. The data is the demo generator's: 10,000
-# pending New Leads and 132,000 past ones spread over the 30-day rate window (about 100,000 of them
-# decided, the rest lapsed or auto-quoted), at a fixed clock, so every run measures the same store.
+# Needs hyperfine (Debian: apt-get install hyperfine), GNU time (apt-get install time) and, for the
+# comparison rows, taskwarrior (apt-get install taskwarrior). Takes about five minutes. The data is
+# the demo generator's: 10,000 pending New Leads and 132,000 past ones spread over the 30-day rate
+# window (about 100,000 of them decided, the rest lapsed or auto-quoted), at a fixed clock, so
+# every run measures the same store. The scaling rows import bench/leads.py's files: 1,000
+# pending leads with 1,000 or 1,000,000 past ones (a 740 MB NDJSON file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v hyperfine >/dev/null || { echo "bench/run.sh needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench/run.sh needs GNU time: apt-get install time" >&2; exit 1; }
 cargo build --release --quiet
 bin=$PWD/target/release/leads
 work=$(mktemp -d)
@@ -47,6 +51,46 @@ hyperfine --runs 5 --export-markdown "$work/reject.md" \
   -n "leads reject --older-than 1m (10,000 leads)" \
   "LEADS_DATA_DIR=$work/bulk $bin reject --older-than 1m --reason service --yes > /dev/null 2>&1"
 
+# Scaling: the same commands over a small and a very large history. The big file is imported once,
+# timed with its peak memory; it is also the store `status` is measured on.
+python3 bench/leads.py 1000 1000 2026-11-23T04:00:00Z > "$work/small.ndjson"
+python3 bench/leads.py 1000 1000000 2026-11-23T04:00:00Z > "$work/huge.ndjson"
+LEADS_DATA_DIR=$work/small "$bin" -q import "$work/small.ndjson"
+sync
+/usr/bin/time -f "%e %M" -o "$work/import-huge.txt" \
+  env LEADS_DATA_DIR="$work/huge" "$bin" -q import "$work/huge.ndjson"
+read -r huge_s huge_kb < "$work/import-huge.txt"
+rm "$work/huge.ndjson"
+sync
+sleep 5
+hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/scale.md" \
+  -n "leads status (1,000 past leads)" "env LEADS_DATA_DIR=$work/small $bin status" \
+  -n "leads status (1,000,000 past leads)" "env LEADS_DATA_DIR=$work/huge $bin status" \
+  -n "leads --help (process start)" "$bin --help"
+
+# The comparison: taskwarrior over 10,000 pending tasks, in a data dir of its own.
+if command -v task >/dev/null; then
+  export TASKRC=$work/taskrc TASKDATA=$work/task
+  printf 'data.location=%s\nconfirmation=off\nverbose=nothing\nrecurrence=off\n' "$TASKDATA" > "$TASKRC"
+  python3 -c '
+import json, random, uuid
+rng = random.Random(7)
+for i in range(10000):
+    print(json.dumps({"uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                      "description": f"Call back customer {i}", "status": "pending",
+                      "entry": "20261123T000000Z", "project": rng.choice(["cleaning", "moving", "plumbing"])}))
+' > "$work/tasks.json"
+  task import "$work/tasks.json" >/dev/null 2>&1
+  LEADS_DATA_DIR=$big hyperfine -N --warmup 3 --min-runs 20 --export-markdown "$work/task.md" \
+    -n "task list (10,000 pending tasks)" "task list" \
+    -n "leads list (10,000 pending leads)" "$bin list" \
+    -n "task count" "task count" \
+    -n "leads status" "$bin status"
+fi
+
 cat "$work/read.md"
 tail -n +3 "$work/import.md"
 tail -n +3 "$work/reject.md"
+tail -n +3 "$work/scale.md"
+echo "| \`leads import\` of 1,001,000 leads (740 MB NDJSON, empty store) | $huge_s s wall | peak RSS $((huge_kb / 1024)) MB | |"
+[ -f "$work/task.md" ] && tail -n +3 "$work/task.md"

@@ -1,18 +1,26 @@
-//! `leads import FILE|-`: add or update leads from a file, all or nothing.
+//! `leads import FILE|-`: add or update leads from a file, all or nothing, at any size.
 //!
-//! JSON array, NDJSON, an API page (`{"data": [...]}`) and CSV all become JSON objects first and
-//! are read as leads by the one deserialiser the API uses, so every format obeys the same rules.
+//! JSON (an array, an API page `{"data": [...]}`, one lead, or one lead a line) and CSV are read
+//! record by record as the parser reaches them, so a 3 GB export never sits in memory. Every
+//! record becomes the JSON object the API would have sent and is read as a lead by the one
+//! deserialiser the API uses, so every format obeys the same rules. All of them go into one
+//! transaction, which the first bad record (or a second one with an id already seen) rolls back.
 
-use std::io::Read;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{Format, Report, Style};
-use crate::store::{ImportSummary, describe_io};
+use crate::store::{Import, ImportSummary, SameId, StoreError, describe_io};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CSV_HELP)]
@@ -44,23 +52,120 @@ pub enum InputFormat {
     Csv,
 }
 
+/// Files this big get a progress bar on a terminal: about 13,000 leads, a second's work.
+const BAR_FROM_BYTES: u64 = 8 << 20;
+/// How often, in records, the progress bar hears how far the import is.
+const TICK: u64 = 1024;
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let (name, text) = read_input(&args.file)?;
-    let format = match args.format {
-        InputFormat::Auto => detect(&args.file, &text),
-        f => f,
-    };
-    let leads = parse(&text, format).map_err(|e| {
-        CliError::bad_input(format!("{name}: {e}"))
-            .with_hint("nothing was imported; fix the file and run the import again")
+    if args.file == "-" {
+        return import(ctx, &args, "stdin", io::stdin().lock(), None);
+    }
+    let file = File::open(&args.file).map_err(|e| {
+        CliError::bad_input(format!("cannot read {}: {}", args.file, describe_io(&e)))
+            .with_hint("check the path; use - to read from stdin")
     })?;
+    let len = file.metadata().ok().map(|m| m.len());
+    let input = BufReader::with_capacity(64 << 10, file);
+    import(ctx, &args, &args.file, input, len)
+}
+
+/// Why reading stopped before the end.
+enum Stop {
+    /// The input's fault: exit 5, and nothing was imported.
+    Bad(String),
+    /// There was nothing in it.
+    Empty,
+    /// Not the input's fault: the store failed.
+    Failed(CliError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+impl From<CliError> for Stop {
+    fn from(e: CliError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+fn import(
+    ctx: &Ctx,
+    args: &Args,
+    name: &str,
+    input: impl BufRead,
+    len: Option<u64>,
+) -> Result<Exit, CliError> {
+    let read = Counted::new(skip_bom(input));
+    let (format, read) = match args.format {
+        InputFormat::Auto => {
+            let (first, read) = first_byte(read).map_err(|e| {
+                CliError::bad_input(format!("cannot read {name}: {}", describe_io(&e)))
+            })?;
+            (detect(&args.file, first), read)
+        }
+        f => (f, read),
+    };
+    // Every lead goes into the one local account, under its ids.
     let account = ctx.local_account("import")?;
-    let leads = in_account(leads, &account.account.prefix);
-    let summary = account.store().import(&leads, ctx.now())?;
+    let prefix = account.account.prefix.as_str();
+    let bar = progress_bar(len);
+    let bytes = read.bytes_read();
+    // Begun at the first good record, so an input that is wrong from its start leaves no new
+    // store behind.
+    let mut open: Option<Import> = None;
+    let mut count = 0u64;
+    let outcome = records(read, format, &mut |record, value| {
+        let (mut lead, at) = to_lead(record, value).map_err(Stop::Bad)?;
+        put_in_account(&mut lead, prefix);
+        let import = match &mut open {
+            Some(import) => import,
+            None => open.insert(account.store().begin_import(ctx.now())?),
+        };
+        if let Err(SameId(first)) = import.add(&lead, record)? {
+            return Err(Stop::Bad(format!(
+                "{at}: the same id as {first}; a file may hold each lead only once"
+            )));
+        }
+        count += 1;
+        if count.is_multiple_of(TICK) {
+            bar.set_position(bytes.get());
+            bar.set_message(format!("{count} leads"));
+        }
+        Ok(())
+    });
+    let summary = match outcome {
+        Ok(()) => {
+            // Committing a long import builds its indexes: seconds with nothing read.
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .expect("a valid template"),
+            );
+            bar.set_message(format!("saving {count} leads"));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let summary = open.map(Import::commit).transpose();
+            bar.finish_and_clear();
+            summary?.unwrap_or_default()
+        }
+        // Dropping the import rolls back whatever it wrote.
+        Err(stop) => {
+            bar.finish_and_clear();
+            return Err(match stop {
+                Stop::Bad(why) => CliError::bad_input(format!("{name}: {why}"))
+                    .with_hint("nothing was imported; fix the file and run the import again"),
+                Stop::Empty => {
+                    CliError::bad_input(format!("{name} is empty: there is nothing to import"))
+                }
+                Stop::Failed(e) => e,
+            });
+        }
+    };
     let mut line = format!(
-        "Imported {} lead{} from {name}: {} added, {} updated.",
-        leads.len(),
-        if leads.len() == 1 { "" } else { "s" },
+        "Imported {count} lead{} from {name}: {} added, {} updated.",
+        if count == 1 { "" } else { "s" },
         summary.added,
         summary.updated
     );
@@ -83,12 +188,17 @@ pub fn in_account(leads: Vec<Lead>, prefix: &str) -> Vec<Lead> {
     leads
         .into_iter()
         .map(|mut l| {
-            if !l.id.starts_with(prefix) {
-                l.id.insert_str(0, prefix);
-            }
+            put_in_account(&mut l, prefix);
             l
         })
         .collect()
+}
+
+/// One lead under its id in the account whose ids begin with `prefix`.
+fn put_in_account(lead: &mut Lead, prefix: &str) {
+    if !lead.id.starts_with(prefix) {
+        lead.id.insert_str(0, prefix);
+    }
 }
 
 /// Only ever printed as JSON (`--json`); people get the summary line on stderr.
@@ -98,132 +208,330 @@ impl Report for ImportSummary {
     }
 }
 
-fn read_input(file: &str) -> Result<(String, String), CliError> {
-    let mut bytes = Vec::new();
-    let name = if file == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::bad_input(format!("cannot read stdin: {e}")))?;
-        "stdin".to_string()
-    } else {
-        bytes = std::fs::read(file).map_err(|e| {
-            CliError::bad_input(format!("cannot read {file}: {}", describe_io(&e)))
-                .with_hint("check the path; use - to read from stdin")
-        })?;
-        file.to_string()
+/// A bar by bytes read for a big file, a count for a long stdin; indicatif draws neither when
+/// stderr is not a terminal.
+fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    let (bar, template) = match len {
+        Some(len) if len >= BAR_FROM_BYTES => (
+            indicatif::ProgressBar::new(len),
+            "{bar:24} {binary_bytes}/{binary_total_bytes} · {msg} · {eta} left",
+        ),
+        Some(_) => return indicatif::ProgressBar::hidden(),
+        // Shown from the first tick, so only once a thousand leads have come through.
+        None => (indicatif::ProgressBar::new_spinner(), "{spinner} {msg}"),
     };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(CliError::bad_input(format!(
-            "{name} is empty: there is nothing to import"
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        CliError::bad_input(format!(
-            "{name} is not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok((name, text))
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
+    bar
 }
 
-fn detect(file: &str, text: &str) -> InputFormat {
+/// The input as the parsers take it, counting bytes (for the progress bar) and line ends (to
+/// name the line a JSON lead starts on) as they go.
+struct Counted<R> {
+    inner: R,
+    bytes: Rc<Cell<u64>>,
+    lines: Rc<Cell<u64>>,
+    /// Lines of blank space read past before the parser saw any, which its own positions miss.
+    skipped_lines: u64,
+}
+
+impl<R: BufRead> Counted<R> {
+    fn new(inner: R) -> Self {
+        Counted {
+            inner,
+            bytes: Default::default(),
+            lines: Default::default(),
+            skipped_lines: 0,
+        }
+    }
+
+    fn bytes_read(&self) -> Rc<Cell<u64>> {
+        Rc::clone(&self.bytes)
+    }
+
+    fn counted(&self, n: usize, ends: usize) {
+        self.bytes.set(self.bytes.get() + n as u64);
+        self.lines.set(self.lines.get() + ends as u64);
+    }
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.inner.fill_buf()?;
+        // serde_json asks for one byte at a time: that path is kept short, as it runs for every
+        // byte of a 600 MB file.
+        let (n, ends) = match (available.first(), out.len()) {
+            (None, _) | (_, 0) => return Ok(0),
+            (Some(&b), 1) => {
+                out[0] = b;
+                (1, usize::from(b == b'\n'))
+            }
+            _ => {
+                let n = available.len().min(out.len());
+                out[..n].copy_from_slice(&available[..n]);
+                (n, out[..n].iter().filter(|&&b| b == b'\n').count())
+            }
+        };
+        self.inner.consume(n);
+        self.counted(n, ends);
+        Ok(n)
+    }
+}
+
+/// A UTF-8 byte-order mark says nothing either format needs.
+fn skip_bom<R: BufRead>(mut input: R) -> R {
+    if input
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(b"\xef\xbb\xbf"))
+    {
+        input.consume(3);
+    }
+    input
+}
+
+/// The first byte past blank space, which says the format, or None for only blank space.
+/// Nothing but blank space is consumed to find it, which both formats skip.
+fn first_byte<R: BufRead>(mut read: Counted<R>) -> io::Result<(Option<u8>, Counted<R>)> {
+    loop {
+        let buf = read.inner.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((None, read));
+        }
+        if let Some(&b) = buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            return Ok((Some(b), read));
+        }
+        let (n, ends) = (buf.len(), buf.iter().filter(|&&b| b == b'\n').count());
+        read.inner.consume(n);
+        read.counted(n, ends);
+        read.skipped_lines += ends as u64;
+    }
+}
+
+fn detect(file: &str, first: Option<u8>) -> InputFormat {
     let ext = Path::new(file)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
-        Some("csv") => return InputFormat::Csv,
-        Some("ndjson" | "jsonl") => return InputFormat::Ndjson,
-        Some("json") => return InputFormat::Json,
-        _ => {}
-    }
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('[') {
-        InputFormat::Json
-    } else if trimmed.starts_with('{') {
-        // One object spanning the whole input is an API page (or a single lead); several
-        // objects, one per line, are NDJSON.
-        if serde_json::from_str::<Value>(trimmed).is_ok() {
-            InputFormat::Json
-        } else {
-            InputFormat::Ndjson
-        }
-    } else {
-        InputFormat::Csv
+        Some("csv") => InputFormat::Csv,
+        Some("json" | "ndjson" | "jsonl") => InputFormat::Json,
+        _ => match first {
+            Some(b'[' | b'{') | None => InputFormat::Json,
+            Some(_) => InputFormat::Csv,
+        },
     }
 }
 
-/// Reads every record; the first bad one fails the whole input, naming where it is.
-pub fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
-    let text = text.trim_start_matches('\u{feff}');
-    let records: Vec<(String, Value)> = match format {
-        InputFormat::Json | InputFormat::Auto => {
-            let value: Value =
-                serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-            let items = match value {
-                Value::Array(items) => items,
-                Value::Object(mut page) if page.contains_key("data") => match page.remove("data") {
-                    Some(Value::Array(items)) => items,
-                    _ => return Err("`data` must be an array of leads".into()),
-                },
-                Value::Object(_) => vec![value],
-                _ => {
-                    return Err(
-                        "expected an array of leads, an API page {\"data\": [...]}, or one lead"
-                            .into(),
-                    );
-                }
-            };
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (format!("record {}", i + 1), v))
-                .collect()
-        }
-        InputFormat::Ndjson => text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| {
-                serde_json::from_str(l)
-                    .map(|v| (format!("line {}", i + 1), v))
-                    .map_err(|e| format!("line {}: not valid JSON: {e}", i + 1))
-            })
-            .collect::<Result<_, _>>()?,
-        InputFormat::Csv => csv_records(text)?,
+/// Hands each record to `add` as a JSON object, with where it is ("record 3", "line 7",
+/// "row 2 (line 3)"); the first error, the input's or `add`'s, stops the reading.
+fn records<R: BufRead>(
+    read: Counted<R>,
+    format: InputFormat,
+    add: &mut dyn FnMut(&str, Value) -> Result<(), Stop>,
+) -> Result<(), Stop> {
+    match format {
+        InputFormat::Csv => csv_records(read, add),
+        InputFormat::Json | InputFormat::Ndjson | InputFormat::Auto => json_records(read, add),
+    }
+}
+
+/// A record as a lead, read by the API's deserialiser and checked by its rules; also the
+/// record's name with its id, for messages.
+fn to_lead(record: &str, value: Value) -> Result<(Lead, String), String> {
+    let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+    let at = match id {
+        Some(id) => format!("{record} (id {id:?})"),
+        None => record.to_string(),
     };
-    records
-        .into_iter()
-        .map(|(at, value)| {
-            let id = value.get("id").and_then(Value::as_str).map(str::to_string);
-            let at = match id {
-                Some(id) => format!("{at} (id {id:?})"),
-                None => at,
-            };
-            // The path names the field inside the record: "fee.currency: unknown currency code".
-            let lead: Lead = serde_path_to_error::deserialize(value).map_err(|e| {
-                let path = e.path().to_string();
-                match path.as_str() {
-                    "." => format!("{at}: {}", e.inner()),
-                    _ => format!("{at}: `{path}`: {}", e.inner()),
-                }
-            })?;
-            lead.validate().map_err(|e| format!("{at}: {e}"))?;
-            Ok(lead)
-        })
-        .collect()
+    if !value.is_object() {
+        // serde would say "expected struct Lead".
+        let found = match value {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true or false",
+            _ => "null",
+        };
+        return Err(format!("{at}: a lead is a JSON object, not {found}"));
+    }
+    // The path names the field inside the record: "fee.currency: unknown currency code".
+    let lead: Lead = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        match path.as_str() {
+            "." => format!("{at}: {}", e.inner()),
+            _ => format!("{at}: `{path}`: {}", e.inner()),
+        }
+    })?;
+    lead.validate().map_err(|e| format!("{at}: {e}"))?;
+    Ok((lead, at))
 }
 
-/// Each CSV row as the JSON object the API would have sent.
-fn csv_records(text: &str) -> Result<Vec<(String, Value)>, String> {
+// --- JSON ---------------------------------------------------------------------------------------
+
+/// JSON is one or more values one after another, each an array of leads, an API page
+/// `{"data": [...]}` or one lead, so NDJSON (one lead a line) is JSON too. serde_json hands this
+/// reader each value as it parses it, and each lead of an array or page as soon as it is whole,
+/// so only one lead is in memory at a time.
+struct JsonReader<'a> {
+    add: &'a mut dyn FnMut(&str, Value) -> Result<(), Stop>,
+    lines: Rc<Cell<u64>>,
+    /// Leads seen in arrays so far, to name them "record N".
+    in_arrays: u64,
+    /// Why `add` stopped the parse, which serde_json only knows as an error.
+    stop: Option<Stop>,
+}
+
+fn json_records<R: BufRead>(
+    read: Counted<R>,
+    add: &mut dyn FnMut(&str, Value) -> Result<(), Stop>,
+) -> Result<(), Stop> {
+    let mut reader = JsonReader {
+        add,
+        lines: Rc::clone(&read.lines),
+        in_arrays: 0,
+        stop: None,
+    };
+    let skipped = read.skipped_lines;
+    let mut de = serde_json::Deserializer::from_reader(read);
+    let mut values = 0;
+    loop {
+        // Anything but blank space left is one more value.
+        match de.end() {
+            Ok(()) if values == 0 => return Err(Stop::Empty),
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_syntax() => {}
+            Err(e) => return Err(Stop::Bad(json_error(&e, skipped))),
+        }
+        if let Err(e) = TopLevel(&mut reader).deserialize(&mut de) {
+            return Err(reader
+                .stop
+                .take()
+                .unwrap_or_else(|| Stop::Bad(json_error(&e, skipped))));
+        }
+        values += 1;
+    }
+}
+
+impl JsonReader<'_> {
+    fn hand<E: de::Error>(&mut self, at: String, value: Value) -> Result<(), E> {
+        (self.add)(&at, value).map_err(|stop| {
+            self.stop = Some(stop);
+            E::custom("stopped")
+        })
+    }
+
+    fn elements<'de, A: SeqAccess<'de>>(&mut self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(value) = seq.next_element::<Value>()? {
+            self.in_arrays += 1;
+            self.hand(format!("record {}", self.in_arrays), value)?;
+        }
+        Ok(())
+    }
+}
+
+/// "line 2: not valid JSON: key must be a string (column 2)"; `skipped` lines came before what
+/// serde_json read.
+fn json_error(e: &serde_json::Error, skipped: u64) -> String {
+    let text = e.to_string();
+    let line = e.line() as u64 + skipped;
+    let what = text
+        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+        .unwrap_or(&text);
+    match e.classify() {
+        serde_json::error::Category::Io => format!("cannot read it: {what}"),
+        serde_json::error::Category::Data => format!("line {line}: {what} (column {})", e.column()),
+        _ => format!(
+            "line {line}: not valid JSON: {what} (column {})",
+            e.column()
+        ),
+    }
+}
+
+/// One value at the top of the input.
+struct TopLevel<'r, 'a>(&'r mut JsonReader<'a>);
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of leads, an API page {\"data\": [...]}, or one lead")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.elements(seq)
+    }
+
+    /// A page streams its `data`; any other object is one lead, named by the line it starts on.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let line = self.0.lines.get() + 1;
+        let mut fields = Map::new();
+        let mut page = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "data" {
+                map.next_value_seed(Data(&mut *self.0))?;
+                page = true;
+            } else {
+                fields.insert(key, map.next_value()?);
+            }
+        }
+        match page {
+            true => Ok(()),
+            false => self.0.hand(format!("line {line}"), Value::Object(fields)),
+        }
+    }
+}
+
+/// The `data` of an API page.
+struct Data<'r, 'a>(&'r mut JsonReader<'a>);
+
+impl<'de> DeserializeSeed<'de> for Data<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Data<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("`data` to be an array of leads")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.elements(seq)
+    }
+}
+
+// --- CSV ----------------------------------------------------------------------------------------
+
+fn csv_records<R: BufRead>(
+    read: Counted<R>,
+    add: &mut dyn FnMut(&str, Value) -> Result<(), Stop>,
+) -> Result<(), Stop> {
+    let skipped = read.skipped_lines;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(read);
     let headers = reader
         .headers()
-        .map_err(|e| format!("cannot read the CSV header: {e}"))?
-        .clone();
+        .map_err(|e| Stop::Bad(csv_error("the CSV header", e)))?;
+    if headers.iter().all(str::is_empty) {
+        return Err(Stop::Empty);
+    }
+    // Where each column is; of two with one name, the first.
+    let mut columns: HashMap<String, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        columns.entry(h.to_string()).or_insert(i);
+    }
     for required in [
         "id",
         "service",
@@ -232,99 +540,126 @@ fn csv_records(text: &str) -> Result<Vec<(String, Value)>, String> {
         "fee_amount",
         "fee_currency",
     ] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(format!(
+        if !columns.contains_key(required) {
+            return Err(Stop::Bad(format!(
                 "the CSV header has no `{required}` column (see `leads import --help` for the columns)"
-            ));
+            )));
         }
     }
-    let mut out = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let at = format!("row {}", i + 1);
-        let row = row.map_err(|e| format!("{at}: {e}"))?;
-        let line = row.position().map_or(0, |p| p.line());
-        let at = format!("{at} (line {line})");
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .and_then(|i| row.get(i))
-                .filter(|v| !v.is_empty())
-        };
-        let text = |name: &str| col(name).map_or(Value::Null, |v| Value::String(v.into()));
-        let int = |name: &str| -> Result<Value, String> {
-            match col(name) {
-                None => Ok(Value::Null),
-                Some(v) => v.parse::<i64>().map(Value::from).map_err(|_| {
-                    format!("{at}: column {name}: {v:?} is not a whole number of minor units")
-                }),
-            }
-        };
-        let mut lead = Map::new();
-        for key in [
-            "id",
-            "kind",
-            "status",
-            "service",
-            "category",
-            "created_at",
-            "expires_at",
-            "schedule",
-            "message",
-        ] {
-            let v = text(key);
-            if !v.is_null() {
-                lead.insert(key.into(), v);
-            }
-        }
-        lead.insert(
-            "fee".into(),
-            serde_json::json!({"amount": int("fee_amount")?, "currency": text("fee_currency")}),
-        );
-        let (bmin, bmax) = (int("budget_min")?, int("budget_max")?);
-        if !bmin.is_null() || !bmax.is_null() {
-            let currency = col("budget_currency").or(col("fee_currency"));
-            lead.insert(
-                "budget".into(),
-                serde_json::json!({"min": bmin, "max": bmax, "currency": currency}),
-            );
-        }
-        if ["city", "district", "postcode"]
-            .iter()
-            .any(|c| col(c).is_some())
+    let mut row = csv::StringRecord::new();
+    for i in 1.. {
+        let at = format!("row {i}");
+        if !reader
+            .read_record(&mut row)
+            .map_err(|e| Stop::Bad(csv_error(&at, e)))?
         {
-            lead.insert(
-                "location".into(),
-                serde_json::json!({"city": text("city"), "district": text("district"), "postcode": text("postcode")}),
-            );
+            break;
         }
+        let line = row.position().map_or(0, |p| p.line()) + skipped;
+        let at = format!("{at} (line {line})");
+        let lead = csv_lead(&columns, &row, &at).map_err(Stop::Bad)?;
+        add(&at, lead)?;
+    }
+    Ok(())
+}
+
+fn csv_error(at: &str, e: csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            let line = pos
+                .as_ref()
+                .map_or(String::new(), |p| format!(" (line {})", p.line()));
+            format!("{at}{line} is not UTF-8 text; save the file as UTF-8 and import it again")
+        }
+        csv::ErrorKind::Io(io) => format!("cannot read it: {}", describe_io(io)),
+        _ => format!("{at}: {e}"),
+    }
+}
+
+/// A CSV row as the JSON object the API would have sent.
+fn csv_lead(
+    columns: &HashMap<String, usize>,
+    row: &csv::StringRecord,
+    at: &str,
+) -> Result<Value, String> {
+    let col = |name: &str| {
+        columns
+            .get(name)
+            .and_then(|&i| row.get(i))
+            .filter(|v| !v.is_empty())
+    };
+    let text = |name: &str| col(name).map_or(Value::Null, |v| Value::String(v.into()));
+    let int = |name: &str| -> Result<Value, String> {
+        match col(name) {
+            None => Ok(Value::Null),
+            Some(v) => v.parse::<i64>().map(Value::from).map_err(|_| {
+                format!("{at}: column {name}: {v:?} is not a whole number of minor units")
+            }),
+        }
+    };
+    let mut lead = Map::new();
+    for key in [
+        "id",
+        "kind",
+        "status",
+        "service",
+        "category",
+        "created_at",
+        "expires_at",
+        "schedule",
+        "message",
+    ] {
+        let v = text(key);
+        if !v.is_null() {
+            lead.insert(key.into(), v);
+        }
+    }
+    lead.insert(
+        "fee".into(),
+        serde_json::json!({"amount": int("fee_amount")?, "currency": text("fee_currency")}),
+    );
+    let (bmin, bmax) = (int("budget_min")?, int("budget_max")?);
+    if !bmin.is_null() || !bmax.is_null() {
+        let currency = col("budget_currency").or(col("fee_currency"));
         lead.insert(
-            "customer".into(),
+            "budget".into(),
+            serde_json::json!({"min": bmin, "max": bmax, "currency": currency}),
+        );
+    }
+    if ["city", "district", "postcode"]
+        .iter()
+        .any(|c| col(c).is_some())
+    {
+        lead.insert(
+            "location".into(),
+            serde_json::json!({"city": text("city"), "district": text("district"), "postcode": text("postcode")}),
+        );
+    }
+    lead.insert(
+        "customer".into(),
+        serde_json::json!({
+            "display_name": col("customer_name").unwrap_or_default(),
+            "phone": text("customer_phone"),
+            "email": text("customer_email"),
+        }),
+    );
+    if let Some(answers) = col("answers") {
+        let parsed: Value = serde_json::from_str(answers)
+            .map_err(|e| format!("{at}: column answers is not a JSON array: {e}"))?;
+        lead.insert("answers".into(), parsed);
+    }
+    if let Some(action) = col("decision_action") {
+        lead.insert(
+            "decision".into(),
             serde_json::json!({
-                "display_name": col("customer_name").unwrap_or_default(),
-                "phone": text("customer_phone"),
-                "email": text("customer_email"),
+                "action": action,
+                "decided_at": text("decided_at"),
+                "reason": text("reason"),
+                "note": text("note"),
             }),
         );
-        if let Some(answers) = col("answers") {
-            let parsed: Value = serde_json::from_str(answers)
-                .map_err(|e| format!("{at}: column answers is not a JSON array: {e}"))?;
-            lead.insert("answers".into(), parsed);
-        }
-        if let Some(action) = col("decision_action") {
-            lead.insert(
-                "decision".into(),
-                serde_json::json!({
-                    "action": action,
-                    "decided_at": text("decided_at"),
-                    "reason": text("reason"),
-                    "note": text("note"),
-                }),
-            );
-        }
-        out.push((at, Value::Object(lead)));
     }
-    Ok(out)
+    Ok(Value::Object(lead))
 }
 
 #[cfg(test)]
@@ -333,35 +668,70 @@ mod tests {
 
     const ONE: &str = r#"{"id":"a","service":"Cleaning","category":"cleaning","created_at":"2026-11-23T08:00:00Z","fee":{"amount":100,"currency":"TWD"}}"#;
 
+    /// The leads `input` holds as `leads import` reads them, without a store, or the first error.
+    fn read_all(input: impl BufRead, format: InputFormat) -> Result<Vec<Lead>, String> {
+        let (first, read) = first_byte(Counted::new(skip_bom(input))).unwrap();
+        let format = match format {
+            InputFormat::Auto => detect("-", first),
+            f => f,
+        };
+        let mut leads = Vec::new();
+        let outcome = records(read, format, &mut |at, value| {
+            leads.push(to_lead(at, value).map_err(Stop::Bad)?.0);
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => Ok(leads),
+            Err(Stop::Bad(why)) => Err(why),
+            Err(Stop::Empty) => Err("empty".into()),
+            Err(Stop::Failed(e)) => Err(e.message),
+        }
+    }
+
+    fn parse(text: &str, format: InputFormat) -> Result<Vec<Lead>, String> {
+        read_all(text.as_bytes(), format)
+    }
+
+    fn sniff(file: &str, text: &str) -> InputFormat {
+        detect(file, first_byte(Counted::new(text.as_bytes())).unwrap().0)
+    }
+
     #[test]
     fn detects_formats_from_content() {
-        assert_eq!(detect("-", &format!("[{ONE}]")), InputFormat::Json);
+        assert_eq!(sniff("-", &format!("[{ONE}]")), InputFormat::Json);
         assert_eq!(
-            detect("-", &format!("{{\"data\": [{ONE}]}}")),
+            sniff("-", &format!("  \n{{\"data\": [{ONE}]}}")),
             InputFormat::Json
         );
-        assert_eq!(detect("-", &format!("{ONE}\n{ONE}\n")), InputFormat::Ndjson);
-        assert_eq!(detect("-", "id,service\n"), InputFormat::Csv);
-        assert_eq!(detect("x.CSV", "[...]"), InputFormat::Csv);
+        assert_eq!(sniff("-", &format!("{ONE}\n{ONE}\n")), InputFormat::Json);
+        assert_eq!(sniff("-", "id,service\n"), InputFormat::Csv);
+        assert_eq!(sniff("x.CSV", "[...]"), InputFormat::Csv);
+        assert_eq!(sniff("x.jsonl", "id,service"), InputFormat::Json);
     }
 
     #[test]
     fn every_format_yields_the_same_lead() {
         let json = parse(&format!("[{ONE}]"), InputFormat::Json).unwrap();
         let page = parse(
-            &format!("{{\"data\": [{ONE}], \"next_cursor\": null}}"),
-            InputFormat::Json,
+            &format!("{{\"next_cursor\": null, \"data\": [{ONE}]}}"),
+            InputFormat::Auto,
         )
         .unwrap();
         let nd = parse(&format!("{ONE}\n\n"), InputFormat::Ndjson).unwrap();
+        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<Value>(ONE).unwrap());
+        let one = parse(&format!("\u{feff}{}", pretty.unwrap()), InputFormat::Auto).unwrap();
         let csv = parse(
-            "id,service,category,created_at,fee_amount,fee_currency\na,Cleaning,cleaning,2026-11-23T08:00:00Z,100,TWD\n",
-            InputFormat::Csv,
+            "\u{feff}id,service,category,created_at,fee_amount,fee_currency\na,Cleaning,cleaning,2026-11-23T08:00:00Z,100,TWD\n",
+            InputFormat::Auto,
         )
         .unwrap();
-        assert_eq!(json, page);
-        assert_eq!(json, nd);
-        assert_eq!(json, csv);
+        assert_eq!(json.len(), 1);
+        for other in [&page, &nd, &one, &csv] {
+            assert_eq!(&json, other);
+        }
+        // Values one after another, of any of these shapes, are all read.
+        let mixed = format!("[{ONE},{ONE}]{ONE}\n{{\"data\":[{ONE}]}}");
+        assert_eq!(parse(&mixed, InputFormat::Auto).unwrap().len(), 4);
     }
 
     #[test]
@@ -369,11 +739,87 @@ mod tests {
         let bad = ONE.replace("100", "-5");
         let e = parse(&format!("[{ONE}, {bad}]"), InputFormat::Json).unwrap_err();
         assert_eq!(e, "record 2 (id \"a\"): `fee.amount` must not be negative");
+        let e = parse(&format!("{ONE}\n\n{bad}\n"), InputFormat::Auto).unwrap_err();
+        assert_eq!(e, "line 3 (id \"a\"): `fee.amount` must not be negative");
         let e = parse(&format!("{ONE}\n{{oops\n"), InputFormat::Ndjson).unwrap_err();
-        assert!(e.starts_with("line 2: not valid JSON"), "{e}");
+        assert_eq!(e, "line 2: not valid JSON: key must be a string (column 2)");
+        let e = parse("{\"data\": 3}", InputFormat::Json).unwrap_err();
+        assert!(e.contains("expected `data` to be an array of leads"), "{e}");
         let e = parse("id,service,category,created_at,fee_amount,fee_currency\na,S,c,2026-11-23T08:00:00Z,1.5,TWD\n", InputFormat::Csv).unwrap_err();
         assert!(e.contains("row 1 (line 2): column fee_amount"), "{e}");
         let e = parse("id,service\n", InputFormat::Csv).unwrap_err();
         assert!(e.contains("no `category` column"), "{e}");
+        let e = parse("[1, 2]", InputFormat::Auto).unwrap_err();
+        assert_eq!(e, "record 1: a lead is a JSON object, not a number");
+        assert_eq!(parse(" \n\t", InputFormat::Auto).unwrap_err(), "empty");
+        assert_eq!(parse("", InputFormat::Csv).unwrap_err(), "empty");
+    }
+
+    /// Blank space longer than the read buffer is read past to find the format; the lines it
+    /// held still count in the names of the records after it.
+    #[test]
+    fn records_after_long_blank_space_keep_their_line_numbers() {
+        let blank = "\n".repeat(100);
+        let csv = format!(
+            "{blank}id,service,category,created_at,fee_amount,fee_currency\na,S,c,2026-11-23T08:00:00Z,x,TWD\n"
+        );
+        let input = BufReader::with_capacity(16, csv.as_bytes());
+        let e = read_all(input, InputFormat::Auto).unwrap_err();
+        assert!(e.starts_with("row 1 (line 102): column fee_amount"), "{e}");
+        let bad = ONE.replace("100", "-5");
+        let text = format!("{blank}{ONE}\n{bad}");
+        let e = read_all(
+            BufReader::with_capacity(16, text.as_bytes()),
+            InputFormat::Auto,
+        );
+        assert_eq!(
+            e.unwrap_err(),
+            "line 102 (id \"a\"): `fee.amount` must not be negative"
+        );
+        let text = format!("{blank}[{ONE},\n{{oops");
+        let e = read_all(
+            BufReader::with_capacity(16, text.as_bytes()),
+            InputFormat::Auto,
+        )
+        .unwrap_err();
+        assert!(e.starts_with("line 102: not valid JSON"), "{e}");
+    }
+
+    /// Gives `first`, then fails as a broken disk would: what was handed on before the failure
+    /// shows the reader works record by record rather than reading everything first.
+    struct BreaksAfter(io::Cursor<String>);
+
+    impl Read for BreaksAfter {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.read(out)? {
+                0 => Err(io::Error::other("the disk went away")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn records_are_handed_on_as_they_are_read() {
+        for (format, start) in [
+            (InputFormat::Json, format!("[{ONE}, {ONE}, ")),
+            (InputFormat::Json, format!("{{\"data\": [{ONE}, {ONE}, ")),
+            (InputFormat::Ndjson, format!("{ONE}\n{ONE}\n{{")),
+            (
+                InputFormat::Csv,
+                "id,service,category,created_at,fee_amount,fee_currency\na,S,c,2026-11-23T08:00:00Z,1,TWD\nb,S,c,2026-11-23T08:00:00Z,1,TWD\nc,S".into(),
+            ),
+        ] {
+            let input = BufReader::new(BreaksAfter(io::Cursor::new(start)));
+            let mut handed = 0;
+            let outcome = records(Counted::new(input), format, &mut |_, _| {
+                handed += 1;
+                Ok(())
+            });
+            let Err(Stop::Bad(why)) = outcome else {
+                panic!("{format:?}: the failure is not reported");
+            };
+            assert!(why.contains("the disk went away"), "{format:?}: {why}");
+            assert_eq!(handed, 2, "{format:?}");
+        }
     }
 }

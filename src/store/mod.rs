@@ -6,7 +6,9 @@ mod sqlite;
 
 pub use conversations::{Origin, OutcomeChange};
 pub use outbox::{QueuedUpdate, Update};
-pub use sqlite::{ImportSummary, Keyed, Queued, Store, StoreError, Write, is_damage};
+pub use sqlite::{
+    Import, ImportSummary, Keyed, Queued, SameId, Store, StoreError, Write, is_damage,
+};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -201,7 +203,8 @@ pub trait LeadSource {
     fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError>;
 
     /// The median time from arrival to decision of the `responded` New Leads of the window
-    /// that began at `since` (the tally's count), or None when there are none.
+    /// that began at `since` (the tally's count), or None when there are none. Each time counts
+    /// in whole minutes, rounded down (in whole days past three days), as the README says.
     fn median_response(
         &self,
         since: DateTime<Utc>,

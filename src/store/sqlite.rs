@@ -6,8 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
+use import::upsert;
+pub use import::{Import, ImportSummary, SameId};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+
+mod import;
+mod speed;
 
 use super::conversations::{self, Origin, OutcomeChange};
 use super::{
@@ -29,8 +35,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_charges_and_idempotency.sql"),
     include_str!("migrations/0003_outbox.sql"),
-    include_str!("migrations/0004_conversations.sql"),
-    include_str!("migrations/0005_conversation_outbox.sql"),
+    include_str!("migrations/0004_response_counts.sql"),
+    include_str!("migrations/0005_conversations.sql"),
+    include_str!("migrations/0006_conversation_outbox.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -80,16 +87,6 @@ pub enum StoreError {
     Refused(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-}
-
-/// What an import did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportSummary {
-    pub added: u64,
-    pub updated: u64,
-    /// Records whose status disagreed with a decision or expiry already recorded here; the
-    /// recorded one was kept, because a lead never goes back to pending.
-    pub kept: u64,
 }
 
 pub struct Store {
@@ -264,14 +261,6 @@ impl Store {
         let out = f(&write)?;
         write.tx.commit()?;
         Ok(out)
-    }
-
-    /// Adds new leads and updates known ones, all or nothing.
-    pub fn import(&self, leads: &[Lead], now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
-        let tx = self.write()?;
-        let summary = upsert(&tx, leads, now)?;
-        tx.commit()?;
-        Ok(summary)
     }
 
     /// Counts of leads whose id starts with `prefix`, and of all others.
@@ -837,123 +826,6 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-fn upsert(
-    tx: &Transaction,
-    leads: &[Lead],
-    now: DateTime<Utc>,
-) -> Result<ImportSummary, StoreError> {
-    let mut summary = ImportSummary::default();
-    let mut existing = tx.prepare_cached(
-        "SELECT l.status, d.lead_id IS NOT NULL FROM leads l
-         LEFT JOIN decisions d ON d.lead_id = l.id WHERE l.id = ?1",
-    )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO leads (id, kind, status, service, category, created_at, expires_at,
-            fee_amount, fee_currency, budget_min, budget_max, budget_currency, city, district,
-            postcode, schedule, customer_name, customer_phone, customer_email, answers, message,
-            updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
-            service = excluded.service, category = excluded.category,
-            created_at = excluded.created_at, expires_at = excluded.expires_at,
-            fee_amount = excluded.fee_amount, fee_currency = excluded.fee_currency,
-            budget_min = excluded.budget_min, budget_max = excluded.budget_max,
-            budget_currency = excluded.budget_currency, city = excluded.city,
-            district = excluded.district, postcode = excluded.postcode,
-            schedule = excluded.schedule, customer_name = excluded.customer_name,
-            -- Contact details appear only after an accept; a later pending page must not erase them.
-            customer_phone = COALESCE(excluded.customer_phone, customer_phone),
-            customer_email = COALESCE(excluded.customer_email, customer_email),
-            answers = excluded.answers, message = excluded.message,
-            updated_at = excluded.updated_at",
-    )?;
-    let mut decide = tx.prepare_cached(
-        "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
-            charge_currency, origin, arrived_at, counts_in_rate)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'import', ?8, ?9)",
-    )?;
-    for lead in leads {
-        // Every way in (an import, a page from the API, the server's own import) passes here:
-        // nothing the store could not add up or read back is written.
-        lead.validate().map_err(|error| StoreError::InvalidLead {
-            id: lead.id.clone(),
-            error,
-        })?;
-        let known: Option<(String, bool)> = existing
-            .query_row([&lead.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        // A lead only moves forward: pending → decided or expired. An import never reopens a
-        // lead, and never replaces a decision already recorded here.
-        let status = match &known {
-            Some((stored, _)) if stored != "pending" => {
-                if stored != lead.status.as_str() {
-                    summary.kept += 1;
-                }
-                stored.clone()
-            }
-            _ => lead.status.as_str().to_string(),
-        };
-        let (budget_min, budget_max, budget_currency) = match &lead.budget {
-            Some(b) => (b.min, b.max, Some(b.currency.code())),
-            None => (None, None, None),
-        };
-        let loc = lead.location.clone().unwrap_or_default();
-        let answers = serde_json::to_string(&lead.answers).expect("answers always serialise");
-        insert.execute(params![
-            lead.id,
-            lead.kind.as_str(),
-            status,
-            lead.service,
-            lead.category,
-            millis(lead.created_at),
-            lead.expires_at.map(millis),
-            lead.fee.amount,
-            lead.fee.currency.code(),
-            budget_min,
-            budget_max,
-            budget_currency,
-            loc.city,
-            loc.district,
-            loc.postcode,
-            lead.schedule,
-            lead.customer.display_name,
-            lead.customer.phone,
-            lead.customer.email,
-            answers,
-            lead.message,
-            millis(now),
-        ])?;
-        let had_decision = known.as_ref().is_some_and(|(_, d)| *d);
-        if let Some(d) = &lead.decision
-            && !had_decision
-            && status == lead.status.as_str()
-        {
-            let charge = (d.action == Action::Accept).then_some(lead.fee);
-            if let Some(fee) = charge {
-                record_charge(tx, &lead.id, fee, d.decided_at)?;
-            }
-            decide.execute(params![
-                lead.id,
-                d.action.as_str(),
-                millis(d.decided_at),
-                d.reason.map(RejectReason::as_str),
-                d.note,
-                charge.map(|c| c.amount),
-                charge.map(|c| c.currency.code()),
-                millis(lead.created_at),
-                lead.kind == Kind::NewLead,
-            ])?;
-        }
-        conversations::import(tx, lead, now)?;
-        match known {
-            Some(_) => summary.updated += 1,
-            None => summary.added += 1,
-        }
-    }
-    Ok(summary)
-}
-
 /// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
 /// read, so their cost follows recent activity, not the length of the history.
 pub(super) const ACTIVE_SINCE: &str =
@@ -1325,24 +1197,27 @@ impl LeadSource for Store {
     fn median_response(
         &self,
         since: DateTime<Utc>,
-        // The window has no end (domain::rate::in_window), as in the tally.
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
         responded: u64,
     ) -> Result<Option<TimeDelta>, StoreError> {
+        // Nothing answered in the window, as the tally already knows: nothing to read.
         if responded == 0 {
             return Ok(None);
         }
-        // Walks decisions_by_response in response-time order and stops at the middle: no sort
-        // of 100,000 durations. For an even count, the mean of the two middle ones. Reading the
-        // window's times and selecting in Rust was measured slower (24 ms against 16 ms for
-        // `leads status` over 100,000 decisions).
+        // The whole store: from the response counts kept on write, whatever the history.
+        if self.scope == Scope::All {
+            return speed::median(&self.conn, millis(since), millis(now));
+        }
+        // One account's leads of a shared store (the counts cover every account): that
+        // account's answers in the window, sorted by SQLite, read to the middle. For an even
+        // count, the mean of the two middle ones.
         let (offset, take) = if responded % 2 == 1 {
             (responded / 2, 1)
         } else {
             (responded / 2 - 1, 2)
         };
         let sql = format!(
-            "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_response
+            "SELECT decided_at - arrived_at FROM decisions
              WHERE counts_in_rate = 1 AND arrived_at > ?1 AND {}
              ORDER BY decided_at - arrived_at LIMIT ?2 OFFSET ?3",
             self.in_scope("lead_id")

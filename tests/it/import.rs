@@ -152,9 +152,12 @@ fn bad_files_change_nothing_and_say_where() {
         "{err}"
     );
     let not_utf8 = env.dir.path().join("latin1.csv");
-    std::fs::write(&not_utf8, b"id,service\n\xe9t\xe9\n").unwrap();
+    let mut latin1 = format!("{CSV_HEADER}\n").into_bytes();
+    latin1
+        .extend_from_slice(b"x,Nettoyage d\xe9t\xe9,cleaning,2026-11-23T02:00:00Z,1,TWD,,,,,,,\n");
+    std::fs::write(&not_utf8, latin1).unwrap();
     let err = env.run(&["import", path_str(&not_utf8)]).fails(5);
-    assert!(err.contains("is not UTF-8"), "{err}");
+    assert!(err.contains("row 1 (line 2) is not UTF-8"), "{err}");
     assert_eq!(env.snapshot_store(), before);
 }
 
@@ -166,4 +169,102 @@ fn json_summary_for_scripts() {
         .ok();
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v, json!({"added": 1, "updated": 0, "kept": 0}));
+}
+
+/// One id twice in a file is a mistake in the file (an export cut and pasted twice, a join gone
+/// wrong), not an update: the second record would silently overwrite the first.
+#[test]
+fn one_id_twice_in_a_file_is_refused_naming_both_records() {
+    let env = TestEnv::new();
+    env.import(&[lead("keep", 1)]);
+    let before = env.snapshot_store();
+    let records = [
+        lead("a", 1),
+        lead("b", 1),
+        lead("c", 1),
+        lead("b", 2),
+        lead("d", 1),
+    ];
+    let ndjson: String = records.iter().map(|r| format!("{r}\n")).collect();
+    let csv = format!(
+        "{CSV_HEADER}\nx,S,cleaning,2026-11-23T02:00:00Z,100,TWD,,,,,,,\ny,S,cleaning,2026-11-23T02:00:00Z,100,TWD,,,,,,,\nx,S,cleaning,2026-11-23T03:00:00Z,100,TWD,,,,,,,\n"
+    );
+    let cases = [
+        (
+            "twice.json",
+            json!(records).to_string(),
+            "record 4 (id \"b\"): the same id as record 2",
+        ),
+        (
+            "twice.ndjson",
+            ndjson,
+            "line 4 (id \"b\"): the same id as line 2",
+        ),
+        (
+            "twice.csv",
+            csv,
+            "row 3 (line 4) (id \"x\"): the same id as row 1 (line 2)",
+        ),
+    ];
+    for (name, contents, expected) in cases {
+        let path = env.write(name, &contents);
+        let err = env.run(&["import", path_str(&path)]).fails(5);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        assert_eq!(env.snapshot_store(), before, "{name} changed the store");
+    }
+}
+
+/// Leads are written as they are read, so the promise that a bad record changes nothing rests on
+/// the one transaction: a bad last record, after thousands of good ones, must undo them all.
+#[test]
+fn a_bad_record_at_the_very_end_of_a_long_file_changes_nothing() {
+    let env = TestEnv::new();
+    env.import(&[lead("keep", 1)]);
+    let before = env.snapshot_store();
+    let good: Vec<serde_json::Value> = (0..3_000).map(|i| lead(&format!("x{i}"), 1)).collect();
+    let bad = with(
+        lead("last", 1),
+        json!({"fee": {"amount": 1, "currency": "NTD"}}),
+    );
+    let mut all = good.clone();
+    all.push(bad.clone());
+    let ndjson: String = all.iter().map(|r| format!("{r}\n")).collect();
+    let page = json!({"data": all, "next_cursor": null}).to_string();
+    let csv_rows: String = (0..3_000)
+        .map(|i| format!("x{i},S,cleaning,2026-11-23T02:00:00Z,100,TWD,,,,,,,\n"))
+        .collect();
+    let csv =
+        format!("{CSV_HEADER}\n{csv_rows}last,S,cleaning,2026-11-23T02:00:00Z,100,NTD,,,,,,,\n");
+    let twice = format!("{ndjson}{}\n", good[7]);
+    let cases = [
+        (
+            "long.json",
+            json!(all).to_string(),
+            "record 3001 (id \"last\"): `fee.currency`",
+        ),
+        (
+            "long.ndjson",
+            ndjson,
+            "line 3001 (id \"last\"): `fee.currency`",
+        ),
+        ("page.json", page, "record 3001 (id \"last\")"),
+        (
+            "long.csv",
+            csv,
+            "row 3001 (line 3002) (id \"last\"): `fee.currency`",
+        ),
+        (
+            "twice.ndjson",
+            twice.replacen(&bad.to_string(), &lead("last", 1).to_string(), 1),
+            "line 3002 (id \"x7\"): the same id as line 8",
+        ),
+    ];
+    for (name, contents, expected) in cases {
+        let path = env.write(name, &contents);
+        let err = env.run(&["import", path_str(&path)]).fails(5);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        assert_eq!(env.snapshot_store(), before, "{name} changed the store");
+    }
 }

@@ -1,4 +1,4 @@
--- Schema 4: what happens after an accept. The contact log of each lead (the customer's request
+-- Schema 5: what happens after an accept. The contact log of each lead (the customer's request
 -- itself is the lead row and is not repeated here), and what became of it.
 
 -- Every contact with the customer after the request. `id` is the platform's message id, or one

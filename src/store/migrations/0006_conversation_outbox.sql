@@ -1,4 +1,4 @@
--- Schema 5: messages and outcomes recorded here for a remote source, waiting to reach the API.
+-- Schema 6: messages and outcomes recorded here for a remote source, waiting to reach the API.
 --
 -- Not rows of the decision outbox: that table holds one decision per lead (its UNIQUE lead_id is
 -- what makes "queued at most once" a property of the store) and keeps a sent row until the

@@ -268,3 +268,38 @@ fn a_bad_record_at_the_very_end_of_a_long_file_changes_nothing() {
         assert_eq!(env.snapshot_store(), before, "{name} changed the store");
     }
 }
+
+/// A big file shows how far the import is on a terminal (a real pty), and nothing of it when
+/// stderr is a pipe: there only the summary line.
+#[test]
+fn a_big_import_shows_progress_on_a_terminal_only() {
+    let env = TestEnv::new();
+    // Past the 8 MB from which a bar is drawn.
+    let ndjson: String = (0..16_000)
+        .map(|i| format!("{}\n", lead(&format!("p{i}"), 1)))
+        .collect();
+    assert!(ndjson.len() > 8 << 20, "{} bytes", ndjson.len());
+    let path = env.write("big.ndjson", &ndjson);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leads"));
+    cmd.args(["import", path_str(&path)])
+        .env("LEADS_CONFIG", env.config_path())
+        .env("LEADS_DATA_DIR", env.data_dir())
+        .env("LEADS_NOW", crate::env::NOW)
+        .env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).expect("a pseudo-terminal");
+    // The bar counts bytes and leads as they are read.
+    p.exp_string("MiB").unwrap();
+    p.exp_string(" leads").unwrap();
+    p.exp_string("Imported 16000 leads").unwrap();
+    p.exp_eof().unwrap();
+
+    let again = env.run(&["import", path_str(&path)]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.stderr,
+        format!(
+            "Imported 16000 leads from {}: 0 added, 16000 updated.\n",
+            path_str(&path)
+        )
+    );
+}

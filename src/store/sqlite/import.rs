@@ -80,8 +80,8 @@ impl Store {
         // memory otherwise; an import is all it does.
         self.conn.pragma_update(None, "temp_store", "FILE")?;
         let tx = self.write()?;
-        // Foreign keys checked once, at commit: checked per statement, each decision and charge
-        // written needed a journal to undo it by (a third of a 10,000-lead import's time).
+        // Foreign keys checked once, at commit (the transaction fails there if one is broken):
+        // a statement that may fail a check part-way needs a journal to undo itself by.
         tx.pragma_update(None, "defer_foreign_keys", true)?;
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS import_ids (
@@ -236,7 +236,7 @@ fn upsert_one(
              WHERE id = ?1"
         }
     };
-    let mut insert = tx.prepare_cached(sql)?;
+    let mut write_lead = tx.prepare_cached(sql)?;
     let mut decide = tx.prepare_cached(
         "INSERT OR FAIL INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
             charge_currency, origin, arrived_at, counts_in_rate)
@@ -259,7 +259,7 @@ fn upsert_one(
     };
     let loc = lead.location.clone().unwrap_or_default();
     let answers = serde_json::to_string(&lead.answers).expect("answers always serialise");
-    insert.execute(params![
+    write_lead.execute(params![
         lead.id,
         lead.kind.as_str(),
         status,

@@ -15,15 +15,15 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::Account;
-use crate::domain::conversation::{JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
 use crate::remote::RemoteSource;
 use crate::store::{
-    ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
-    OutcomeChange, QueueSummary, Recorded, ReportedRate, Scope, Store, StoreError,
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
+    QueueSummary, Recorded, ReportedRate, Scope, Store, StoreError,
 };
 
 /// One account and where its leads are kept.
@@ -245,8 +245,12 @@ impl LeadSource for Accounts {
         self.store().history(query, now, shelf_life)
     }
 
-    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError> {
-        self.store().conversations(query)
+    fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
+        self.store().conversation_facts(since)
+    }
+
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
+        self.store().conversations(since)
     }
 
     fn record_contact(

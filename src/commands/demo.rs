@@ -551,7 +551,14 @@ fn converse(lead: &mut Lead, rng: &mut Rng, now: DateTime<Utc>) {
         });
     };
     let first_reply = at(accepted + TimeDelta::minutes(rng.range(5, 180)));
-    match rng.below(100) {
+    // A conversation is live only in the days after its accept: an older one has been settled,
+    // or went quiet right after it (cold), as a PRO's real ones do.
+    let recent = now - accepted < TimeDelta::days(5);
+    let roll = match rng.below(100) {
+        r @ 15..55 if !recent => r + 40,
+        r => r,
+    };
+    match roll {
         // Paid for and never written to: waiting, or by now wasted.
         0..15 => {}
         // You wrote two or three days ago and they have not answered: time to nudge.

@@ -7,13 +7,12 @@ use serde::Serialize;
 
 use super::filters::FilterArgs;
 use crate::context::Ctx;
-use crate::domain::conversation::{Log, Stage, Standing, last_customer_words, standing};
+use crate::domain::conversation::{Facts, Log, Stage, Standing, last_customer_words};
 use crate::domain::filter::{KindFilter, StatusFilter};
 use crate::domain::freshness::compact;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, text, untrusted};
-use crate::store::ConversationQuery;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -35,11 +34,13 @@ pub struct Followups {
     pub going_cold: usize,
 }
 
-/// An accepted lead waiting on someone: the lead, its log, and where it stands.
+/// An accepted lead waiting on someone: where it stands, and (for a list to show) the lead
+/// with its log.
 pub struct Waiting {
-    pub lead: Lead,
-    pub log: Log,
+    pub facts: Facts,
     pub standing: Standing,
+    /// Read only for `leads followups`, which shows them.
+    pub lead: Option<(Lead, Log)>,
 }
 
 /// A day's notice before a conversation turns cold.
@@ -47,43 +48,47 @@ const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 impl Followups {
     /// From the accepted leads active within `followups.cold_after` (older ones are cold, or
-    /// settled), those `keep` admits.
-    /// `last_words` also reads each customer's latest message, for a list to show.
-    pub fn gather(
-        ctx: &Ctx,
-        keep: &dyn Fn(&Lead) -> bool,
-        last_words: bool,
-    ) -> Result<Followups, CliError> {
+    /// settled). With `keep`, each lead that waits on someone or goes cold is read whole, with
+    /// its messages, and kept only if `keep` admits it; without, only the few numbers the counts
+    /// need are read (`leads status`).
+    pub fn gather(ctx: &Ctx, keep: Option<&dyn Fn(&Lead) -> bool>) -> Result<Followups, CliError> {
         let now = ctx.now();
         let timing = ctx.config.followups.timing();
+        let source = ctx.source()?;
         // A conversation quiet for longer than cold_after is cold and owes nobody anything, so
         // only the recent ones are read, whatever the length of the history.
-        let leads = ctx.source()?.conversations(&ConversationQuery {
-            since: now - timing.cold_after,
-            active: true,
-            last_words,
-        })?;
+        let facts = source.conversation_facts(now - timing.cold_after)?;
         let mut out = Followups {
             owe: Vec::new(),
             nudge: Vec::new(),
             going_cold: 0,
         };
-        for (lead, log) in leads.into_iter().filter(|(l, _)| keep(l)) {
-            let at = |t| standing(&lead, &log, lead.outcome.as_ref(), t, timing);
-            let Some(s) = at(now) else {
-                continue;
-            };
+        for facts in facts {
+            let s = facts.standing(now, timing);
             let settled = matches!(s.stage, Stage::Cold | Stage::Won | Stage::Lost);
-            let cold_soon = at(now + GOING_COLD_NOTICE).is_some_and(|l| l.stage == Stage::Cold);
-            if !settled && cold_soon {
+            let going_cold =
+                !settled && facts.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
+            let (owes, nudge) = (s.stage.owes_reply(), s.nudge);
+            if !(owes || nudge || going_cold) {
+                continue;
+            }
+            let lead = match keep {
+                None => None,
+                Some(keep) => match source.get(&facts.lead_id)? {
+                    Some(lead) if keep(&lead) => {
+                        let log = Log::of(&lead.messages);
+                        Some((lead, log))
+                    }
+                    _ => continue,
+                },
+            };
+            if going_cold {
                 out.going_cold += 1;
             }
-            let owes = s.stage.owes_reply();
-            let nudge = s.nudge;
             let waiting = Waiting {
-                lead,
-                log,
+                facts,
                 standing: s,
+                lead,
             };
             if owes {
                 out.owe.push(waiting);
@@ -93,7 +98,8 @@ impl Followups {
         }
         // The longest-waiting first; ties by id, so the order is the same every run.
         let by_wait = |a: &Waiting, b: &Waiting| {
-            (a.standing.waiting_since, &a.lead.id).cmp(&(b.standing.waiting_since, &b.lead.id))
+            (a.standing.waiting_since, &a.facts.lead_id)
+                .cmp(&(b.standing.waiting_since, &b.facts.lead_id))
         };
         out.owe.sort_by(by_wait);
         out.nudge.sort_by(by_wait);
@@ -107,11 +113,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         .to_filter(StatusFilter::Accepted, KindFilter::All, ctx);
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf), true)?;
+    let found = Followups::gather(ctx, Some(&|l| filter.matches(l, now, shelf)))?;
     let mut rows: Vec<Row> = Vec::new();
     for (list, action) in [(&found.owe, "reply"), (&found.nudge, "nudge")] {
         for w in list {
-            rows.push(Row::new(w, action, now));
+            if let Some((lead, log)) = &w.lead {
+                rows.push(Row::new(lead, log, &w.standing, action, now));
+            }
         }
     }
     if let Some(limit) = filter.limit {
@@ -150,8 +158,7 @@ struct Row {
 }
 
 impl Row {
-    fn new(w: &Waiting, action: &'static str, now: DateTime<Utc>) -> Row {
-        let (lead, s) = (&w.lead, &w.standing);
+    fn new(lead: &Lead, log: &Log, s: &Standing, action: &'static str, now: DateTime<Utc>) -> Row {
         Row {
             id: lead.id.clone(),
             action,
@@ -162,7 +169,7 @@ impl Row {
             contacts: s.contacts,
             customer: lead.customer.display_name.clone(),
             service: lead.service.clone(),
-            last_words: last_customer_words(lead, &w.log).map(str::to_string),
+            last_words: last_customer_words(lead, log).map(str::to_string),
         }
     }
 

@@ -18,7 +18,6 @@ use crate::domain::rate::{Ratio, percent};
 use crate::domain::report::{Figures, Week};
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, write_stdout};
-use crate::store::ConversationQuery;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -82,11 +81,7 @@ fn gather(
     // no lead is read twice. Pending, expired (lapsed included) and rejected never overlap.
     let in_period = |l: &Lead| l.created_at >= since && l.created_at <= now;
     let mut received: Vec<(Lead, Option<Log>)> = source
-        .conversations(&ConversationQuery {
-            since,
-            active: false,
-            last_words: false,
-        })?
+        .conversations(since)?
         .into_iter()
         .filter(|(l, _)| in_period(l))
         .map(|(l, log)| (l, Some(log)))

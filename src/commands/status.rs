@@ -123,7 +123,7 @@ impl Status {
             urgent_window: f.urgent,
             spend,
             followups: {
-                let f = Followups::gather(ctx, &|_| true, false)?;
+                let f = Followups::gather(ctx, None)?;
                 FollowupCounts {
                     owe_reply: f.owe.len(),
                     oldest_waiting_seconds: f

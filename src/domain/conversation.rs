@@ -296,14 +296,58 @@ pub fn standing(
     if lead.status != Status::Accepted {
         return None;
     }
+    let accepted_at = lead.decision.as_ref().map(|d| d.decided_at);
+    Some(standing_at(
+        lead.created_at,
+        accepted_at,
+        log,
+        outcome,
+        now,
+        timing,
+    ))
+}
+
+/// What an accepted lead's standing rests on, without the lead itself: for the views that only
+/// count (`leads status`), which read these few facts instead of whole leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub lead_id: String,
+    /// The customer's request: their first contact.
+    pub requested_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub outcome: Option<JobOutcome>,
+    pub log: Log,
+}
+
+impl Facts {
+    pub fn standing(&self, now: DateTime<Utc>, timing: Timing) -> Standing {
+        standing_at(
+            self.requested_at,
+            self.accepted_at,
+            &self.log,
+            self.outcome.as_ref(),
+            now,
+            timing,
+        )
+    }
+}
+
+/// The standing of an accepted lead requested at `requested_at` and accepted at `accepted_at`.
+fn standing_at(
+    requested_at: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+    log: &Log,
+    outcome: Option<&JobOutcome>,
+    now: DateTime<Utc>,
+    timing: Timing,
+) -> Standing {
     let from_customer = 1 + log.from_customer;
     let from_pro = log.from_pro;
     let customer_last = log
         .customer_last
-        .map_or(lead.created_at, |t| t.max(lead.created_at));
+        .map_or(requested_at, |t| t.max(requested_at));
     let pro_last = log.pro_last;
     let last_contact = pro_last.map_or(customer_last, |p| p.max(customer_last));
-    let accepted_at = lead.decision.as_ref().map(|d| d.decided_at);
     let quiet_since = accepted_at.map_or(last_contact, |a| a.max(last_contact));
 
     let (stage, waiting_since) = match (outcome, pro_last) {
@@ -320,7 +364,7 @@ pub fn standing(
         (None, Some(p)) if customer_last > p => (Stage::YourTurn, customer_last),
         (None, Some(p)) => (Stage::TheirTurn, p),
     };
-    Some(Standing {
+    Standing {
         stage,
         developing: from_customer >= 2 && from_pro >= 1,
         waiting_since,
@@ -328,7 +372,7 @@ pub fn standing(
         from_customer,
         from_pro,
         nudge: stage == Stage::TheirTurn && now - waiting_since >= timing.nudge_after,
-    })
+    }
 }
 
 /// The customer's latest words: their last message with text, else the request's own message.

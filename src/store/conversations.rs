@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::sqlite::{Write, currency, from_millis, millis, read_error};
-use crate::domain::conversation::{Channel, Ending, JobOutcome, Log, Message, Sender};
+use crate::domain::conversation::{Channel, Ending, Facts, JobOutcome, Log, Message, Sender};
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 
@@ -208,7 +208,7 @@ fn message_from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
     })
 }
 
-fn outcome_from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<JobOutcome> {
+pub(super) fn outcome_from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<JobOutcome> {
     let result = match r.get_ref(at)?.as_str()? {
         "won" => Ending::Won,
         _ => Ending::Lost,
@@ -265,16 +265,58 @@ pub(super) fn outcome_changes(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
+/// The facts of every accepted lead accepted or in touch at or after `since` (`in_scope` narrows
+/// to some accounts): one query, driven from the recent decisions and messages, reading a few
+/// numbers a lead, so `leads status` costs what the last days hold, not the history.
+pub(super) fn facts(
+    conn: &Connection,
+    since: i64,
+    in_scope: &str,
+) -> Result<Vec<Facts>, StoreError> {
+    let sql = format!(
+        "WITH active(id) AS ({})
+         SELECT l.id, l.created_at, d.decided_at,
+                s.from_customer, s.customer_last, s.from_pro, s.pro_first, s.pro_last,
+                o.result, o.at, o.value_amount, o.value_currency, o.reason
+         FROM active a JOIN leads l ON l.id = a.id
+         LEFT JOIN decisions d ON d.lead_id = l.id
+         LEFT JOIN message_summary s ON s.lead_id = l.id
+         LEFT JOIN outcomes o ON o.lead_id = l.id
+         WHERE l.status = 'accepted' AND {in_scope}",
+        super::sqlite::ACTIVE_SINCE
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let time = |v: Option<i64>| v.map(from_millis).transpose();
+    let rows = stmt.query_map([since], |r| {
+        Ok(Facts {
+            lead_id: r.get(0)?,
+            requested_at: from_millis(r.get(1)?)?,
+            accepted_at: time(r.get(2)?)?,
+            log: Log {
+                from_customer: r.get::<_, Option<i64>>(3)?.unwrap_or(0) as usize,
+                customer_last: time(r.get(4)?)?,
+                from_pro: r.get::<_, Option<i64>>(5)?.unwrap_or(0) as usize,
+                pro_first: time(r.get(6)?)?,
+                pro_last: time(r.get(7)?)?,
+                last_words: None,
+            },
+            outcome: match r.get_ref(8)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(outcome_from_row(r, 8)?),
+            },
+        })
+    })?;
+    rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+}
+
 /// The contact log summary and the outcome of each of `leads`, which are the leads `ids`
 /// selects with `param`: one row each from `message_summary` (kept by triggers) and from
-/// `outcomes`, and, with `with_words`, the customer's last words looked up once per lead. No
-/// other message is read.
+/// `outcomes`. No message is read.
 pub(super) fn logs(
     conn: &Connection,
     leads: Vec<Lead>,
     ids: &str,
     param: i64,
-    with_words: bool,
 ) -> Result<Vec<(Lead, Log)>, StoreError> {
     let mut out: Vec<(Lead, Log)> = leads.into_iter().map(|l| (l, Log::default())).collect();
     let at: HashMap<String, usize> = out
@@ -304,16 +346,6 @@ pub(super) fn logs(
             pro_last: time(r.get(5)?)?,
             last_words: None,
         };
-    }
-    if with_words {
-        let mut stmt = conn.prepare_cached(
-            "SELECT text FROM messages
-             WHERE lead_id = ?1 AND sender = 'customer' AND trim(text) != ''
-             ORDER BY at DESC, id DESC LIMIT 1",
-        )?;
-        for (lead, log) in out.iter_mut().filter(|(_, log)| log.from_customer > 0) {
-            log.last_words = stmt.query_row([&lead.id], |r| r.get(0)).optional()?;
-        }
     }
     let sql = format!(
         "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes
@@ -420,7 +452,6 @@ mod tests {
                 leads.clone(),
                 "SELECT id FROM leads WHERE created_at >= ?1",
                 0,
-                false,
             )
             .unwrap();
             for (lead, log) in kept {

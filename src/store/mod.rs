@@ -12,7 +12,7 @@ pub use sqlite::{
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::conversation::{JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Action, Decision, Lead, RejectReason};
@@ -130,17 +130,6 @@ pub enum Decided {
     },
 }
 
-/// Which accepted leads' conversations to read, and whether with the customer's last words.
-#[derive(Clone, Copy, Debug)]
-pub struct ConversationQuery {
-    pub since: DateTime<Utc>,
-    /// Active since: accepted, or in touch either way, at or after `since` (the follow-up views:
-    /// older ones are cold). Otherwise received at or after `since` (a report's period).
-    pub active: bool,
-    /// Fill `Log::last_words` (one look-up per lead).
-    pub last_words: bool,
-}
-
 /// What became of a contact or outcome recorded through a source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {
@@ -229,9 +218,13 @@ pub trait LeadSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
 
-    /// The accepted leads `query` selects, each with its outcome and the summary of its contact
-    /// log (not the messages themselves: `get` has those).
-    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError>;
+    /// What the standing of each accepted lead accepted or in touch at or after `since` rests on:
+    /// a few numbers a lead, for the views that only count.
+    fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError>;
+
+    /// The accepted leads that arrived at or after `since` (a report's period), each with its
+    /// outcome and the summary of its contact log (not the messages themselves: `get` has those).
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError>;
 
     /// Adds a contact to an accepted lead's log (a message of an id already there is not added
     /// twice); `StoreError::NotAccepted` for any other lead.

@@ -17,10 +17,10 @@ mod speed;
 
 use super::conversations::{self, Origin, OutcomeChange};
 use super::{
-    ConversationQuery, Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource,
-    QueueSummary, Recorded, Scope,
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
+    Scope,
 };
-use crate::domain::conversation::{JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
@@ -986,27 +986,20 @@ impl LeadSource for Store {
         Ok(Some(lead))
     }
 
-    fn conversations(&self, query: &ConversationQuery) -> Result<Vec<(Lead, Log)>, StoreError> {
-        let ids = if query.active {
-            ACTIVE_SINCE
-        } else {
-            RECEIVED_SINCE
-        };
+    fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
+        conversations::facts(&self.conn, millis(since), &self.in_scope("l.id"))
+    }
+
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.id IN ({ids}) AND l.status = 'accepted' AND {}",
+             WHERE l.status = 'accepted' AND l.created_at >= ?1 AND {}",
             self.in_scope("l.id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([millis(query.since)], lead_from_row)?;
+        let rows = stmt.query_map([millis(since)], lead_from_row)?;
         let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::logs(
-            &self.conn,
-            leads,
-            ids,
-            millis(query.since),
-            query.last_words,
-        )
+        conversations::logs(&self.conn, leads, RECEIVED_SINCE, millis(since))
     }
 
     fn record_contact(

@@ -6,8 +6,10 @@
 //!
 //! - [`domain`] is the pure core: the lead object of the API contract, money in minor units,
 //!   freshness (when a lead lapses, how a countdown reads), the exact response-rate math, the lead
-//!   filter, the weekly budget, and working conditions (`fit`: how a lead meets them, the rules
-//!   that act on a miss, the triage score). No I/O and no clock: "now" is always an argument.
+//!   filter, the weekly budget, working conditions (`fit`: how a lead meets them, the rules
+//!   that act on a miss, the triage score), and what follows an accept (`conversation`: whose
+//!   turn it is, personal replies, templates; `report`: cost per win). No I/O and no clock: "now"
+//!   is always an argument.
 //! - [`config`] reads the TOML config into typed values and reports a bad file by path, line and
 //!   key.
 //! - [`store`] is where leads live: the [`store::LeadSource`] trait the commands read through,

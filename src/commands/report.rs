@@ -495,12 +495,11 @@ impl Report for ReportView {
     }
 
     /// Piped: the summary without charts, which only a terminal can draw.
-    fn plain(&self, style: &Style) -> String {
+    fn plain(&self, _: &Style) -> String {
         let mut out = String::new();
         for (k, v) in self.summary(&self.total) {
             render::push_tsv_row(&mut out, &[k, v.as_str()]);
         }
-        let _ = style;
         out
     }
 }

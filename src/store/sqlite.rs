@@ -1282,6 +1282,27 @@ impl LeadSource for Store {
     }
 }
 
+/// For tests: the rate's hourly counts equal a plain count of the leads table.
+#[cfg(test)]
+#[track_caller]
+pub(super) fn assert_lead_counts_exact(store: &Store, what: &str) {
+    let rows = |sql: &str| -> Vec<(String, String, i64, i64)> {
+        let mut stmt = store.conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        rows("SELECT kind, status, hour, n FROM lead_counts WHERE n != 0 ORDER BY 1, 2, 3"),
+        rows(
+            "SELECT kind, status, created_at / 3600000, COUNT(*) FROM leads
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ),
+        "{what}: the rate's hourly counts"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1490,20 +1511,7 @@ mod tests {
         store
             .replace_prefixed("dm-1", &[mk(1, Status::Pending)], now)
             .unwrap();
-        let rows = |sql: &str| -> Vec<(String, String, i64, i64)> {
-            let mut stmt = store.conn.prepare(sql).unwrap();
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
-        assert_eq!(
-            rows("SELECT kind, status, hour, n FROM lead_counts WHERE n != 0 ORDER BY 1, 2, 3"),
-            rows(
-                "SELECT kind, status, created_at / 3600000, COUNT(*) FROM leads
-                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-            )
-        );
+        assert_lead_counts_exact(&store, "after every change");
     }
 
     #[test]

@@ -419,21 +419,7 @@ mod tests {
 
     #[track_caller]
     fn agrees(store: &Store, rng: &mut Rng, now: DateTime<Utc>, what: &str) {
-        let rows = |sql: &str| -> Vec<(String, String, i64, i64)> {
-            let mut stmt = store.conn.prepare(sql).unwrap();
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
-        assert_eq!(
-            rows("SELECT kind, status, hour, n FROM lead_counts WHERE n != 0 ORDER BY 1, 2, 3"),
-            rows(
-                "SELECT kind, status, created_at / 3600000, COUNT(*) FROM leads
-                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-            ),
-            "{what}: the rate's hourly counts"
-        );
+        super::super::assert_lead_counts_exact(store, what);
         for (since, until) in windows(rng, now) {
             assert_eq!(
                 kept(store, since, until),

@@ -158,6 +158,9 @@ impl From<StoreError> for CliError {
                 "reads such as `leads list` still work; to decide or import, make it writable \
                  (chmod u+w, on the file and its data dir) or ask whoever owns it",
             ),
+            StoreError::Migrate { .. } => Some(
+                "a store made by a development build of leads cannot always be brought up to date: move it aside (with its -wal and -shm files) and import or sync again",
+            ),
             StoreError::CreateDir { .. } | StoreError::Open { .. } => Some(
                 "check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere",
             ),

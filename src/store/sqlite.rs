@@ -57,6 +57,17 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// A migration failed; its transaction rolled back, so the store is as it was.
+    #[error(
+        "cannot bring the lead store {} from schema {from} to {to}: {detail}; it was left as it was",
+        path.display()
+    )]
+    Migrate {
+        path: PathBuf,
+        from: i64,
+        to: usize,
+        detail: String,
+    },
     #[error(
         "the lead store {} has schema version {found}, newer than this leads understands ({known}); \
          upgrade leads", path.display()
@@ -228,7 +239,23 @@ impl Store {
         let tx = self.write()?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             log::debug!("store: migrating to schema {}", i + 1);
-            tx.execute_batch(sql)?;
+            tx.execute_batch(sql).map_err(|e| {
+                // SQLite's message quotes the whole migration after " in "; the table it stumbled
+                // on is what a person can act on.
+                let detail = match &e {
+                    rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                    rusqlite::Error::SqliteFailure(_, Some(m)) => {
+                        m.split(" in ").next().unwrap_or(m).to_string()
+                    }
+                    other => other.to_string(),
+                };
+                StoreError::Migrate {
+                    path: self.path.clone(),
+                    from: version,
+                    to: i + 1,
+                    detail,
+                }
+            })?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
         tx.commit()?;
@@ -1486,6 +1513,25 @@ mod tests {
         drop(store);
         let err = Store::open(dir.path()).err().unwrap();
         assert!(err.to_string().contains("upgrade leads"), "{err}");
+    }
+
+    #[test]
+    fn a_migration_that_fails_names_the_step_and_what_stopped_it_not_its_sql() {
+        let (dir, store) = store();
+        // A store whose tables are newer than its version says: the next step stumbles.
+        let last = MIGRATIONS.len() as i64;
+        store
+            .conn
+            .pragma_update(None, "user_version", last - 1)
+            .unwrap();
+        drop(store);
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(
+            err.contains(&format!("from schema {} to {last}", last - 1))
+                && err.contains("already exists; it was left as it was"),
+            "{err}"
+        );
+        assert!(!err.contains("CREATE"), "{err}");
     }
 
     /// The hourly counts must equal a plain count of the leads table after any mix of

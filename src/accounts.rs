@@ -253,6 +253,10 @@ impl LeadSource for Accounts {
         self.store().conversations(since)
     }
 
+    fn leads_with_logs(&self, ids: &[String]) -> Result<Vec<(Lead, Log)>, StoreError> {
+        self.store().leads_with_logs(ids)
+    }
+
     fn record_contact(
         &self,
         lead_id: &str,

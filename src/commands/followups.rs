@@ -2,6 +2,8 @@
 //! customer the next message, the longest-waiting first, then the ones where they owe you an
 //! answer for long enough to nudge them.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -47,53 +49,58 @@ pub struct Waiting {
 const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 impl Followups {
-    /// From the accepted leads active within `followups.cold_after` (older ones are cold, or
-    /// settled). With `keep`, each lead that waits on someone or goes cold is read whole, with
-    /// its messages, and kept only if `keep` admits it; without, only the few numbers the counts
-    /// need are read (`leads status`).
+    /// From the open conversations active within `followups.cold_after` (older ones are cold).
+    /// With `keep`, the leads that wait on someone or go cold are read whole in one go (with
+    /// their logs' summaries, not the messages), and kept only if `keep` admits them; without,
+    /// only the few numbers the counts need are read (`leads status`).
     pub fn gather(ctx: &Ctx, keep: Option<&dyn Fn(&Lead) -> bool>) -> Result<Followups, CliError> {
         let now = ctx.now();
         let timing = ctx.config.followups.timing();
         let source = ctx.source()?;
         // A conversation quiet for longer than cold_after is cold and owes nobody anything, so
         // only the recent ones are read, whatever the length of the history.
-        let facts = source.conversation_facts(now - timing.cold_after)?;
+        let mut found: Vec<(Waiting, bool)> = Vec::new();
+        for facts in source.conversation_facts(now - timing.cold_after)? {
+            let standing = facts.standing(now, timing);
+            let going_cold = standing.stage != Stage::Cold
+                && facts.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
+            if standing.stage.owes_reply() || standing.nudge || going_cold {
+                let lead = None;
+                found.push((
+                    Waiting {
+                        facts,
+                        standing,
+                        lead,
+                    },
+                    going_cold,
+                ));
+            }
+        }
+        if let Some(keep) = keep {
+            let ids: Vec<String> = found.iter().map(|(w, _)| w.facts.lead_id.clone()).collect();
+            let mut leads: HashMap<String, (Lead, Log)> = source
+                .leads_with_logs(&ids)?
+                .into_iter()
+                .map(|(lead, log)| (lead.id.clone(), (lead, log)))
+                .collect();
+            found.retain_mut(|(w, _)| match leads.remove(&w.facts.lead_id) {
+                Some((lead, log)) if keep(&lead) => {
+                    w.lead = Some((lead, log));
+                    true
+                }
+                _ => false,
+            });
+        }
         let mut out = Followups {
             owe: Vec::new(),
             nudge: Vec::new(),
-            going_cold: 0,
+            going_cold: found.iter().filter(|(_, cold)| *cold).count(),
         };
-        for facts in facts {
-            let s = facts.standing(now, timing);
-            let settled = matches!(s.stage, Stage::Cold | Stage::Won | Stage::Lost);
-            let going_cold =
-                !settled && facts.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
-            let (owes, nudge) = (s.stage.owes_reply(), s.nudge);
-            if !(owes || nudge || going_cold) {
-                continue;
-            }
-            let lead = match keep {
-                None => None,
-                Some(keep) => match source.get(&facts.lead_id)? {
-                    Some(lead) if keep(&lead) => {
-                        let log = Log::of(&lead.messages);
-                        Some((lead, log))
-                    }
-                    _ => continue,
-                },
-            };
-            if going_cold {
-                out.going_cold += 1;
-            }
-            let waiting = Waiting {
-                facts,
-                standing: s,
-                lead,
-            };
-            if owes {
-                out.owe.push(waiting);
-            } else if nudge {
-                out.nudge.push(waiting);
+        for (w, _) in found {
+            if w.standing.stage.owes_reply() {
+                out.owe.push(w);
+            } else if w.standing.nudge {
+                out.nudge.push(w);
             }
         }
         // The longest-waiting first; ties by id, so the order is the same every run.

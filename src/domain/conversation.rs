@@ -315,7 +315,6 @@ pub struct Facts {
     /// The customer's request: their first contact.
     pub requested_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
-    pub outcome: Option<JobOutcome>,
     pub log: Log,
 }
 
@@ -325,7 +324,7 @@ impl Facts {
             self.requested_at,
             self.accepted_at,
             &self.log,
-            self.outcome.as_ref(),
+            None,
             now,
             timing,
         )

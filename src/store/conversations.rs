@@ -265,25 +265,20 @@ pub(super) fn outcome_changes(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
-/// The facts of every accepted lead accepted or in touch at or after `since` (`in_scope` narrows
-/// to some accounts): one query, driven from the recent decisions and messages, reading a few
-/// numbers a lead, so `leads status` costs what the last days hold, not the history.
+/// The facts of every open conversation (an accepted lead with no outcome yet) accepted or in
+/// touch at or after `since` (`in_scope` narrows to some accounts): one run of the index that
+/// keeps them in order of last activity (schema 7), so `leads status` costs what the last days
+/// hold, not the history.
 pub(super) fn facts(
     conn: &Connection,
     since: i64,
     in_scope: &str,
 ) -> Result<Vec<Facts>, StoreError> {
     let sql = format!(
-        "WITH active(id) AS ({})
-         SELECT l.id, l.created_at, d.decided_at,
-                s.from_customer, s.customer_last, s.from_pro, s.pro_first, s.pro_last,
-                o.result, o.at, o.value_amount, o.value_currency, o.reason
-         FROM active a JOIN leads l ON l.id = a.id
-         LEFT JOIN decisions d ON d.lead_id = l.id
-         LEFT JOIN message_summary s ON s.lead_id = l.id
-         LEFT JOIN outcomes o ON o.lead_id = l.id
-         WHERE l.status = 'accepted' AND {in_scope}",
-        super::sqlite::ACTIVE_SINCE
+        "SELECT lead_id, requested_at, accepted_at,
+                from_customer, customer_last, from_pro, pro_first, pro_last
+         FROM conversation_state
+         WHERE last_activity >= ?1 AND settled = 0 AND {in_scope}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let time = |v: Option<i64>| v.map(from_millis).transpose();
@@ -293,16 +288,12 @@ pub(super) fn facts(
             requested_at: from_millis(r.get(1)?)?,
             accepted_at: time(r.get(2)?)?,
             log: Log {
-                from_customer: r.get::<_, Option<i64>>(3)?.unwrap_or(0) as usize,
+                from_customer: r.get::<_, i64>(3)? as usize,
                 customer_last: time(r.get(4)?)?,
-                from_pro: r.get::<_, Option<i64>>(5)?.unwrap_or(0) as usize,
+                from_pro: r.get::<_, i64>(5)? as usize,
                 pro_first: time(r.get(6)?)?,
                 pro_last: time(r.get(7)?)?,
                 last_words: None,
-            },
-            outcome: match r.get_ref(8)? {
-                rusqlite::types::ValueRef::Null => None,
-                _ => Some(outcome_from_row(r, 8)?),
             },
         })
     })?;
@@ -316,7 +307,7 @@ pub(super) fn logs(
     conn: &Connection,
     leads: Vec<Lead>,
     ids: &str,
-    param: i64,
+    param: &dyn rusqlite::ToSql,
 ) -> Result<Vec<(Lead, Log)>, StoreError> {
     let mut out: Vec<(Lead, Log)> = leads.into_iter().map(|l| (l, Log::default())).collect();
     let at: HashMap<String, usize> = out
@@ -362,16 +353,43 @@ pub(super) fn logs(
     Ok(out)
 }
 
+/// Fills in each log's last words: the customer's latest message with words in it, as
+/// [`Log::of`] picks them (the latest by time, then by id), read newest first from the index of
+/// each lead's contacts, so mostly one message a lead.
+pub(super) fn last_words(conn: &Connection, out: &mut [(Lead, Log)]) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT text FROM messages WHERE lead_id = ?1 AND sender = 'customer' AND text IS NOT NULL
+         ORDER BY at DESC, id DESC",
+    )?;
+    for (lead, log) in out.iter_mut() {
+        if log.from_customer == 0 {
+            continue;
+        }
+        let mut rows = stmt.query([&lead.id])?;
+        while let Some(r) = rows.next()? {
+            let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if !text.trim().is_empty() {
+                log.last_words = Some(text.to_string());
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::lead::{Action, Decision, Status};
-    use crate::store::Store;
+    use crate::store::{LeadSource, Store};
 
-    /// The summary the triggers keep equals the one made from the messages themselves, after
-    /// messages are added, imported twice, moved, re-dated and removed, over seeded random logs.
+    /// What the triggers keep — each lead's log summary, and each open conversation's state —
+    /// equals what the leads, decisions, outcomes and messages themselves say, after messages
+    /// are added, imported twice, moved, re-dated and removed, outcomes set and taken back,
+    /// accepts re-dated and leads deleted, over seeded random logs. The last words read in bulk
+    /// are the ones a whole log gives.
     #[test]
-    fn the_kept_summary_never_drifts_from_the_messages() {
+    fn the_kept_summaries_never_drift_from_the_messages() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now: DateTime<Utc> = "2026-11-23T04:00:00Z".parse().unwrap();
@@ -391,6 +409,7 @@ mod tests {
             })
             .collect();
         store.import(&leads, now).unwrap();
+        let ids: Vec<String> = leads.iter().map(|l| l.id.clone()).collect();
         let mut seed: u64 = 7;
         let mut next = |n: u64| {
             seed = seed
@@ -399,7 +418,21 @@ mod tests {
             (seed >> 33) % n
         };
         for step in 0..400 {
-            let lead = format!("l{}", next(6));
+            // l5 is deleted at step 300.
+            let alive = if step > 300 { 5 } else { 6 };
+            let lead = format!("l{}", next(alive));
+            if step == 300 {
+                store
+                    .conn
+                    .execute_batch(
+                        "DELETE FROM messages WHERE lead_id = 'l5';
+                         DELETE FROM outcomes WHERE lead_id = 'l5';
+                         DELETE FROM decisions WHERE lead_id = 'l5';
+                         DELETE FROM charges WHERE lead_id = 'l5';
+                         DELETE FROM leads WHERE id = 'l5';",
+                    )
+                    .unwrap();
+            }
             let id = format!("m{}", next(40));
             match next(10) {
                 0 => {
@@ -422,12 +455,37 @@ mod tests {
                         .unwrap();
                 }
                 2 => {
-                    let other = format!("l{}", next(6));
+                    let other = format!("l{}", next(alive));
                     store
                         .conn
                         .execute(
                             "UPDATE OR IGNORE messages SET lead_id = ?3 WHERE lead_id = ?1 AND id = ?2",
                             params![lead, id, other],
+                        )
+                        .unwrap();
+                }
+                3 => {
+                    store
+                        .conn
+                        .execute(
+                            "INSERT INTO outcomes (lead_id, result, at) VALUES (?1, 'lost', ?2)
+                             ON CONFLICT DO NOTHING",
+                            params![lead, millis(now)],
+                        )
+                        .unwrap();
+                }
+                4 => {
+                    store
+                        .conn
+                        .execute("DELETE FROM outcomes WHERE lead_id = ?1", [&lead])
+                        .unwrap();
+                }
+                5 => {
+                    store
+                        .conn
+                        .execute(
+                            "UPDATE decisions SET decided_at = decided_at + ?2 WHERE lead_id = ?1",
+                            params![lead, next(100_000) as i64 * 60_000],
                         )
                         .unwrap();
                 }
@@ -441,24 +499,64 @@ mod tests {
                             Sender::Customer
                         },
                         channel: Channel::Platform,
-                        text: Some(format!("step {step}")),
+                        // Now and then no words, or only blanks: never a customer's last words.
+                        text: match next(5) {
+                            0 => None,
+                            1 => Some(" \n ".into()),
+                            _ => Some(format!("step {step}")),
+                        },
                     };
                     add_message(&store.conn, &lead, &m, Origin::Here).unwrap();
                 }
             }
+            let stored: Vec<Lead> = ids.iter().filter_map(|id| store.get(id).unwrap()).collect();
             // What the follow-up views read, for every lead at once, against the messages.
             let kept = logs(
                 &store.conn,
-                leads.clone(),
+                stored.clone(),
                 "SELECT id FROM leads WHERE created_at >= ?1",
-                0,
+                &0,
             )
             .unwrap();
             for (lead, log) in kept {
-                let mut expected = Log::of(&messages_of(&store.conn, &lead.id).unwrap());
+                let mut expected = Log::of(&lead.messages);
                 expected.last_words = None;
                 assert_eq!(log, expected, "lead {} after step {step}", lead.id);
             }
+            let mut bulk = store.leads_with_logs(&ids).unwrap();
+            bulk.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+            assert_eq!(bulk.len(), stored.len());
+            for ((lead, log), whole) in bulk.iter().zip(&stored) {
+                assert_eq!(lead.id, whole.id);
+                assert_eq!(
+                    lead.outcome, whole.outcome,
+                    "lead {} after step {step}",
+                    lead.id
+                );
+                assert_eq!(
+                    log,
+                    &Log::of(&whole.messages),
+                    "lead {} after step {step}",
+                    lead.id
+                );
+            }
+            // The state of each open conversation, against the leads read whole.
+            let mut facts = facts(&store.conn, 0, "1").unwrap();
+            facts.sort_by(|a, b| a.lead_id.cmp(&b.lead_id));
+            let expected: Vec<Facts> = stored
+                .iter()
+                .filter(|l| l.outcome.is_none())
+                .map(|l| Facts {
+                    lead_id: l.id.clone(),
+                    requested_at: l.created_at,
+                    accepted_at: l.decision.as_ref().map(|d| d.decided_at),
+                    log: Log {
+                        last_words: None,
+                        ..Log::of(&l.messages)
+                    },
+                })
+                .collect();
+            assert_eq!(facts, expected, "after step {step}");
         }
     }
 }

@@ -218,13 +218,18 @@ pub trait LeadSource {
         shelf_life: TimeDelta,
     ) -> Result<Vec<DecisionRecord>, StoreError>;
 
-    /// What the standing of each accepted lead accepted or in touch at or after `since` rests on:
-    /// a few numbers a lead, for the views that only count.
+    /// What the standing of each open conversation (an accepted lead with no outcome yet)
+    /// accepted or in touch at or after `since` rests on: a few numbers a lead.
     fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError>;
 
     /// The accepted leads that arrived at or after `since` (a report's period), each with its
     /// outcome and the summary of its contact log (not the messages themselves: `get` has those).
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError>;
+
+    /// The leads of `ids` that are stored here, in no particular order, each with its outcome,
+    /// the summary of its contact log and the customer's last words (not the messages
+    /// themselves: `get` has those). One read for a view that shows many leads.
+    fn leads_with_logs(&self, ids: &[String]) -> Result<Vec<(Lead, Log)>, StoreError>;
 
     /// Adds a contact to an accepted lead's log (a message of an id already there is not added
     /// twice); `StoreError::NotAccepted` for any other lead.

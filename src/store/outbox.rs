@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::StoreError;
 use super::conversations::{self, Origin, OutcomeSet};
-use super::sqlite::{ACTIVE_SINCE, Store, Write, millis, read_error};
+use super::sqlite::{Store, Write, millis, read_error};
 use crate::domain::conversation::{JobOutcome, Message};
 
 /// What a queued update does to the lead's conversation.
@@ -153,11 +153,11 @@ impl Store {
     /// platform may hold it already under its own id, and only its answer to the send says which.)
     pub fn open_conversations(&self, since: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
         let sql = format!(
-            "SELECT id FROM leads WHERE status = 'accepted' AND id IN ({ACTIVE_SINCE})
-               AND id NOT IN (SELECT lead_id FROM conversation_outbox)
-               AND id NOT IN (SELECT lead_id FROM outbox WHERE sent_at IS NULL) AND {}
-             ORDER BY id",
-            self.in_scope("id")
+            "SELECT lead_id FROM conversation_state WHERE last_activity >= ?1
+               AND lead_id NOT IN (SELECT lead_id FROM conversation_outbox)
+               AND lead_id NOT IN (SELECT lead_id FROM outbox WHERE sent_at IS NULL) AND {}
+             ORDER BY lead_id",
+            self.in_scope("lead_id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let ids = stmt.query_map([millis(since)], |r| r.get(0))?;

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_response_counts.sql"),
     include_str!("migrations/0005_conversations.sql"),
     include_str!("migrations/0006_conversation_outbox.sql"),
+    include_str!("migrations/0007_conversation_state.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -853,13 +854,10 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-/// The leads accepted at or after ?1, or with a contact at or after it: what the follow-up views
-/// read, so their cost follows recent activity, not the length of the history.
-pub(super) const ACTIVE_SINCE: &str =
-    "SELECT lead_id FROM decisions WHERE decided_at >= ?1 AND action = 'accept'
-    UNION SELECT lead_id FROM messages WHERE at >= ?1";
 /// The accepted leads that arrived at or after ?1: a report's period.
 const RECEIVED_SINCE: &str = "SELECT id FROM leads WHERE status = 'accepted' AND created_at >= ?1";
+/// The ids of the JSON array ?1.
+const IDS: &str = "SELECT value FROM json_each(?1)";
 
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
     l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
@@ -1014,7 +1012,7 @@ impl LeadSource for Store {
     }
 
     fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
-        conversations::facts(&self.conn, millis(since), &self.in_scope("l.id"))
+        conversations::facts(&self.conn, millis(since), &self.in_scope("lead_id"))
     }
 
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
@@ -1026,7 +1024,23 @@ impl LeadSource for Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([millis(since)], lead_from_row)?;
         let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::logs(&self.conn, leads, RECEIVED_SINCE, millis(since))
+        conversations::logs(&self.conn, leads, RECEIVED_SINCE, &millis(since))
+    }
+
+    fn leads_with_logs(&self, ids: &[String]) -> Result<Vec<(Lead, Log)>, StoreError> {
+        // The ids as one JSON array: one statement for any number of them.
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
+             WHERE l.id IN ({IDS}) AND {}",
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([&ids], lead_from_row)?;
+        let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
+        let mut out = conversations::logs(&self.conn, leads, IDS, &ids)?;
+        conversations::last_words(&self.conn, &mut out)?;
+        Ok(out)
     }
 
     fn record_contact(
@@ -1309,10 +1323,33 @@ impl LeadSource for Store {
     }
 }
 
-/// For tests: the rate's hourly counts equal a plain count of the leads table.
+/// For tests: the derived tables equal what they are derived from — the rate's hourly counts a
+/// plain count of the leads table, each conversation's kept state the rule it is kept by.
 #[cfg(test)]
 #[track_caller]
-pub(super) fn assert_lead_counts_exact(store: &Store, what: &str) {
+pub(super) fn assert_derived_exact(store: &Store, what: &str) {
+    let state = |from: &str| -> Vec<Vec<Option<i64>>> {
+        let sql = format!(
+            "SELECT requested_at, accepted_at, from_customer, customer_last, from_pro, pro_first,
+                    pro_last, settled, lead_id FROM {from} ORDER BY lead_id"
+        );
+        let mut stmt = store.conn.prepare(&sql).unwrap();
+        stmt.query_map([], |r| (0..8).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        state("conversation_state"),
+        state("conversation_rows"),
+        "{what}: the conversations' kept state"
+    );
+    assert_lead_counts_exact(store, what);
+}
+
+#[cfg(test)]
+#[track_caller]
+fn assert_lead_counts_exact(store: &Store, what: &str) {
     let rows = |sql: &str| -> Vec<(String, String, i64, i64)> {
         let mut stmt = store.conn.prepare(sql).unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -1419,6 +1456,57 @@ mod tests {
         assert_eq!(
             (charges[0].0.as_str(), charges[0].1.as_str()),
             ("ch_00000001", "old")
+        );
+    }
+
+    /// Schema 7 keeps each open conversation's state: a store from before it gets a row for
+    /// every accepted lead that already had a conversation, the same as one kept since.
+    #[test]
+    fn a_store_from_before_conversation_state_gets_it_for_every_accepted_lead() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            for step in &MIGRATIONS[..6] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 6).unwrap();
+            conn.execute_batch(
+                "INSERT INTO leads (id, kind, status, service, category, created_at, fee_amount,
+                    fee_currency, customer_name, updated_at)
+                 VALUES ('open', 'new_lead', 'accepted', 'Cleaning', 'cleaning', 1000, 18000,
+                            'TWD', 'Ms. Lin', 1000),
+                        ('won', 'new_lead', 'accepted', 'Cleaning', 'cleaning', 1000, 18000,
+                            'TWD', 'Mr. Wu', 1000),
+                        ('pending', 'new_lead', 'pending', 'Cleaning', 'cleaning', 1000, 18000,
+                            'TWD', 'Ms. Chen', 1000);
+                 INSERT INTO decisions (lead_id, action, decided_at, charge_amount,
+                    charge_currency, origin, arrived_at, counts_in_rate)
+                 VALUES ('open', 'accept', 2000, 18000, 'TWD', 'local', 1000, 1),
+                        ('won', 'accept', 2000, 18000, 'TWD', 'local', 1000, 1);
+                 INSERT INTO messages (lead_id, id, at, sender, channel, text, origin)
+                 VALUES ('open', 'm1', 3000, 'pro', 'platform', 'Saturday works', 'here'),
+                        ('open', 'm2', 4000, 'customer', 'platform', 'See you then', 'here');
+                 INSERT INTO outcomes (lead_id, result, at) VALUES ('won', 'won', 5000);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let time = |ms| Some(DateTime::from_timestamp_millis(ms).unwrap());
+        assert_eq!(
+            store.conversation_facts(DateTime::UNIX_EPOCH).unwrap(),
+            vec![Facts {
+                lead_id: "open".into(),
+                requested_at: time(1000).unwrap(),
+                accepted_at: time(2000),
+                log: Log {
+                    from_customer: 1,
+                    customer_last: time(4000),
+                    from_pro: 1,
+                    pro_first: time(3000),
+                    pro_last: time(3000),
+                    last_words: None,
+                },
+            }]
         );
     }
 
@@ -1557,7 +1645,7 @@ mod tests {
         store
             .replace_prefixed("dm-1", &[mk(1, Status::Pending)], now)
             .unwrap();
-        assert_lead_counts_exact(&store, "after every change");
+        assert_derived_exact(&store, "after every change");
     }
 
     #[test]

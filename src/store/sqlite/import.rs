@@ -39,10 +39,11 @@ const BULK_FROM: u64 = 1_000;
 
 /// Everything in leads and decisions that is derived from their rows: every index (not the
 /// primary keys, which SQLite makes itself, with no SQL) and the triggers that keep
-/// lead_counts and the response counts.
+/// lead_counts, the response counts and conversation_state.
 const DERIVED: &str = "SELECT type, name, sql FROM sqlite_master
     WHERE tbl_name IN ('leads', 'decisions') AND sql IS NOT NULL
-      AND (type = 'index' OR (type = 'trigger' AND name GLOB '*_counts_*'))";
+      AND (type = 'index'
+           OR (type = 'trigger' AND (name GLOB '*_counts_*' OR name GLOB 'conversation_state_*')))";
 
 /// A record whose id an earlier record of the same import had: where that one was.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,6 +143,13 @@ impl Import<'_> {
             }
             recount_leads(&self.tx)?;
             super::speed::recount(&self.tx)?;
+            // The rows the dropped triggers would have made, by the rule they follow.
+            self.tx.execute_batch(
+                "DELETE FROM conversation_state;
+                 INSERT INTO conversation_state (lead_id, requested_at, accepted_at, from_customer,
+                     customer_last, from_pro, pro_first, pro_last, settled)
+                 SELECT * FROM conversation_rows;",
+            )?;
         }
         self.tx.commit()?;
         Ok(self.summary)

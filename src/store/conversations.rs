@@ -3,8 +3,6 @@
 //! A message is stored once per lead and id, however often it is imported or pulled; an outcome
 //! replaced by a later one is kept in `outcome_changes`, so history can say when it changed.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -281,76 +279,33 @@ pub(super) fn facts(
          WHERE last_activity >= ?1 AND settled = 0 AND {in_scope}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let time = |v: Option<i64>| v.map(from_millis).transpose();
     let rows = stmt.query_map([since], |r| {
         Ok(Facts {
             lead_id: r.get(0)?,
             requested_at: from_millis(r.get(1)?)?,
-            accepted_at: time(r.get(2)?)?,
-            log: Log {
-                from_customer: r.get::<_, i64>(3)? as usize,
-                customer_last: time(r.get(4)?)?,
-                from_pro: r.get::<_, i64>(5)? as usize,
-                pro_first: time(r.get(6)?)?,
-                pro_last: time(r.get(7)?)?,
-                last_words: None,
-            },
+            accepted_at: r.get::<_, Option<i64>>(2)?.map(from_millis).transpose()?,
+            log: log_from_row(r, 3)?,
         })
     })?;
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
-/// The contact log summary and the outcome of each of `leads`, which are the leads `ids`
-/// selects with `param`: one row each from `message_summary` (kept by triggers) and from
-/// `outcomes`. No message is read.
-pub(super) fn logs(
-    conn: &Connection,
-    leads: Vec<Lead>,
-    ids: &str,
-    param: &dyn rusqlite::ToSql,
-) -> Result<Vec<(Lead, Log)>, StoreError> {
-    let mut out: Vec<(Lead, Log)> = leads.into_iter().map(|l| (l, Log::default())).collect();
-    let at: HashMap<String, usize> = out
-        .iter()
-        .enumerate()
-        .map(|(i, (l, _))| (l.id.clone(), i))
-        .collect();
-    if at.is_empty() {
-        return Ok(out);
-    }
-    // From the summary the triggers keep: one row per lead, whatever its number of messages.
-    let sql = format!(
-        "SELECT lead_id, from_customer, customer_last, from_pro, pro_first, pro_last
-         FROM message_summary WHERE lead_id IN ({ids})"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([param])?;
-    let time = |v: Option<i64>| v.map(from_millis).transpose();
-    while let Some(r) = rows.next()? {
-        let lead_id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let Some(&i) = at.get(lead_id) else { continue };
-        out[i].1 = Log {
-            from_customer: r.get::<_, i64>(1)? as usize,
-            customer_last: time(r.get(2)?)?,
-            from_pro: r.get::<_, i64>(3)? as usize,
-            pro_first: time(r.get(4)?)?,
-            pro_last: time(r.get(5)?)?,
-            last_words: None,
-        };
-    }
-    let sql = format!(
-        "SELECT result, at, value_amount, value_currency, reason, lead_id FROM outcomes
-         WHERE lead_id IN ({ids})"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([param])?;
-    while let Some(r) = rows.next()? {
-        let lead_id = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
-        if let Some(&i) = at.get(lead_id) {
-            out[i].0.outcome = Some(outcome_from_row(r, 0).map_err(read_error)?);
-        }
-    }
-    Ok(out)
+/// The summary of a log from the five columns from `first` on: from_customer, customer_last,
+/// from_pro, pro_first, pro_last.
+pub(super) fn log_from_row(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Log> {
+    let time = |i: usize| {
+        r.get::<_, Option<i64>>(first + i)?
+            .map(from_millis)
+            .transpose()
+    };
+    Ok(Log {
+        from_customer: r.get::<_, i64>(first)? as usize,
+        customer_last: time(1)?,
+        from_pro: r.get::<_, i64>(first + 2)? as usize,
+        pro_first: time(3)?,
+        pro_last: time(4)?,
+        last_words: None,
+    })
 }
 
 /// Fills in each log's last words: the customer's latest message with words in it, as
@@ -511,18 +466,6 @@ mod tests {
             }
             let stored: Vec<Lead> = ids.iter().filter_map(|id| store.get(id).unwrap()).collect();
             // What the follow-up views read, for every lead at once, against the messages.
-            let kept = logs(
-                &store.conn,
-                stored.clone(),
-                "SELECT id FROM leads WHERE created_at >= ?1",
-                &0,
-            )
-            .unwrap();
-            for (lead, log) in kept {
-                let mut expected = Log::of(&lead.messages);
-                expected.last_words = None;
-                assert_eq!(log, expected, "lead {} after step {step}", lead.id);
-            }
             let mut bulk = store.leads_with_logs(&ids).unwrap();
             bulk.sort_by(|a, b| a.0.id.cmp(&b.0.id));
             assert_eq!(bulk.len(), stored.len());
@@ -540,6 +483,7 @@ mod tests {
                     lead.id
                 );
             }
+            crate::store::sqlite::assert_derived_exact(&store, &format!("after step {step}"));
             // The state of each open conversation, against the leads read whole.
             let mut facts = facts(&store.conn, 0, "1").unwrap();
             facts.sort_by(|a, b| a.lead_id.cmp(&b.lead_id));

@@ -217,6 +217,36 @@ impl Store {
     }
 
     /// The scope as an SQL condition on `column`, a lead id.
+    /// The accepted leads that `which` picks (a condition on `l`, with the one parameter ?1),
+    /// each with its outcome and the summary of its log, in one statement: the kept state of
+    /// each conversation has the summary, so no message is read.
+    fn accepted_with_logs(
+        &self,
+        which: &str,
+        param: &dyn rusqlite::ToSql,
+    ) -> Result<Vec<(Lead, Log)>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS},
+                    c.from_customer, c.customer_last, c.from_pro, c.pro_first, c.pro_last,
+                    o.result, o.at, o.value_amount, o.value_currency, o.reason
+             FROM {WITH_DECISION}
+             JOIN conversation_state c ON c.lead_id = l.id
+             LEFT JOIN outcomes o ON o.lead_id = l.id
+             WHERE {which} AND {}",
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([param], |r| {
+            let mut lead = lead_from_row(r)?;
+            lead.outcome = match r.get_ref(LEAD_COLUMN_COUNT + 5)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(conversations::outcome_from_row(r, LEAD_COLUMN_COUNT + 5)?),
+            };
+            Ok((lead, conversations::log_from_row(r, LEAD_COLUMN_COUNT)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(read_error)
+    }
+
     pub(super) fn in_scope(&self, column: &str) -> String {
         self.scope.sql(column)
     }
@@ -854,15 +884,19 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-/// The accepted leads that arrived at or after ?1: a report's period.
-const RECEIVED_SINCE: &str = "SELECT id FROM leads WHERE status = 'accepted' AND created_at >= ?1";
-/// The ids of the JSON array ?1.
-const IDS: &str = "SELECT value FROM json_each(?1)";
-
 const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
     l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
     l.city, l.district, l.postcode, l.schedule, l.customer_name, l.customer_phone,
     l.customer_email, l.answers, l.message, d.action, d.decided_at, d.reason, d.note";
+/// How many columns LEAD_COLUMNS names: what a query reads after them starts here.
+const LEAD_COLUMN_COUNT: usize = {
+    let (sql, mut i, mut n) = (LEAD_COLUMNS.as_bytes(), 0, 1);
+    while i < sql.len() {
+        n += (sql[i] == b',') as usize;
+        i += 1;
+    }
+    n
+};
 const WITH_DECISION: &str = "leads l LEFT JOIN decisions d ON d.lead_id = l.id";
 const NO_DECISION: &str = "leads l, (SELECT NULL AS action, NULL AS decided_at, NULL AS reason,
     NULL AS note) d";
@@ -1016,29 +1050,16 @@ impl LeadSource for Store {
     }
 
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.status = 'accepted' AND l.created_at >= ?1 AND {}",
-            self.in_scope("l.id")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([millis(since)], lead_from_row)?;
-        let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        conversations::logs(&self.conn, leads, RECEIVED_SINCE, &millis(since))
+        self.accepted_with_logs(
+            "l.status = 'accepted' AND l.created_at >= ?1",
+            &millis(since),
+        )
     }
 
     fn leads_with_logs(&self, ids: &[String]) -> Result<Vec<(Lead, Log)>, StoreError> {
         // The ids as one JSON array: one statement for any number of them.
         let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.id IN ({IDS}) AND {}",
-            self.in_scope("l.id")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([&ids], lead_from_row)?;
-        let leads: Vec<Lead> = rows.collect::<rusqlite::Result<_>>().map_err(read_error)?;
-        let mut out = conversations::logs(&self.conn, leads, IDS, &ids)?;
+        let mut out = self.accepted_with_logs("l.id IN (SELECT value FROM json_each(?1))", &ids)?;
         conversations::last_words(&self.conn, &mut out)?;
         Ok(out)
     }

@@ -38,6 +38,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_response_counts.sql"),
     include_str!("migrations/0005_conversations.sql"),
     include_str!("migrations/0006_conversation_outbox.sql"),
+    // 0007 is left to main's conversation_state table; see the file.
+    include_str!("migrations/0008_webhook_events.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";

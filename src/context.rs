@@ -185,12 +185,13 @@ impl Ctx {
                     Member::remote(account, remote)
                 }
                 AccountKind::Thumbtack | AccountKind::Yelp => {
+                    // Reads need no token; what needs one says so when it is missing.
                     let http = if self.offline {
                         None
                     } else {
-                        Some(self.market_http(&account)?)
+                        self.market_http(&account).ok()
                     };
-                    let market = MarketSource::new(store, http, &account);
+                    let market = MarketSource::new(store, http, self.offline, &account);
                     Member::market(account, market)
                 }
                 AccountKind::Local => Member::local(account, store),

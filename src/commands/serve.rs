@@ -68,20 +68,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         hooks,
     };
     let out = &ctx.out;
-    for hook in &server.hooks {
-        out.note(&format!(
-            "leads serve: webhooks of account {} ({}) at /webhooks/{}",
-            hook.account.name,
-            hook.account.kind.as_str(),
-            hook.account.name
-        ));
-    }
+    let hooked: Vec<String> = server
+        .hooks
+        .iter()
+        .map(|h| {
+            format!(
+                "leads serve: webhooks of account {} ({}) at /webhooks/{}",
+                h.account.name,
+                h.account.kind.as_str(),
+                h.account.name
+            )
+        })
+        .collect();
     server
         .run(args.listen, |addr| {
             out.note(&format!(
                 "leads serve: listening on http://{addr} (store {}); Ctrl-C stops it",
                 path.display()
-            ))
+            ));
+            for line in &hooked {
+                out.note(line);
+            }
         })
         .map_err(|e| {
             CliError::new(

@@ -49,6 +49,9 @@ pub enum MarketError {
     /// A webhook body or an API answer not in the documented shape.
     #[error("not in the platform's documented shape: {0}")]
     Malformed(String),
+    /// The account's token is not in the environment: nothing can be fetched or sent.
+    #[error("no access token: set the {0} environment variable, then run `leads sync`")]
+    NoToken(String),
 }
 
 pub(crate) fn usd() -> Currency {
@@ -136,8 +139,9 @@ pub struct Pulled {
 pub struct MarketSource {
     /// The account's leads, on a connection scoped to them.
     pub store: Store,
-    /// None with `--offline`: nothing is sent, everything stays queued.
+    /// None with `--offline` or without a token: nothing is sent, everything stays queued.
     http: Option<Http>,
+    offline: bool,
     kind: AccountKind,
     name: String,
     prefix: String,
@@ -146,10 +150,12 @@ pub struct MarketSource {
 }
 
 impl MarketSource {
-    pub fn new(store: Store, http: Option<Http>, account: &Account) -> MarketSource {
+    /// `http` None: `offline`, or the token is missing (the reads here need neither).
+    pub fn new(store: Store, http: Option<Http>, offline: bool, account: &Account) -> MarketSource {
         MarketSource {
             store,
             http,
+            offline,
             kind: account.kind,
             name: account.name.clone(),
             prefix: account.prefix.clone(),
@@ -158,8 +164,12 @@ impl MarketSource {
         }
     }
 
-    fn http(&self) -> Result<&Http, RemoteError> {
-        self.http.as_ref().ok_or(RemoteError::Offline)
+    fn http(&self) -> Result<&Http, MarketError> {
+        match (&self.http, self.offline) {
+            (Some(http), _) => Ok(http),
+            (None, true) => Err(RemoteError::Offline.into()),
+            (None, false) => Err(MarketError::NoToken(self.token_env.clone())),
+        }
     }
 
     fn platform_id<'a>(&self, id: &'a str) -> &'a str {
@@ -289,15 +299,14 @@ impl MarketSource {
     }
 
     /// Processes the account's queued webhooks (those due at `now`; all of them with `all`),
-    /// each settled in the store as it goes. After one goes through, the others are tried again
-    /// at once: a message that came before its negotiation goes in with it.
+    /// each settled in the store as it goes. After one goes through, every other queued one is
+    /// tried again at once: a message that came before its negotiation goes in with it.
     pub fn process_webhooks(&self, now: DateTime<Utc>, all: bool) -> Result<Processed, StoreError> {
         let mut out = Processed::default();
         let mut retried = false;
         let mut events = self.store.due_webhooks(&self.name, now, all)?;
         loop {
             let mut progress = false;
-            let mut left = Vec::new();
             for event in events {
                 match self.subject(&event).and_then(|id| {
                     let (lead, cursor) = self.fetch(&id)?;
@@ -317,23 +326,17 @@ impl MarketSource {
                             event.event_id
                         );
                         self.store.webhook_failed(&event, &why, now)?;
-                        left.push(event);
                     }
                 }
             }
-            if !progress || left.is_empty() || retried {
-                out.failed = left.len() as u64;
+            if !progress || retried {
+                out.failed = self.store.due_webhooks(&self.name, now, true)?.len() as u64;
                 return Ok(out);
             }
             retried = true;
-            // Their failure was just recorded; the second try is part of this round.
-            events = left
-                .into_iter()
-                .map(|e| WebhookEvent {
-                    attempts: e.attempts + 1,
-                    ..e
-                })
-                .collect();
+            // Whatever waits, whenever it is due: a message that came before its negotiation
+            // goes in now that the negotiation is here.
+            events = self.store.due_webhooks(&self.name, now, true)?;
         }
     }
 
@@ -449,7 +452,7 @@ impl MarketSource {
 
     fn send(&self, q: &QueuedUpdate) -> Result<Delivery, StoreError> {
         let id = enc(self.platform_id(&q.lead_id));
-        let answer = self.http().and_then(|http| {
+        let answer: Result<Value, MarketError> = self.http().and_then(|http| {
             let (path, body) = match (self.kind, q.body["send"].as_str()) {
                 (AccountKind::Thumbtack, _) => (
                     format!("/api/v4/negotiations/{id}/messages"),
@@ -464,21 +467,22 @@ impl MarketSource {
                     yelp::reply_body(q.body["text"].as_str().unwrap_or("")),
                 ),
             };
-            http.post(&path, &body)
+            Ok(http.post(&path, &body)?)
         });
         match answer {
             Ok(_) => {
                 self.store.update_sent(&q.key)?;
                 Ok(Delivery::Sent(None))
             }
-            Err(RemoteError::Refused(refusal)) => {
+            Err(MarketError::Store(e)) => Err(e),
+            Err(MarketError::Remote(RemoteError::Refused(refusal))) => {
                 if matches!(q.update, Update::Message { .. }) {
                     self.store.update_refused(q)?;
                 }
                 Ok(Delivery::Refused(refusal))
             }
             Err(e) => {
-                let why = self.queued_why(&MarketError::Remote(e));
+                let why = self.queued_why(&e);
                 self.store.update_still_queued(&q.key, &why)?;
                 Ok(Delivery::Queued(why))
             }

@@ -167,7 +167,7 @@ pub fn worker(
         let a = &hook.account;
         let store = Store::open(dir)?.scoped(Scope::Prefixes(vec![a.prefix.clone()]));
         match crate::context::market_http(config, a) {
-            Ok(http) => markets.push(MarketSource::new(store, Some(http), a)),
+            Ok(http) => markets.push(MarketSource::new(store, Some(http), false, a)),
             Err(why) => log_line(&format!(
                 "leads serve: {why}: its webhooks are stored, and processed by `leads sync` once {} is set",
                 a.token_env

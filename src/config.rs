@@ -892,8 +892,9 @@ mod tests {
                 .unwrap()
                 .rules,
             sources: parse(
-                "[[sources]]\nname = \"a\"\nkind = \"leads_api\"\nurl = \"https://a.example\"\n\
-                 token_env = \"A\"\nallow_insecure_http = true\nthreshold = 0.8\nwindow_days = 14\n",
+                "[[sources]]\nname = \"a\"\nkind = \"thumbtack\"\nurl = \"https://a.example\"\n\
+                 token_env = \"A\"\nallow_insecure_http = true\nthreshold = 0.8\nwindow_days = 14\n\
+                 business_id = \"1\"\nwebhook_username = \"u\"\nwebhook_password_env = \"P\"\n",
             )
             .unwrap()
             .sources,

@@ -140,17 +140,7 @@ fn log_of(card: &Value) -> (Vec<(String, String)>, String) {
     )
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..120 {
-        if done() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// `wait_for` on the account's webhook counts, saying where they stand if they never get there.
+/// Waits for the account's webhook counts, saying where they stand if they never get there.
 fn wait_queue(env: &TestEnv, account: &str, want: (u64, u64)) {
     for _ in 0..120 {
         if queued(env, account) == want {

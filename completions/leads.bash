@@ -1564,7 +1564,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__sync)
-            opts="-q -v -h --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
+            opts="-q -v -h --status --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

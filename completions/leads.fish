@@ -425,6 +425,7 @@ complete -c leads -n "__fish_leads_using_subcommand sync" -l account -d 'Work on
 complete -c leads -n "__fish_leads_using_subcommand sync" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
+complete -c leads -n "__fish_leads_using_subcommand sync" -l status -d 'Send and fetch nothing: show what waits, per account (webhooks not processed yet, messages and decisions not sent yet)'
 complete -c leads -n "__fish_leads_using_subcommand sync" -l json -d 'Print JSON (stable field names, never coloured)'
 complete -c leads -n "__fish_leads_using_subcommand sync" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
 complete -c leads -n "__fish_leads_using_subcommand sync" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'

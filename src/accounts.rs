@@ -20,6 +20,7 @@ use crate::domain::filter::LeadFilter;
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 use crate::domain::rate::Tally;
+use crate::marketplaces::MarketSource;
 use crate::remote::RemoteSource;
 use crate::store::{
     Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
@@ -37,6 +38,9 @@ enum Link {
     Local(Store),
     /// A platform's leads, through a cache and an outbox (boxed: a client is large).
     Remote(Box<RemoteSource>),
+    /// A marketplace with an API of its own (Thumbtack, Yelp): its leads arrive answered, by
+    /// webhook or pull; replies go out through the outbox.
+    Market(Box<MarketSource>),
 }
 
 impl Member {
@@ -54,18 +58,33 @@ impl Member {
         }
     }
 
+    pub fn market(account: Account, market: MarketSource) -> Member {
+        Member {
+            account,
+            link: Link::Market(Box::new(market)),
+        }
+    }
+
     /// This account's leads (the cache, for a Leads API account).
     pub fn store(&self) -> &Store {
         match &self.link {
             Link::Local(store) => store,
             Link::Remote(remote) => &remote.store,
+            Link::Market(market) => &market.store,
         }
     }
 
     pub fn as_remote(&self) -> Option<&RemoteSource> {
         match &self.link {
-            Link::Local(_) => None,
             Link::Remote(remote) => Some(remote),
+            Link::Local(_) | Link::Market(_) => None,
+        }
+    }
+
+    pub fn as_market(&self) -> Option<&MarketSource> {
+        match &self.link {
+            Link::Market(market) => Some(market),
+            Link::Local(_) | Link::Remote(_) => None,
         }
     }
 
@@ -79,6 +98,7 @@ impl Member {
     ) -> Result<Tally, StoreError> {
         match &self.link {
             Link::Local(store) => store.tally(since, now, shelf_life),
+            Link::Market(market) => market.store.tally(since, now, shelf_life),
             Link::Remote(remote) => remote.tally(since, now, shelf_life),
         }
     }
@@ -92,13 +112,14 @@ impl Member {
     ) -> Result<Option<TimeDelta>, StoreError> {
         match &self.link {
             Link::Local(store) => store.median_response(since, now, responded),
+            Link::Market(market) => market.store.median_response(since, now, responded),
             Link::Remote(remote) => remote.median_response(since, now),
         }
     }
 
     pub fn reported_rate(&self) -> Result<Option<ReportedRate>, StoreError> {
         match &self.link {
-            Link::Local(_) => Ok(None),
+            Link::Local(_) | Link::Market(_) => Ok(None),
             Link::Remote(remote) => remote.reported_rate(),
         }
     }
@@ -263,6 +284,9 @@ impl LeadSource for Accounts {
         message: &Message,
         now: DateTime<Utc>,
     ) -> Result<Recorded, StoreError> {
+        if let Some(market) = self.owner(lead_id).and_then(Member::as_market) {
+            return market.record_contact(lead_id, message, now);
+        }
         match self.remote_of(lead_id) {
             Some(remote) => remote.record_contact(lead_id, message, now),
             None => self.store().record_contact(lead_id, message, now),

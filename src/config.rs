@@ -57,9 +57,21 @@ pub struct Source {
     /// what `--account` takes.
     pub name: String,
     pub kind: AccountKind,
-    /// A Leads API account's base URL (as remote.url).
+    /// A Leads API account's base URL (as remote.url). For thumbtack and yelp, the platform's
+    /// API host (https://api.thumbtack.com, https://api.yelp.com) when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// A thumbtack account's business (`businessID`), whose negotiations `leads sync` pulls; for
+    /// yelp, the business a webhook must name (`data.id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_id: Option<String>,
+    /// The user name of the HTTP Basic auth set on the account's webhook (required for
+    /// thumbtack, whose webhooks carry it; optional for yelp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_username: Option<String>,
+    /// The environment variable holding that webhook's password (never the password itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_password_env: Option<String>,
     /// The environment variable holding a Leads API account's token. Required: two accounts
     /// sharing LEADS_TOKEN by default would send one platform's token to the other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,8 +97,9 @@ pub enum AccountKind {
     Local,
     /// A platform that speaks the Leads API v1, through a cache and an outbox (today's remote).
     LeadsApi,
-    /// Parsed so the config can say plainly that they are not supported yet.
+    /// Thumbtack Pro API v4: negotiations and their messages, by webhook and by pull.
     Thumbtack,
+    /// Yelp Leads API v3: leads and their events, by webhook (and refreshed by pull).
     Yelp,
 }
 
@@ -99,6 +112,20 @@ impl AccountKind {
             AccountKind::Yelp => "yelp",
         }
     }
+
+    /// A marketplace's own API host, used when its account names no url.
+    pub fn default_url(self) -> Option<&'static str> {
+        match self {
+            AccountKind::Thumbtack => Some("https://api.thumbtack.com"),
+            AccountKind::Yelp => Some("https://api.yelp.com"),
+            AccountKind::Local | AccountKind::LeadsApi => None,
+        }
+    }
+
+    /// Thumbtack or Yelp: an account whose platform has its own API, not the Leads API.
+    pub fn is_marketplace(self) -> bool {
+        matches!(self, AccountKind::Thumbtack | AccountKind::Yelp)
+    }
 }
 
 /// An account as the commands use it: one [[sources]] entry, or the single source of a config
@@ -106,9 +133,12 @@ impl AccountKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     pub name: String,
-    /// Local or LeadsApi: the config refuses the others.
     pub kind: AccountKind,
+    /// The API's base URL: remote.url or the source's url, or a marketplace's own host.
     pub url: Option<String>,
+    pub business_id: Option<String>,
+    /// The webhook's Basic auth: user name and the variable holding the password.
+    pub webhook_auth: Option<(String, String)>,
     pub token_env: String,
     /// Only the single source may keep its token in the file (remote.token).
     pub token: Option<Token>,
@@ -138,6 +168,8 @@ impl Config {
                     AccountKind::Local
                 },
                 url: self.remote.url.clone(),
+                business_id: None,
+                webhook_auth: None,
                 token_env: self.remote.token_env.clone(),
                 token: self.remote.token.clone(),
                 rate: self.response_rate.clone(),
@@ -149,7 +181,15 @@ impl Config {
             .map(|s| Account {
                 name: s.name.clone(),
                 kind: s.kind,
-                url: s.url.clone(),
+                url: s
+                    .url
+                    .clone()
+                    .or_else(|| s.kind.default_url().map(str::to_string)),
+                business_id: s.business_id.clone(),
+                webhook_auth: s
+                    .webhook_username
+                    .clone()
+                    .zip(s.webhook_password_env.clone()),
                 token_env: s.token_env.clone().unwrap_or_default(),
                 token: None,
                 rate: ResponseRate {
@@ -505,10 +545,50 @@ impl Config {
             let at = format!("[[sources]] {:?}", s.name);
             match s.kind {
                 AccountKind::Thumbtack | AccountKind::Yelp => {
+                    if let Some(url) = &s.url {
+                        check_remote_url(url, s.allow_insecure_http)
+                            .map_err(|e| format!("{at}: {e}"))?;
+                    }
+                    let upper = s.name.to_ascii_uppercase().replace('-', "_");
+                    if s.token_env.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                        return Err(format!(
+                            "{at}: a {} account needs token_env, the environment variable holding \
+                             its access token (like {upper}_TOKEN)",
+                            s.kind.as_str()
+                        ));
+                    }
+                    match (&s.webhook_username, &s.webhook_password_env) {
+                        (Some(_), Some(_)) | (None, None) => {}
+                        _ => {
+                            return Err(format!(
+                                "{at}: webhook_username and webhook_password_env go together \
+                                 (the Basic auth set on the platform's webhook)"
+                            ));
+                        }
+                    }
+                    if s.kind == AccountKind::Thumbtack && s.webhook_username.is_none() {
+                        return Err(format!(
+                            "{at}: a thumbtack account needs webhook_username and \
+                             webhook_password_env: Thumbtack's webhooks carry HTTP Basic auth, \
+                             and `leads serve` refuses a webhook without it (like \
+                             webhook_password_env = \"{upper}_WEBHOOK_PASSWORD\")"
+                        ));
+                    }
+                    if s.kind == AccountKind::Thumbtack && s.business_id.is_none() {
+                        return Err(format!(
+                            "{at}: a thumbtack account needs business_id, the businessID whose \
+                             negotiations it pulls (GET /api/v4/businesses lists yours)"
+                        ));
+                    }
+                }
+                AccountKind::Local | AccountKind::LeadsApi
+                    if s.business_id.is_some()
+                        || s.webhook_username.is_some()
+                        || s.webhook_password_env.is_some() =>
+                {
                     return Err(format!(
-                        "{at}: kind {:?} is not supported yet: leads can reach you from local \
-                         and leads_api accounts for now",
-                        s.kind.as_str()
+                        "{at}: business_id and the webhook keys are for thumbtack and yelp \
+                         accounts"
                     ));
                 }
                 AccountKind::LeadsApi => {
@@ -812,8 +892,9 @@ mod tests {
                 .unwrap()
                 .rules,
             sources: parse(
-                "[[sources]]\nname = \"a\"\nkind = \"leads_api\"\nurl = \"https://a.example\"\n\
-                 token_env = \"A\"\nallow_insecure_http = true\nthreshold = 0.8\nwindow_days = 14\n",
+                "[[sources]]\nname = \"a\"\nkind = \"thumbtack\"\nurl = \"https://a.example\"\n\
+                 token_env = \"A\"\nallow_insecure_http = true\nthreshold = 0.8\nwindow_days = 14\n\
+                 business_id = \"1\"\nwebhook_username = \"u\"\nwebhook_password_env = \"P\"\n",
             )
             .unwrap()
             .sources,

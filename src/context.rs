@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset, Local, Utc};
 use crate::accounts::{Accounts, Member};
 use crate::config::{Account, AccountKind, Config, ConfigPath};
 use crate::error::{CliError, Exit};
+use crate::marketplaces::{Http, MarketSource, YELP_PER_SECOND};
 use crate::remote::{Client, RemoteSource, RetryPolicy, Token};
 use crate::render::Printer;
 use crate::store::{LeadSource, Scope, Store};
@@ -183,10 +184,17 @@ impl Ctx {
                         RemoteSource::new(store, client, &account.prefix, &account.token_env);
                     Member::remote(account, remote)
                 }
-                // The config refuses the kinds not supported yet before any command runs.
-                AccountKind::Local | AccountKind::Thumbtack | AccountKind::Yelp => {
-                    Member::local(account, store)
+                AccountKind::Thumbtack | AccountKind::Yelp => {
+                    // Reads need no token; what needs one says so when it is missing.
+                    let http = if self.offline {
+                        None
+                    } else {
+                        self.market_http(&account).ok()
+                    };
+                    let market = MarketSource::new(store, http, self.offline, &account);
+                    Member::market(account, market)
                 }
+                AccountKind::Local => Member::local(account, store),
             });
         }
         let accounts = Accounts::new(members, open)?;
@@ -206,6 +214,16 @@ impl Ctx {
                 account.token_env, self.config_path
             )
         }
+    }
+
+    /// The HTTP client of a Thumbtack or Yelp account, with its token from the environment.
+    pub fn market_http(&self, account: &Account) -> Result<Http, CliError> {
+        market_http(&self.config, account).map_err(|message| {
+            CliError::new(Exit::Config, message).with_hint(format!(
+                "set the {} environment variable (token_env of account {:?} in {})",
+                account.token_env, account.name, self.config_path
+            ))
+        })
     }
 
     fn client(&self, account: &Account) -> Result<Client, CliError> {
@@ -532,4 +550,24 @@ impl Ctx {
             .filter(|qualified| matches!(accounts.store().get(qualified), Ok(Some(_))))
             .collect()
     }
+}
+
+/// The HTTP client of a Thumbtack or Yelp account ([remote]'s timeouts and retries apply), or
+/// why there is none. Also what `leads serve` processes webhooks with.
+pub fn market_http(config: &Config, account: &Account) -> Result<Http, String> {
+    let r = &config.remote;
+    let token = std::env::var(&account.token_env)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Token::new(t.trim()))
+        .ok_or_else(|| format!("no access token for account {}", account.name))?;
+    let to_std = |d: chrono::TimeDelta| d.to_std().unwrap_or_default();
+    let policy = RetryPolicy {
+        attempts: r.retries + 1,
+        deadline: to_std(r.timeout),
+        ..RetryPolicy::default()
+    };
+    let url = account.url.as_deref().unwrap_or_default();
+    let per_second = (account.kind == AccountKind::Yelp).then_some(YELP_PER_SECOND);
+    Http::new(url, token, to_std(r.connect_timeout), policy, per_second).map_err(|e| e.to_string())
 }

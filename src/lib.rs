@@ -22,14 +22,19 @@
 //!   act on as visible marks.
 //! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
-//! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code.
+//! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code,
+//!   and the marketplaces' webhooks (a path per account; stored before they are answered).
 //! - [`remote`] is the remote source: the Leads API v1 client (reqwest, rustls; the contract's
 //!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], one Leads
 //!   API account's link to its platform: a local cache, an outbox of decisions, messages and
 //!   outcomes waiting to be sent, the platform's rate.
+//! - [`marketplaces`] is a Thumbtack or Yelp account's link to its platform's own API
+//!   ([`marketplaces::MarketSource`]): the documented wire shapes mapped to leads and contact
+//!   logs, webhooks processed from the store's queue, pulls by cursor or time, replies through
+//!   the outbox, Yelp's request limit held by a token bucket.
 //! - [`accounts`] is the one `LeadSource` the commands use: every account of the config (the
-//!   single source of a config without `[[sources]]` is one), local or Leads API, as one inbox in
-//!   one store file, with each decision and reply sent to its lead's own account.
+//!   single source of a config without `[[sources]]` is one), local, Leads API or marketplace, as
+//!   one inbox in one store file, with each decision and reply sent to its lead's own account.
 //! - [`context::Ctx`] carries the config, the clock (read once; `LEADS_NOW` fixes it), the printer
 //!   and the accounts (all of them, or the one `--account` names; commands never ask which kind)
 //!   into every command. [`cli`] parses the command line, builds the `Ctx`,
@@ -48,6 +53,7 @@ pub mod config;
 pub mod context;
 pub mod domain;
 pub mod error;
+pub mod marketplaces;
 pub mod remote;
 pub mod render;
 pub mod server;

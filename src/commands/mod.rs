@@ -23,5 +23,6 @@ pub mod serve;
 pub mod show;
 pub mod status;
 pub mod sync;
+mod sync_status;
 pub mod triage;
 pub mod won;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::{CliError, Exit};
 use crate::server::Server;
+use crate::server::webhooks::Hook;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -28,7 +29,23 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    let tokens = tokens(&args)?;
+    let hooks = ctx
+        .config
+        .accounts()
+        .into_iter()
+        .filter(|a| a.kind.is_marketplace())
+        .map(|a| Hook::new(a).map_err(|e| {
+            CliError::new(Exit::Config, e).with_hint(
+                "set it to the password given to the platform's webhook (README: \"Your marketplaces\")",
+            )
+        }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tokens = match tokens(&args) {
+        Ok(tokens) => tokens,
+        // A PRO's own server for its marketplaces' webhooks needs no Leads API tokens.
+        Err(_) if !hooks.is_empty() && args.tokens_file.is_none() => Vec::new(),
+        Err(e) => return Err(e),
+    };
     // Open (and migrate) the store before listening, so a bad data dir fails now, not on the
     // first request.
     // The store in the data dir itself, whatever accounts the config names: this is the
@@ -48,14 +65,30 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         config: ctx.config.clone(),
         clock: ctx.clock,
         tokens,
+        hooks,
     };
     let out = &ctx.out;
+    let hooked: Vec<String> = server
+        .hooks
+        .iter()
+        .map(|h| {
+            format!(
+                "leads serve: webhooks of account {} ({}) at /webhooks/{}",
+                h.account.name,
+                h.account.kind.as_str(),
+                h.account.name
+            )
+        })
+        .collect();
     server
         .run(args.listen, |addr| {
             out.note(&format!(
                 "leads serve: listening on http://{addr} (store {}); Ctrl-C stops it",
                 path.display()
-            ))
+            ));
+            for line in &hooked {
+                out.note(line);
+            }
         })
         .map_err(|e| {
             CliError::new(

@@ -8,12 +8,18 @@ use crate::accounts::Member;
 use crate::context::Ctx;
 use crate::domain::rate::Ratio;
 use crate::error::{CliError, Exit};
+use crate::marketplaces::{MarketError, MarketSource};
 use crate::remote::{Delivery, RemoteSource, SyncReport};
 use crate::render::{Report, Style};
 use crate::store::Decided;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Send and fetch nothing: show what waits, per account (webhooks not processed yet, messages
+    /// and decisions not sent yet)
+    #[arg(long)]
+    pub status: bool,
+}
 
 #[derive(Default, Serialize)]
 struct Synced {
@@ -31,6 +37,9 @@ struct Synced {
     updates_refused: u64,
     /// Messages of the followed conversations that were new here.
     messages_pulled: u64,
+    /// Marketplace webhooks processed in this round, and those still queued after it.
+    webhooks_processed: u64,
+    webhooks_queued: u64,
     /// With several accounts: each one's round (the figures above are their sums).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     accounts: Vec<AccountSynced>,
@@ -54,16 +63,23 @@ impl Report for Synced {
     }
 }
 
-pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
+pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    if args.status {
+        return super::sync_status::run(ctx);
+    }
     let members = ctx.open_accounts()?.members();
     let remotes: Vec<(&Member, &RemoteSource)> = members
         .iter()
         .filter_map(|m| m.as_remote().map(|r| (m, r)))
         .collect();
-    if remotes.is_empty() {
+    let markets: Vec<(&Member, &MarketSource)> = members
+        .iter()
+        .filter_map(|m| m.as_market().map(|r| (m, r)))
+        .collect();
+    if remotes.is_empty() && markets.is_empty() {
         return Err(if ctx.config.has_accounts() {
             CliError::usage(format!(
-                "leads sync is for Leads API accounts, and {} local",
+                "leads sync is for Leads API, Thumbtack and Yelp accounts, and {} local",
                 match members {
                     [one] => format!("{} is", one.account.name),
                     _ => "every account selected is".into(),
@@ -130,6 +146,46 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
             }
         }
     }
+    for (member, market) in markets {
+        let name = member.account.name.clone();
+        match market_round(ctx, market) {
+            Ok(s) => {
+                ctx.out.note(&format!(
+                    "{name}: webhooks processed {} · pulled {} and {} · sent {}{}",
+                    s.webhooks_processed,
+                    count(s.pulled, "new lead"),
+                    count(s.messages_pulled, "message"),
+                    count(s.messages_sent, "message"),
+                    match s.updates_queued + s.webhooks_queued {
+                        0 => String::new(),
+                        n => format!(" · {n} still queued (`leads sync --status` says why)"),
+                    }
+                ));
+                add(&mut total, &s);
+                total.webhooks_processed += s.webhooks_processed;
+                total.webhooks_queued += s.webhooks_queued;
+                total.accounts.push(AccountSynced {
+                    name,
+                    synced: s,
+                    error: None,
+                });
+            }
+            Err(e) => {
+                let message = format!("{name}: cannot sync with the platform: {e}");
+                ctx.out.warn(&format!("warning: {message}"));
+                total.accounts.push(AccountSynced {
+                    name: name.clone(),
+                    synced: Synced::default(),
+                    error: Some(message.clone()),
+                });
+                let exit = match e {
+                    MarketError::Remote(crate::remote::RemoteError::Unauthorized) => Exit::Config,
+                    _ => Exit::Failure,
+                };
+                failed.push((name, CliError::new(exit, message)));
+            }
+        }
+    }
     if ctx.out.format == crate::render::Format::Json {
         ctx.out.emit(&total)?;
     }
@@ -155,8 +211,37 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<Exit, CliError> {
             "{others}the warnings above say what went wrong, and the next `leads sync` tries again"
         )));
     }
-    let waiting = total.still_queued + total.updates_queued;
+    let waiting = total.still_queued + total.updates_queued + total.webhooks_queued;
     Ok(if waiting > 0 { Exit::Queued } else { Exit::Ok })
+}
+
+/// One marketplace account's round: its queued webhooks (all of them, whatever their wait),
+/// the replies waiting to go, then the pull.
+fn market_round(ctx: &Ctx, market: &MarketSource) -> Result<Synced, MarketError> {
+    let now = ctx.now();
+    let processed = market.process_webhooks(now, true)?;
+    let updates = market.push_updates()?;
+    let pulled = market.pull(now)?;
+    let sent = updates
+        .iter()
+        .filter(|d| matches!(d.delivery, Delivery::Sent(_)))
+        .count() as u64;
+    Ok(Synced {
+        pulled: pulled.leads,
+        messages_pulled: pulled.messages,
+        messages_sent: sent,
+        updates_queued: updates
+            .iter()
+            .filter(|d| matches!(d.delivery, Delivery::Queued(_)))
+            .count() as u64,
+        updates_refused: updates
+            .iter()
+            .filter(|d| matches!(d.delivery, Delivery::Refused(_)))
+            .count() as u64,
+        webhooks_processed: processed.done,
+        webhooks_queued: processed.failed,
+        ..Synced::default()
+    })
 }
 
 /// One account's round with its API.
@@ -195,6 +280,7 @@ fn synced(report: &SyncReport) -> Synced {
         updates_refused: report.count_updates(|d| matches!(d.delivery, Delivery::Refused(_))),
         messages_pulled: report.pull.messages,
         accounts: Vec::new(),
+        ..Synced::default()
     }
 }
 

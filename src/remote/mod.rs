@@ -107,7 +107,7 @@ impl Refusal {
     /// How long a body that is not the contract's may run in a message.
     const SHOWN: usize = 120;
 
-    fn read(status: u16, text: &str) -> Refusal {
+    pub(crate) fn read(status: u16, text: &str) -> Refusal {
         let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
         if let Some(code) = body["error"]["code"].as_str() {
             return Refusal {
@@ -430,7 +430,9 @@ impl Client {
     }
 }
 
-fn http_client(connect_timeout: Duration) -> Result<reqwest::blocking::Client, RemoteError> {
+pub(crate) fn http_client(
+    connect_timeout: Duration,
+) -> Result<reqwest::blocking::Client, RemoteError> {
     install_crypto();
     reqwest::blocking::Client::builder()
         .connect_timeout(connect_timeout)
@@ -440,7 +442,7 @@ fn http_client(connect_timeout: Duration) -> Result<reqwest::blocking::Client, R
 }
 
 /// A transport fault in words, without the URL's query or any header.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "timed out".into()
     } else if e.is_connect() {
@@ -452,7 +454,7 @@ fn describe(e: &reqwest::Error) -> String {
 
 /// Full jitter: a random wait up to base · 2^(attempt−1), capped, so many clients retrying at
 /// once spread out instead of arriving together.
-fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+pub(crate) fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     let ceiling = policy
         .base_delay
         .saturating_mul(1 << (attempt - 1).min(20))

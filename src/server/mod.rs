@@ -8,6 +8,7 @@
 
 mod api;
 mod conversations;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,7 +37,10 @@ pub struct Server {
     pub data_dir: PathBuf,
     pub config: Config,
     pub clock: Clock,
+    /// None at all: only webhooks are served (every Leads API request is refused 401).
     pub tokens: Vec<String>,
+    /// The Thumbtack and Yelp accounts whose webhooks are received.
+    pub hooks: Vec<webhooks::Hook>,
 }
 
 pub(crate) struct AppState {
@@ -44,6 +48,9 @@ pub(crate) struct AppState {
     config: Config,
     clock: Clock,
     tokens: Vec<Vec<u8>>,
+    hooks: Vec<webhooks::Hook>,
+    /// Wakes the webhook worker when an event was stored.
+    wake: Option<Mutex<std::sync::mpsc::Sender<()>>>,
 }
 
 /// Store connections for the blocking threads: readers take one for a request and return it;
@@ -181,6 +188,10 @@ pub const ROUTES: [(&str, &str); 8] = [
 ];
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
+    api_router(Arc::clone(&state)).merge(webhooks::router(state))
+}
+
+fn api_router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(ROUTES[0].1, get(api::list_leads))
         .route(ROUTES[1].1, get(api::get_lead))
@@ -290,6 +301,15 @@ async fn log_request(request: Request, next: Next) -> Response {
 impl Server {
     /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
     pub fn run(self, listen: SocketAddr, announce: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+        let wake = if self.hooks.is_empty() {
+            None
+        } else {
+            let worker = webhooks::worker(&self.data_dir, &self.config, &self.hooks, self.clock)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let (send, receive) = webhooks::wake_channel();
+            std::thread::spawn(move || worker.run(receive));
+            Some(Mutex::new(send))
+        };
         let state = Arc::new(AppState {
             pool: Pool {
                 dir: self.data_dir,
@@ -299,6 +319,8 @@ impl Server {
             config: self.config,
             clock: self.clock,
             tokens: self.tokens.into_iter().map(String::into_bytes).collect(),
+            hooks: self.hooks,
+            wake,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -3,12 +3,14 @@
 mod conversations;
 mod outbox;
 mod sqlite;
+mod webhooks;
 
 pub use conversations::{Origin, OutcomeChange};
 pub use outbox::{QueuedUpdate, Update};
 pub use sqlite::{
     Import, ImportSummary, Keyed, Queued, SameId, Store, StoreError, Write, is_damage,
 };
+pub use webhooks::{WebhookEvent, WebhookQueue, retry_after};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

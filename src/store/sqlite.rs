@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_conversations.sql"),
     include_str!("migrations/0006_conversation_outbox.sql"),
     include_str!("migrations/0007_conversation_state.sql"),
+    include_str!("migrations/0008_webhook_events.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";

@@ -448,12 +448,19 @@ fn the_config_says_what_is_wrong_with_an_account() {
         env.run(&["config", "check"]).fails(3)
     };
     let e = check("[[sources]]\nname = \"tt\"\nkind = \"thumbtack\"\n");
-    assert!(
-        e.contains("thumbtack") && e.contains("not supported yet"),
-        "{e}"
+    assert!(e.contains("thumbtack") && e.contains("token_env"), "{e}");
+    let e = check(
+        "[[sources]]\nname = \"tt\"\nkind = \"thumbtack\"\ntoken_env = \"T\"\nbusiness_id = \"1\"\n",
     );
+    assert!(e.contains("webhook_password_env"), "{e}");
     let e = check("[[sources]]\nname = \"y\"\nkind = \"yelp\"\n");
-    assert!(e.contains("yelp") && e.contains("not supported yet"), "{e}");
+    assert!(e.contains("yelp") && e.contains("token_env"), "{e}");
+    let e = check(
+        "[[sources]]\nname = \"y\"\nkind = \"yelp\"\ntoken_env = \"Y\"\nwebhook_username = \"u\"\n",
+    );
+    assert!(e.contains("go together"), "{e}");
+    let e = check("[[sources]]\nname = \"o\"\nkind = \"local\"\nbusiness_id = \"1\"\n");
+    assert!(e.contains("thumbtack and yelp"), "{e}");
     let e = check(
         "[[sources]]\nname = \"a\"\nkind = \"local\"\n[[sources]]\nname = \"a\"\nkind = \"local\"\n",
     );

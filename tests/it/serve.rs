@@ -29,9 +29,15 @@ impl TestServer {
     /// A server that takes `token` (and no [`TOKEN`] unless that is it), for a client with
     /// several accounts, each with its own token.
     pub fn start_with_token(env: &TestEnv, token: &str) -> TestServer {
+        TestServer::start_with_env(env, token, &[])
+    }
+
+    /// A server with `vars` set too (the marketplaces' tokens and webhook passwords).
+    pub fn start_with_env(env: &TestEnv, token: &str, vars: &[(&str, &str)]) -> TestServer {
         leads::remote::install_crypto();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .envs(vars.iter().copied())
             .env("LEADS_CONFIG", env.config_path())
             .env("LEADS_DATA_DIR", env.data_dir())
             .env("LEADS_NOW", NOW)
@@ -87,6 +93,12 @@ impl TestServer {
             request = request.header("idempotency-key", key);
         }
         request.send().unwrap()
+    }
+
+    /// Kills the server outright (SIGKILL): no shutdown, no flush.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Stops the server with SIGTERM and returns its exit code.

@@ -27,8 +27,7 @@ pub struct Args {
     pub filter: FilterArgs,
 }
 
-/// Whom to write to, and how many are going cold: what `leads followups` lists and `leads
-/// status` counts.
+/// Whom to write to, and how many are going cold: what `leads followups` lists.
 pub struct Followups {
     pub owe: Vec<Waiting>,
     pub nudge: Vec<Waiting>,
@@ -36,70 +35,96 @@ pub struct Followups {
     pub going_cold: usize,
 }
 
-/// An accepted lead waiting on someone: where it stands, and (for a list to show) the lead
-/// with its log.
+/// An accepted lead waiting on someone: where it stands, and the lead with its log.
 pub struct Waiting {
     pub facts: Facts,
     pub standing: Standing,
-    /// Read only for `leads followups`, which shows them.
-    pub lead: Option<(Lead, Log)>,
+    /// Boxed: a whole lead is large, and thousands of these are sorted by moving them.
+    pub lead: Box<(Lead, Log)>,
+}
+
+/// After the accepts: how many customers wait on a reply (and the longest wait), how many to
+/// nudge, how many conversations turn cold within a day. What `leads status` shows.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FollowupCounts {
+    pub owe_reply: usize,
+    pub oldest_waiting_seconds: Option<i64>,
+    pub nudge: usize,
+    pub going_cold: usize,
 }
 
 /// A day's notice before a conversation turns cold.
 const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
-impl Followups {
-    /// From the open conversations active within `followups.cold_after` (older ones are cold).
-    /// With `keep`, the leads that wait on someone or go cold are read whole in one go (with
-    /// their logs' summaries, not the messages), and kept only if `keep` admits them; without,
-    /// only the few numbers the counts need are read (`leads status`).
-    pub fn gather(ctx: &Ctx, keep: Option<&dyn Fn(&Lead) -> bool>) -> Result<Followups, CliError> {
-        let now = ctx.now();
-        let timing = ctx.config.followups.timing();
-        let source = ctx.source()?;
-        // A conversation quiet for longer than cold_after is cold and owes nobody anything, so
-        // only the recent ones are read, whatever the length of the history.
-        let mut found: Vec<(Waiting, bool)> = Vec::new();
-        for facts in source.conversation_facts(now - timing.cold_after)? {
+/// Where each open conversation active within `followups.cold_after` stands, with whether it
+/// goes cold within a day, for those that wait on someone or go cold. Older ones are cold and
+/// owe nobody anything, so only the recent ones are read, whatever the length of the history.
+fn waiting(ctx: &Ctx) -> Result<Vec<(Facts, Standing, bool)>, CliError> {
+    let now = ctx.now();
+    let timing = ctx.config.followups.timing();
+    let facts = ctx.source()?.conversation_facts(now - timing.cold_after)?;
+    Ok(facts
+        .into_iter()
+        .filter_map(|facts| {
             let standing = facts.standing(now, timing);
             let going_cold = standing.stage != Stage::Cold
                 && facts.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
-            if standing.stage.owes_reply() || standing.nudge || going_cold {
-                let lead = None;
-                found.push((
-                    Waiting {
-                        facts,
-                        standing,
-                        lead,
-                    },
-                    going_cold,
-                ));
+            (standing.stage.owes_reply() || standing.nudge || going_cold)
+                .then_some((facts, standing, going_cold))
+        })
+        .collect())
+}
+
+impl FollowupCounts {
+    /// Counts only: no lead is read.
+    pub fn gather(ctx: &Ctx) -> Result<FollowupCounts, CliError> {
+        let mut counts = FollowupCounts::default();
+        let mut oldest: Option<DateTime<Utc>> = None;
+        for (_, s, going_cold) in waiting(ctx)? {
+            counts.going_cold += usize::from(going_cold);
+            if s.stage.owes_reply() {
+                counts.owe_reply += 1;
+                oldest = Some(oldest.map_or(s.waiting_since, |o| o.min(s.waiting_since)));
+            } else if s.nudge {
+                counts.nudge += 1;
             }
         }
-        if let Some(keep) = keep {
-            let ids: Vec<String> = found.iter().map(|(w, _)| w.facts.lead_id.clone()).collect();
-            let mut leads: HashMap<String, (Lead, Log)> = source
-                .leads_with_logs(&ids)?
-                .into_iter()
-                .map(|(lead, log)| (lead.id.clone(), (lead, log)))
-                .collect();
-            found.retain_mut(|(w, _)| match leads.remove(&w.facts.lead_id) {
-                Some((lead, log)) if keep(&lead) => {
-                    w.lead = Some((lead, log));
-                    true
-                }
-                _ => false,
-            });
-        }
+        counts.oldest_waiting_seconds = oldest.map(|t| (ctx.now() - t).num_seconds());
+        Ok(counts)
+    }
+}
+
+impl Followups {
+    /// The leads that wait on someone or go cold, read whole in one go (with their logs'
+    /// summaries, not the messages) and kept if `keep` admits them.
+    pub fn gather(ctx: &Ctx, keep: &dyn Fn(&Lead) -> bool) -> Result<Followups, CliError> {
+        let found = waiting(ctx)?;
+        let ids: Vec<String> = found.iter().map(|(f, ..)| f.lead_id.clone()).collect();
+        let mut leads: HashMap<String, (Lead, Log)> = ctx
+            .source()?
+            .leads_with_logs(&ids)?
+            .into_iter()
+            .map(|(lead, log)| (lead.id.clone(), (lead, log)))
+            .collect();
         let mut out = Followups {
             owe: Vec::new(),
             nudge: Vec::new(),
-            going_cold: found.iter().filter(|(_, cold)| *cold).count(),
+            going_cold: 0,
         };
-        for (w, _) in found {
-            if w.standing.stage.owes_reply() {
+        for (facts, standing, going_cold) in found {
+            let Some((lead, log)) = leads.remove(&facts.lead_id).filter(|(l, _)| keep(l)) else {
+                continue;
+            };
+            out.going_cold += usize::from(going_cold);
+            let (owes, nudge) = (standing.stage.owes_reply(), standing.nudge);
+            let w = Waiting {
+                facts,
+                standing,
+                lead: Box::new((lead, log)),
+            };
+            if owes {
                 out.owe.push(w);
-            } else if w.standing.nudge {
+            } else if nudge {
                 out.nudge.push(w);
             }
         }
@@ -120,13 +145,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         .to_filter(StatusFilter::Accepted, KindFilter::All, ctx);
     let now = ctx.now();
     let shelf = ctx.config.freshness.shelf_life;
-    let found = Followups::gather(ctx, Some(&|l| filter.matches(l, now, shelf)))?;
+    let found = Followups::gather(ctx, &|l| filter.matches(l, now, shelf))?;
     let mut rows: Vec<Row> = Vec::new();
     for (list, action) in [(&found.owe, "reply"), (&found.nudge, "nudge")] {
         for w in list {
-            if let Some((lead, log)) = &w.lead {
-                rows.push(Row::new(lead, log, &w.standing, action, now));
-            }
+            let (lead, log) = &*w.lead;
+            rows.push(Row::new(lead, log, &w.standing, action, now));
         }
     }
     if let Some(limit) = filter.limit {

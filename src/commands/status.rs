@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
-use super::followups::Followups;
+use super::followups::FollowupCounts;
 use super::rates;
 use crate::config::AccountKind;
 use crate::context::Ctx;
@@ -80,16 +80,6 @@ pub struct AccountStatus {
     pub reported: Option<ReportedRate>,
 }
 
-/// After the accepts: how many customers wait on a reply (and the longest wait), how many to
-/// nudge, how many conversations turn cold within a day.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct FollowupCounts {
-    pub owe_reply: usize,
-    pub oldest_waiting_seconds: Option<i64>,
-    pub nudge: usize,
-    pub going_cold: usize,
-}
-
 impl Status {
     pub fn gather(ctx: &Ctx) -> Result<Status, CliError> {
         let now = ctx.now();
@@ -122,18 +112,7 @@ impl Status {
             queue: accounts.queue(now, f.shelf_life, f.urgent)?,
             urgent_window: f.urgent,
             spend,
-            followups: {
-                let f = Followups::gather(ctx, None)?;
-                FollowupCounts {
-                    owe_reply: f.owe.len(),
-                    oldest_waiting_seconds: f
-                        .owe
-                        .first()
-                        .map(|w| (now - w.standing.waiting_since).num_seconds()),
-                    nudge: f.nudge.len(),
-                    going_cold: f.going_cold,
-                }
-            },
+            followups: FollowupCounts::gather(ctx)?,
         })
     }
 

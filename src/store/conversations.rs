@@ -501,6 +501,21 @@ mod tests {
                 })
                 .collect();
             assert_eq!(facts, expected, "after step {step}");
+            // And those quiet since before a moment are left out, as the follow-up views ask.
+            let since = now - chrono::TimeDelta::minutes(next(20_000) as i64);
+            let mut recent = super::facts(&store.conn, millis(since), "1").unwrap();
+            recent.sort_by(|a, b| a.lead_id.cmp(&b.lead_id));
+            let quiet_since = |f: &Facts| {
+                [f.accepted_at, f.log.customer_last, f.log.pro_last]
+                    .into_iter()
+                    .flatten()
+                    .fold(f.requested_at, DateTime::max)
+            };
+            let expected: Vec<Facts> = expected
+                .into_iter()
+                .filter(|f| quiet_since(f) >= since)
+                .collect();
+            assert_eq!(recent, expected, "since {since}, after step {step}");
         }
     }
 }

@@ -18,9 +18,11 @@ CREATE TABLE conversation_state (
     pro_last      INTEGER,
     -- Won or lost: nobody owes anybody a message any more.
     settled       INTEGER NOT NULL CHECK (settled IN (0, 1)),
-    -- The accept or the latest contact, whichever came last.
+    -- The request, the accept or the latest contact, whichever came last: what a conversation
+    -- goes cold from.
     last_activity INTEGER GENERATED ALWAYS AS
-        (max(coalesce(accepted_at, 0), coalesce(customer_last, 0), coalesce(pro_last, 0))) VIRTUAL
+        (max(requested_at, coalesce(accepted_at, 0), coalesce(customer_last, 0),
+             coalesce(pro_last, 0))) VIRTUAL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX conversation_state_by_activity ON conversation_state
     (last_activity, settled, requested_at, accepted_at, from_customer, customer_last, from_pro,

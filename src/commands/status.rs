@@ -348,6 +348,11 @@ fn lines(rows: &[Row], width: usize, indent: &str, style: &Style) -> String {
     out
 }
 
+/// In place of a rate for a Thumbtack or Yelp account, whose leads arrive answered (README, "What
+/// differs from a New Lead"): zero New Leads and "Safe" would read as a figure the platform keeps.
+const ARRIVE_ANSWERED: &str = "Leads arrive answered: no New Leads to decide and no response rate \
+                               to keep here. `leads followups` has their conversations.";
+
 impl Report for Status {
     fn human(&self, style: &Style) -> String {
         let blocks: Vec<Vec<Row>> = self
@@ -364,6 +369,12 @@ impl Report for Status {
             .max()
             .unwrap_or(0);
         let mut out = String::new();
+        if !self.several && self.accounts[0].kind.is_marketplace() {
+            out.push_str(&style.wrap(ARRIVE_ANSWERED, 0));
+            out.push('\n');
+            out.push_str(&lines(&shared, width, "", style));
+            return out;
+        }
         if !self.several {
             let a = &self.accounts[0];
             out.push_str(&lines(
@@ -384,6 +395,11 @@ impl Report for Status {
         for (a, rows) in self.accounts.iter().zip(&blocks) {
             out.push_str(&style.bold(&format!("{} · {}", a.name, a.kind.as_str())));
             out.push('\n');
+            if a.kind.is_marketplace() {
+                out.push_str(&style.wrap(&format!("  {ARRIVE_ANSWERED}"), 2));
+                out.push_str("\n\n");
+                continue;
+            }
             out.push_str(&lines(rows, width, "  ", style));
             let verdict = format!("  {}", a.verdict_line(self.as_of));
             out.push_str(&style.wrap(&style.verdict(&verdict, a.rate.verdict), 2));

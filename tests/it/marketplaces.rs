@@ -493,7 +493,20 @@ fn three_accounts_make_one_inbox_with_status_per_account() {
             "{name} missing: {text}"
         );
     }
-    // Leads that arrive answered are not New Leads: nothing here can put a rate at risk.
+    // Leads that arrive answered are not New Leads: no rate is shown for them, and nothing here
+    // can put a rate at risk.
+    let text = env.on_terminal(100, &["status"]);
+    let tt = &text[text.find("tt · thumbtack").expect(&text)..];
+    let tt = &tt[..tt.find("own · local").unwrap_or(tt.len())];
+    assert!(tt.contains("no response rate"), "{text}");
+    assert!(
+        !tt.contains("Response rate") && !tt.contains("Safe"),
+        "{text}"
+    );
+    assert!(
+        text.contains("own · local") && text.contains("Response rate"),
+        "{text}"
+    );
     let check = run(&env, &["status", "--check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }

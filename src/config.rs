@@ -566,14 +566,6 @@ impl Config {
                             ));
                         }
                     }
-                    if s.kind == AccountKind::Thumbtack && s.webhook_username.is_none() {
-                        return Err(format!(
-                            "{at}: a thumbtack account needs webhook_username and \
-                             webhook_password_env: Thumbtack's webhooks carry HTTP Basic auth, \
-                             and `leads serve` refuses a webhook without it (like \
-                             webhook_password_env = \"{upper}_WEBHOOK_PASSWORD\")"
-                        ));
-                    }
                     if s.kind == AccountKind::Thumbtack && s.business_id.is_none() {
                         return Err(format!(
                             "{at}: a thumbtack account needs business_id, the businessID whose \

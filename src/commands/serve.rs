@@ -34,11 +34,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         .accounts()
         .into_iter()
         .filter(|a| a.kind.is_marketplace())
-        .map(|a| Hook::new(a).map_err(|e| {
-            CliError::new(Exit::Config, e).with_hint(
-                "set it to the password given to the platform's webhook (README: \"Your marketplaces\")",
-            )
-        }))
+        .map(|a| {
+            Hook::new(a).map_err(|e| {
+                CliError::new(Exit::Config, e).with_hint(
+                    "the password is the one given to the platform's webhook (README: \"Your \
+                 marketplaces\")",
+                )
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let tokens = match tokens(&args) {
         Ok(tokens) => tokens,

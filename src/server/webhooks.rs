@@ -25,7 +25,7 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState};
-use crate::config::Account;
+use crate::config::{Account, AccountKind};
 use crate::marketplaces::MarketSource;
 use crate::render::untrusted;
 use crate::store::{Scope, Store};
@@ -45,6 +45,15 @@ impl Hook {
     /// The account's hook, its password read from its environment variable (which must be set).
     pub fn new(account: Account) -> Result<Hook, String> {
         let expected = match &account.webhook_auth {
+            // Only `leads serve` takes webhooks: a PRO who only pulls (`leads sync`) needs none.
+            None if account.kind == AccountKind::Thumbtack => {
+                return Err(format!(
+                    "account {}: Thumbtack's webhooks carry HTTP Basic auth: set webhook_username \
+                     and webhook_password_env in its [[sources]] entry (the user name and \
+                     password registered with the webhook) to take them with `leads serve`",
+                    account.name
+                ));
+            }
             None => None,
             Some((user, env)) => {
                 let password = std::env::var(env)

@@ -241,7 +241,13 @@ fn a_thumbtack_negotiation_and_its_messages_by_webhook_make_one_lead() {
 fn the_same_negotiation_pulled_by_sync_after_a_429_makes_the_same_lead() {
     let fake = Fake::start();
     let env = TestEnv::new();
-    env.write_config(&config(&fake.url));
+    // A PRO who runs no server sets no webhook auth: pulling needs only the token.
+    let pull_only = config(&fake.url).replace(
+        "webhook_username = \"leads\"\nwebhook_password_env = \"TT_HOOK_PASSWORD\"\n",
+        "",
+    );
+    assert!(!pull_only.contains("webhook_username"));
+    env.write_config(&pull_only);
     fake.with(|p| {
         p.negotiations.insert("n1".into(), negotiation());
         p.tt_messages = messages();
@@ -258,6 +264,12 @@ fn the_same_negotiation_pulled_by_sync_after_a_429_makes_the_same_lead() {
     // Thumbtack charged for the lead when it arrived: no fee, no decision to make.
     let rejected = run(&env, &["reject", "tt/n1", "--reason", "too_busy"]);
     assert_ne!(rejected.code, 0);
+    // Only a server taking Thumbtack's webhooks needs their auth, and it says which keys.
+    let served = run(&env, &["serve", "--listen", "127.0.0.1:0"]).fails(3);
+    assert!(
+        served.contains("webhook_username and webhook_password_env"),
+        "{served}"
+    );
 }
 
 fn yelp_events(n: usize) -> Vec<Value> {

@@ -15,7 +15,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::Account;
-use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits};
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
@@ -268,6 +268,10 @@ impl LeadSource for Accounts {
 
     fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
         self.store().conversation_facts(since)
+    }
+
+    fn waits(&self, now: DateTime<Utc>, timing: Timing) -> Result<Waits, StoreError> {
+        self.store().waits(now, timing)
     }
 
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {

@@ -53,9 +53,6 @@ pub struct FollowupCounts {
     pub going_cold: usize,
 }
 
-/// A day's notice before a conversation turns cold.
-const GOING_COLD_NOTICE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
-
 /// Where each open conversation active within `followups.cold_after` stands, with whether it
 /// goes cold within a day, for those that wait on someone or go cold. Older ones are cold and
 /// owe nobody anything, so only the recent ones are read, whatever the length of the history.
@@ -66,9 +63,7 @@ fn waiting(ctx: &Ctx) -> Result<Vec<(Facts, Standing, bool)>, CliError> {
     Ok(facts
         .into_iter()
         .filter_map(|facts| {
-            let standing = facts.standing(now, timing);
-            let going_cold = standing.stage != Stage::Cold
-                && facts.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
+            let (standing, going_cold) = facts.standing_and_going_cold(now, timing);
             (standing.stage.owes_reply() || standing.nudge || going_cold)
                 .then_some((facts, standing, going_cold))
         })
@@ -76,21 +71,16 @@ fn waiting(ctx: &Ctx) -> Result<Vec<(Facts, Standing, bool)>, CliError> {
 }
 
 impl FollowupCounts {
-    /// Counts only: no lead is read.
+    /// Counted by the store: no conversation is read out.
     pub fn gather(ctx: &Ctx) -> Result<FollowupCounts, CliError> {
-        let mut counts = FollowupCounts::default();
-        let mut oldest: Option<DateTime<Utc>> = None;
-        for (_, s, going_cold) in waiting(ctx)? {
-            counts.going_cold += usize::from(going_cold);
-            if s.stage.owes_reply() {
-                counts.owe_reply += 1;
-                oldest = Some(oldest.map_or(s.waiting_since, |o| o.min(s.waiting_since)));
-            } else if s.nudge {
-                counts.nudge += 1;
-            }
-        }
-        counts.oldest_waiting_seconds = oldest.map(|t| (ctx.now() - t).num_seconds());
-        Ok(counts)
+        let now = ctx.now();
+        let w = ctx.source()?.waits(now, ctx.config.followups.timing())?;
+        Ok(FollowupCounts {
+            owe_reply: w.owe_reply,
+            oldest_waiting_seconds: w.oldest_waiting_since.map(|t| (now - t).num_seconds()),
+            nudge: w.nudge,
+            going_cold: w.going_cold,
+        })
     }
 }
 

@@ -319,6 +319,15 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Its standing at `now`, and whether it is not cold yet but will be within
+    /// [`GOING_COLD_NOTICE`].
+    pub fn standing_and_going_cold(&self, now: DateTime<Utc>, timing: Timing) -> (Standing, bool) {
+        let s = self.standing(now, timing);
+        let going_cold = s.stage != Stage::Cold
+            && self.standing(now + GOING_COLD_NOTICE, timing).stage == Stage::Cold;
+        (s, going_cold)
+    }
+
     pub fn standing(&self, now: DateTime<Utc>, timing: Timing) -> Standing {
         standing_at(
             self.requested_at,
@@ -328,6 +337,48 @@ impl Facts {
             now,
             timing,
         )
+    }
+}
+
+/// A day's notice before a conversation turns cold.
+pub const GOING_COLD_NOTICE: TimeDelta = TimeDelta::hours(24);
+
+/// How many open conversations wait on whom at a moment: what `leads status` shows. The store
+/// counts these without reading each conversation out; [`Waits::of`] is the rule it must equal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waits {
+    /// First reply due, or the customer wrote last.
+    pub owe_reply: usize,
+    /// Since when the longest-waiting of those has waited.
+    pub oldest_waiting_since: Option<DateTime<Utc>>,
+    /// The PRO wrote last, at least `nudge_after` ago.
+    pub nudge: usize,
+    /// Not cold yet, but cold within [`GOING_COLD_NOTICE`].
+    pub going_cold: usize,
+}
+
+impl Waits {
+    /// Counted from each conversation's standing at `now` (and a day later, for going cold).
+    pub fn of<'a>(
+        facts: impl IntoIterator<Item = &'a Facts>,
+        now: DateTime<Utc>,
+        timing: Timing,
+    ) -> Waits {
+        let mut w = Waits::default();
+        for f in facts {
+            let (s, going_cold) = f.standing_and_going_cold(now, timing);
+            w.going_cold += usize::from(going_cold);
+            if s.stage.owes_reply() {
+                w.owe_reply += 1;
+                w.oldest_waiting_since = Some(
+                    w.oldest_waiting_since
+                        .map_or(s.waiting_since, |o| o.min(s.waiting_since)),
+                );
+            } else if s.nudge {
+                w.nudge += 1;
+            }
+        }
+        w
     }
 }
 

@@ -8,7 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::sqlite::{Write, currency, from_millis, millis, read_error};
-use crate::domain::conversation::{Channel, Ending, Facts, JobOutcome, Log, Message, Sender};
+use crate::domain::conversation::{
+    Channel, Ending, Facts, GOING_COLD_NOTICE, JobOutcome, Log, Message, Sender, Timing, Waits,
+};
 use crate::domain::lead::Lead;
 use crate::domain::money::Money;
 
@@ -290,6 +292,49 @@ pub(super) fn facts(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
+/// How many open conversations wait on whom at `now`, counted inside SQLite over the run of the
+/// activity index that is not cold yet: `leads status` reads no conversation out, so its
+/// follow-up line costs a count, however many the last days hold. The conditions are
+/// `domain::conversation`'s standing rules over the kept columns (the tests hold them equal to
+/// [`Waits::of`]): cold once quiet for `cold_after` since the request, the accept or the last
+/// contact (`last_activity`); the customer's turn while they wrote after the PRO, or the PRO
+/// never wrote; a nudge once the PRO's last message is `nudge_after` old.
+pub(super) fn waits(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    timing: Timing,
+    in_scope: &str,
+) -> Result<Waits, StoreError> {
+    let sql = format!(
+        "WITH open AS (
+            SELECT last_activity AS quiet_since, pro_last,
+                   max(requested_at, coalesce(customer_last, requested_at)) AS customer_since
+            FROM conversation_state
+            WHERE last_activity > ?1 AND settled = 0 AND {in_scope})
+         SELECT count(*) FILTER (WHERE pro_last IS NULL OR customer_since > pro_last),
+                min(customer_since) FILTER (WHERE pro_last IS NULL OR customer_since > pro_last),
+                count(*) FILTER (WHERE pro_last >= customer_since AND pro_last <= ?2),
+                count(*) FILTER (WHERE quiet_since <= ?3)
+         FROM open"
+    );
+    let cold_from = now - timing.cold_after;
+    let (owe, oldest, nudge, going_cold): (i64, Option<i64>, i64, i64) =
+        conn.prepare_cached(&sql)?.query_row(
+            params![
+                millis(cold_from),
+                millis(now - timing.nudge_after),
+                millis(cold_from + GOING_COLD_NOTICE)
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    Ok(Waits {
+        owe_reply: owe as usize,
+        oldest_waiting_since: oldest.map(from_millis).transpose().map_err(read_error)?,
+        nudge: nudge as usize,
+        going_cold: going_cold as usize,
+    })
+}
+
 /// The summary of a log from the five columns from `first` on: from_customer, customer_last,
 /// from_pro, pro_first, pro_last.
 pub(super) fn log_from_row(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Log> {
@@ -337,6 +382,72 @@ mod tests {
     use super::*;
     use crate::domain::lead::{Action, Decision, Status};
     use crate::store::{LeadSource, Store};
+
+    /// The edges status counts by, one lead each: a reply at the same moment as the customer's
+    /// message answers it, a nudge is due exactly `nudge_after` after the PRO wrote, and a
+    /// conversation is cold exactly `cold_after` after its last activity.
+    #[test]
+    fn status_counts_on_the_edges_as_the_domain_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now: DateTime<Utc> = "2026-11-23T04:00:00Z".parse().unwrap();
+        let h = |n: i64| now - chrono::TimeDelta::hours(n);
+        let timing = Timing {
+            cold_after: chrono::TimeDelta::hours(72),
+            nudge_after: chrono::TimeDelta::hours(48),
+        };
+        // (id, customer wrote, PRO wrote): hours ago.
+        let logs: [(&str, Option<i64>, Option<i64>); 5] = [
+            ("first", None, None),
+            ("tie", Some(5), Some(5)),
+            ("yours", Some(4), Some(6)),
+            ("nudge", Some(50), Some(48)),
+            ("cold", Some(73), Some(72)),
+        ];
+        let leads: Vec<Lead> = logs
+            .iter()
+            .map(|(id, customer, pro)| {
+                let mut l = crate::domain::lead::tests::sample();
+                l.id = id.to_string();
+                l.created_at = h(80);
+                l.status = Status::Accepted;
+                l.decision = Some(Decision {
+                    action: Action::Accept,
+                    decided_at: if *id == "first" { h(10) } else { h(79) },
+                    reason: None,
+                    note: None,
+                });
+                for (n, (from, at)) in [(Sender::Customer, customer), (Sender::Pro, pro)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if let Some(at) = at {
+                        l.messages.push(Message {
+                            id: format!("m{n}"),
+                            at: h(*at),
+                            from,
+                            channel: Channel::Platform,
+                            text: Some("Saturday?".into()),
+                        });
+                    }
+                }
+                l
+            })
+            .collect();
+        store.import(&leads, now).unwrap();
+        let facts = facts(&store.conn, 0, "1").unwrap();
+        let counted = waits(&store.conn, now, timing, "1").unwrap();
+        assert_eq!(counted, Waits::of(&facts, now, timing));
+        assert_eq!(
+            counted,
+            Waits {
+                owe_reply: 2,
+                oldest_waiting_since: Some(h(80)),
+                nudge: 1,
+                going_cold: 1,
+            }
+        );
+    }
 
     /// What the triggers keep — each lead's log summary, and each open conversation's state —
     /// equals what the leads, decisions, outcomes and messages themselves say, after messages
@@ -447,7 +558,12 @@ mod tests {
                 _ => {
                     let m = Message {
                         id,
-                        at: now - chrono::TimeDelta::minutes(next(20_000) as i64),
+                        // Now and then on the hour, so both sides write at the same moment.
+                        at: now
+                            - chrono::TimeDelta::minutes(match next(3) {
+                                0 => next(50) as i64 * 60,
+                                _ => next(20_000) as i64,
+                            }),
                         from: if next(2) == 0 {
                             Sender::Pro
                         } else {
@@ -501,6 +617,33 @@ mod tests {
                 })
                 .collect();
             assert_eq!(facts, expected, "after step {step}");
+            // What status counts inside SQLite is what the domain's rules count, at moments on
+            // and off the cold, nudge and going-cold edges.
+            for _ in 0..4 {
+                let timing = Timing {
+                    cold_after: chrono::TimeDelta::minutes(60 + next(6_000) as i64),
+                    nudge_after: chrono::TimeDelta::minutes(1 + next(3_000) as i64),
+                };
+                let at = match (next(3), facts.get(next(facts.len().max(1) as u64) as usize)) {
+                    (0, Some(f)) => {
+                        let last = [f.accepted_at, f.log.customer_last, f.log.pro_last]
+                            .into_iter()
+                            .flatten()
+                            .fold(f.requested_at, DateTime::max);
+                        match next(3) {
+                            0 => last + timing.cold_after,
+                            1 => last + timing.cold_after - GOING_COLD_NOTICE,
+                            _ => f.log.pro_last.unwrap_or(last) + timing.nudge_after,
+                        }
+                    }
+                    _ => now - chrono::TimeDelta::minutes(next(20_000) as i64 - 5_000),
+                };
+                assert_eq!(
+                    waits(&store.conn, at, timing, "1").unwrap(),
+                    Waits::of(&facts, at, timing),
+                    "at {at} with {timing:?}, after step {step}"
+                );
+            }
             // And those quiet since before a moment are left out, as the follow-up views ask.
             let since = now - chrono::TimeDelta::minutes(next(20_000) as i64);
             let mut recent = super::facts(&store.conn, millis(since), "1").unwrap();

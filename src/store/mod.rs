@@ -14,7 +14,7 @@ pub use webhooks::{WebhookEvent, WebhookQueue, retry_after};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits};
 use crate::domain::decision::Skip;
 use crate::domain::filter::LeadFilter;
 use crate::domain::lead::{Action, Decision, Lead, RejectReason};
@@ -223,6 +223,9 @@ pub trait LeadSource {
     /// What the standing of each open conversation (an accepted lead with no outcome yet)
     /// accepted or in touch at or after `since` rests on: a few numbers a lead.
     fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError>;
+
+    /// How many open conversations wait on whom at `now`, counted without reading them out.
+    fn waits(&self, now: DateTime<Utc>, timing: Timing) -> Result<Waits, StoreError>;
 
     /// The accepted leads that arrived at or after `since` (a report's period), each with its
     /// outcome and the summary of its contact log (not the messages themselves: `get` has those).

@@ -20,7 +20,7 @@ use super::{
     Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, QueueSummary, Recorded,
     Scope,
 };
-use crate::domain::conversation::{Facts, JobOutcome, Log, Message};
+use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits};
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
@@ -1048,6 +1048,10 @@ impl LeadSource for Store {
 
     fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
         conversations::facts(&self.conn, millis(since), &self.in_scope("lead_id"))
+    }
+
+    fn waits(&self, now: DateTime<Utc>, timing: Timing) -> Result<Waits, StoreError> {
+        conversations::waits(&self.conn, now, timing, &self.in_scope("lead_id"))
     }
 
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {

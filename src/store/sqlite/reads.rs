@@ -1,0 +1,370 @@
+//! The store as a [`LeadSource`]: what triage, status, history and the follow-up views read,
+//! and the contacts and outcomes they record.
+
+use super::*;
+
+impl LeadSource for Store {
+    fn select(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        // The SQL only narrows by stored status (an index range); the domain filter decides
+        // what matches and in which order, so there is one definition of both. Sorting there
+        // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
+        let statuses = filter
+            .status
+            .stored()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // A pending lead has no decision (a decision and the status change commit together), so
+        // the queue skips the join: 10,000 index lookups for nothing.
+        let decisions = if filter.status == StatusFilter::Pending {
+            NO_DECISION
+        } else {
+            WITH_DECISION
+        };
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {decisions} WHERE l.status IN ({statuses}) AND {}",
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut candidates = Vec::new();
+        while let Some(row) = rows.next()? {
+            let lead = lead_from_row(row).map_err(read_error)?;
+            if filter.matches(&lead, now, shelf_life) {
+                candidates.push(lead);
+            }
+        }
+        Ok(filter.apply(candidates, now, shelf_life))
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        if !self.scope.contains(id) {
+            return Ok(None);
+        }
+        let sql = format!("SELECT {LEAD_COLUMNS} FROM {WITH_DECISION} WHERE l.id = ?1");
+        let lead = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], lead_from_row)
+            .optional()
+            .map_err(read_error)?;
+        let Some(mut lead) = lead else {
+            return Ok(None);
+        };
+        lead.messages = conversations::messages_of(&self.conn, id)?;
+        lead.outcome = conversations::outcome_of(&self.conn, id)?;
+        Ok(Some(lead))
+    }
+
+    fn conversation_facts(&self, since: DateTime<Utc>) -> Result<Vec<Facts>, StoreError> {
+        conversations::facts(&self.conn, millis(since), &self.in_scope("lead_id"))
+    }
+
+    fn waits(&self, now: DateTime<Utc>, timing: Timing) -> Result<Waits, StoreError> {
+        conversations::waits(&self.conn, now, timing, &self.in_scope("lead_id"))
+    }
+
+    fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {
+        self.accepted_with_logs(
+            "l.status = 'accepted' AND l.created_at >= ?1",
+            &millis(since),
+        )
+    }
+
+    fn leads_with_logs(&self, ids: &[String]) -> Result<Vec<(Lead, Log)>, StoreError> {
+        // The ids as one JSON array: one statement for any number of them.
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // One read transaction: the leads and their last words from one snapshot, and one lock
+        // taken for the thousands of small reads instead of one each.
+        let read = self.conn.unchecked_transaction()?;
+        let mut out = self.accepted_with_logs("l.id IN (SELECT value FROM json_each(?1))", &ids)?;
+        conversations::last_words(&self.conn, &mut out)?;
+        read.finish()?;
+        Ok(out)
+    }
+
+    fn record_contact(
+        &self,
+        lead_id: &str,
+        message: &Message,
+        _now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.in_write(|w| w.add_contact(lead_id, message, Origin::Here))?;
+        Ok(Recorded::Done)
+    }
+
+    fn record_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
+        self.in_write(|w| w.set_outcome(lead_id, outcome, now))?;
+        Ok(Recorded::Done)
+    }
+
+    fn outcome_changes(&self, lead_id: &str) -> Result<Vec<OutcomeChange>, StoreError> {
+        conversations::outcome_changes(&self.conn, lead_id)
+    }
+
+    fn tally(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Tally, StoreError> {
+        let (since, now) = (millis(since), millis(now));
+        let mut tally = Tally::default();
+        let mut add = |status: &str, n: i64| match status {
+            "accepted" => tally.accepted += n as u64,
+            "rejected" => tally.rejected += n as u64,
+            _ => tally.lapsed += n as u64,
+        };
+        // The window is every New Lead created after `since` (domain::rate::in_window), those
+        // stamped after `now` included. Decided and expired leads never change status again, so
+        // they are counted from the hourly counts for every whole hour inside (since, now], and
+        // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
+        // The hourly counts are of the whole store: an account's window is counted lead by lead
+        // (a month of one account's leads, a few thousand index entries at most).
+        let first = since / HOUR + 1;
+        let last = (now + 1) / HOUR - 1;
+        let whole_hours = since >= 0 && first <= last && self.scope == Scope::All;
+        let (edge_a, edge_b) = if whole_hours {
+            (first * HOUR, (last + 1) * HOUR)
+        } else {
+            (now + 1, now + 1)
+        };
+        if whole_hours {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT status, SUM(n) FROM lead_counts
+                 WHERE kind = 'new_lead' AND status IN ('accepted', 'rejected', 'expired')
+                   AND hour BETWEEN ?1 AND ?2 GROUP BY status",
+            )?;
+            let mut rows = stmt.query([first, last])?;
+            while let Some(r) = rows.next()? {
+                add(&r.get::<_, String>(0)?, r.get(1)?);
+            }
+        }
+        // One range at a time: an OR of two ranges would make SQLite scan every decided lead.
+        let sql = format!(
+            "SELECT status, COUNT(*) FROM leads
+             WHERE status IN ('accepted', 'rejected', 'expired') AND kind = 'new_lead'
+               AND created_at >= ?1 AND created_at <= ?2 AND {}
+             GROUP BY status",
+            self.in_scope("id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        for (from, to) in [(since + 1, edge_a - 1), (edge_b, i64::MAX)] {
+            let mut rows = stmt.query([from, to])?;
+            while let Some(r) = rows.next()? {
+                add(&r.get::<_, String>(0)?, r.get(1)?);
+            }
+        }
+        // Pending leads lapse with time, so each is judged at `now`: the same rule as
+        // domain::freshness::effective_status, kept in step by a test.
+        let sql = format!(
+            "SELECT COALESCE(SUM(COALESCE(expires_at, created_at + ?3) <= ?2), 0),
+                    COALESCE(SUM(COALESCE(expires_at, created_at + ?3) > ?2), 0)
+             FROM leads WHERE status = 'pending' AND kind = 'new_lead' AND created_at > ?1
+               AND {}",
+            self.in_scope("id")
+        );
+        let (lapsed, pending): (i64, i64) = self.conn.query_row(
+            &sql,
+            params![since, now, shelf_life.num_milliseconds()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tally.lapsed += lapsed as u64;
+        tally.pending = pending as u64;
+        Ok(tally)
+    }
+
+    fn queue(
+        &self,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+        urgent: TimeDelta,
+    ) -> Result<QueueSummary, StoreError> {
+        let args = params![
+            shelf_life.num_milliseconds(),
+            millis(now),
+            urgent.num_milliseconds()
+        ];
+        // One pass over the pending New Leads: the count, the urgent ones, and the next to
+        // lapse. With a single MIN(), SQLite takes the bare `r` from the row holding the
+        // minimum, so the next lead comes without a sort.
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(exp <= ?2 + ?3), 0), r, MIN(exp) FROM (
+                SELECT rowid AS r, COALESCE(expires_at, created_at + ?1) AS exp FROM leads
+                WHERE status = 'pending' AND kind = 'new_lead' AND {}) WHERE exp > ?2",
+            self.in_scope("id")
+        );
+        let (pending, urgent_count, next_row, next_exp): (i64, i64, Option<i64>, Option<i64>) =
+            self.conn.query_row(&sql, args, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        let next = match (next_row, next_exp) {
+            (Some(row), Some(exp)) => {
+                let id: String =
+                    self.conn
+                        .query_row("SELECT id FROM leads WHERE rowid = ?1", [row], |r| r.get(0))?;
+                Some((id, from_millis(exp).map_err(read_error)?))
+            }
+            _ => None,
+        };
+        let last_arrival = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT MAX(created_at) FROM leads WHERE kind = 'new_lead' AND {}",
+                    self.in_scope("id")
+                ),
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
+            .map(from_millis)
+            .transpose()
+            .map_err(read_error)?;
+        Ok(QueueSummary {
+            pending: pending as u64,
+            urgent: urgent_count as u64,
+            next,
+            last_arrival,
+        })
+    }
+
+    fn spent_since(&self, since: DateTime<Utc>) -> Result<Vec<Money>, StoreError> {
+        let sql = format!(
+            "SELECT charge_currency, SUM(charge_amount) FROM decisions
+             WHERE action = 'accept' AND decided_at >= ?1 AND {}
+             GROUP BY charge_currency ORDER BY charge_currency",
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([millis(since)], |r| {
+            Ok(Money::new(r.get(1)?, currency(r.get(0)?)?))
+        })?;
+        match rows.collect::<rusqlite::Result<_>>() {
+            // SQLite's SUM refuses to wrap: name the charge no sum can hold, instead of its bare
+            // "integer overflow". Only a store written before amounts had a ceiling has one.
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("integer overflow") => {
+                let (id, amount, code): (String, i64, String) = self.conn.query_row(
+                    &format!(
+                        "SELECT lead_id, charge_amount, charge_currency FROM decisions
+                         WHERE action = 'accept' AND decided_at >= ?1 AND {}
+                         ORDER BY charge_amount DESC LIMIT 1",
+                        self.in_scope("lead_id")
+                    ),
+                    [millis(since)],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                let worst = Money::new(amount, currency(code)?);
+                Err(StoreError::Implausible(format!(
+                    "the charges recorded this week are too large to add up: lead {id} was charged {worst}, over the ceiling of {}",
+                    Money::new(Money::ceiling(worst.currency), worst.currency)
+                )))
+            }
+            other => other.map_err(read_error),
+        }
+    }
+
+    fn median_response(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        responded: u64,
+    ) -> Result<Option<TimeDelta>, StoreError> {
+        // Nothing answered in the window, as the tally already knows: nothing to read.
+        if responded == 0 {
+            return Ok(None);
+        }
+        // The whole store: from the response counts kept on write, whatever the history.
+        if self.scope == Scope::All {
+            return speed::median(&self.conn, millis(since), millis(now));
+        }
+        // One account's leads of a shared store (the counts cover every account): that
+        // account's answers in the window, sorted by SQLite, read to the middle. For an even
+        // count, the mean of the two middle ones.
+        let (offset, take) = if responded % 2 == 1 {
+            (responded / 2, 1)
+        } else {
+            (responded / 2 - 1, 2)
+        };
+        let sql = format!(
+            "SELECT decided_at - arrived_at FROM decisions
+             WHERE counts_in_rate = 1 AND arrived_at > ?1 AND {}
+             ORDER BY decided_at - arrived_at LIMIT ?2 OFFSET ?3",
+            self.in_scope("lead_id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let middle: Vec<i64> = stmt
+            .query_map(params![millis(since), take, offset as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if middle.is_empty() {
+            return Ok(None);
+        }
+        let ms = middle.iter().sum::<i64>() / middle.len() as i64;
+        Ok(Some(TimeDelta::milliseconds(ms)))
+    }
+
+    fn decide(
+        &self,
+        requests: &[DecisionRequest],
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Decided>, StoreError> {
+        // Nothing to send: a local decision is the whole decision.
+        Ok(self
+            .decide_and_queue(requests, now, shelf_life, |_| false)?
+            .into_iter()
+            .map(|(decided, _)| decided)
+            .collect())
+    }
+
+    fn history(
+        &self,
+        query: &HistoryQuery,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<DecisionRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS}, d.charge_amount, d.charge_currency, d.origin
+             FROM {WITH_DECISION}
+             WHERE d.decided_at >= ?1 AND (?2 IS NULL OR d.action = ?2) AND {}
+             ORDER BY d.decided_at DESC, l.id",
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let since = query.since.map_or(i64::MIN, millis);
+        let mut rows = stmt.query(params![since, query.action.map(Action::as_str)])?;
+        let limit = query.filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(r) = rows.next()? else { break };
+            let lead = lead_from_row(r).map_err(read_error)?;
+            if !query.filter.matches(&lead, now, shelf_life) {
+                continue;
+            }
+            let charge = match r.get::<_, Option<String>>(26)? {
+                Some(code) => Some(Money::new(r.get(25)?, currency(code).map_err(read_error)?)),
+                None => None,
+            };
+            let Some(decision) = lead.decision.clone() else {
+                continue;
+            };
+            out.push(DecisionRecord {
+                lead,
+                decision,
+                charge,
+                origin: r.get(27)?,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -18,11 +18,12 @@ use std::sync::mpsc;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::import_pg::{PgImport, Sink};
 use crate::context::Ctx;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{Format, Report, Style};
-use crate::store::{Import, ImportSummary, SameId, StoreError, describe_io};
+use crate::store::{ImportSummary, SameId, StoreError, describe_io};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CSV_HELP)]
@@ -34,6 +35,12 @@ pub struct Args {
     /// The file's format; by default from the extension, else from the content
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub format: InputFormat,
+
+    /// Import into this PostgreSQL database (postgres://USER@HOST:PORT/DB, the one `leads serve
+    /// --database` serves) instead of the local store; the password comes from PGPASSWORD or
+    /// ~/.pgpass
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 const CSV_HELP: &str = "CSV: one lead a row, with a header naming the columns (any order; unknown columns are ignored).
@@ -131,11 +138,16 @@ fn import(
         let reader = scope.spawn(|| read(source, args, &bytes, send));
         // Begun at the first good record, so an input that is wrong from its start leaves no
         // new store behind.
-        let mut open: Option<Import> = None;
+        let mut open: Option<Sink> = None;
         let mut write = |parsed: Parsed| -> Result<(), Stop> {
             let import = match &mut open {
                 Some(import) => import,
-                None => open.insert(account.store().begin_import(ctx.now())?),
+                None => open.insert(match &args.database {
+                    Some(url) => {
+                        Sink::Postgres(PgImport::begin(url, &ctx.config.server, ctx.now())?)
+                    }
+                    None => Sink::Sqlite(account.store().begin_import(ctx.now())?),
+                }),
             };
             let mut lead = parsed.lead;
             put_in_account(&mut lead, prefix);
@@ -169,7 +181,7 @@ fn import(
             );
             bar.set_message(format!("saving {count} leads"));
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            let summary = open.map(Import::commit).transpose();
+            let summary = open.map(Sink::commit).transpose();
             bar.finish_and_clear();
             summary?.unwrap_or_default()
         }

@@ -1,0 +1,194 @@
+//! The server's store in a PostgreSQL database that several servers share.
+//!
+//! The endpoint code is blocking (see `backend`), so each request's work runs on a blocking
+//! thread and drives the async driver with the runtime's `Handle::block_on`, one statement at a
+//! time. A request holds one pooled connection for its transaction.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::runtime::Handle;
+
+use super::backend::{Backend, Fault, Keyed, Reads, Writes};
+use crate::domain::conversation::{JobOutcome, Message};
+use crate::domain::filter::StatusFilter;
+use crate::domain::lead::Lead;
+use crate::domain::rate::Tally;
+use crate::store::postgres::{self, PgError, PgStore, writes};
+use crate::store::{Decided, DecisionRequest, Origin};
+
+pub(crate) struct PgBackend {
+    store: PgStore,
+    runtime: Handle,
+}
+
+impl PgBackend {
+    pub(crate) fn new(store: PgStore, runtime: Handle) -> PgBackend {
+        PgBackend { store, runtime }
+    }
+
+    fn client(&self) -> Result<deadpool_postgres::Client, Fault> {
+        Ok(self.runtime.block_on(self.store.client())?)
+    }
+}
+
+/// A connection of the pool, reading outside any transaction.
+struct PgRead<'a> {
+    client: &'a deadpool_postgres::Client,
+    runtime: &'a Handle,
+}
+
+/// A write transaction. `get` here locks the lead's row (see `store::postgres::writes`).
+struct PgWrite<'a> {
+    tx: &'a deadpool_postgres::Transaction<'a>,
+    runtime: &'a Handle,
+}
+
+fn driver(e: tokio_postgres::Error) -> Fault {
+    Fault::from(PgError::from(e))
+}
+
+impl Reads for PgRead<'_> {
+    fn get(&self, id: &str) -> Result<Option<Lead>, Fault> {
+        Ok(self.runtime.block_on(postgres::get(self.client, id))?)
+    }
+
+    fn page(
+        &self,
+        status: StatusFilter,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: usize,
+        matches: &mut (dyn FnMut(&Lead) -> bool + Send),
+    ) -> Result<Vec<Lead>, Fault> {
+        Ok(self
+            .runtime
+            .block_on(postgres::page(self.client, status, after, limit, matches))?)
+    }
+
+    fn tally(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Tally, Fault> {
+        Ok(self
+            .runtime
+            .block_on(postgres::tally(self.client, since, now, shelf_life))?)
+    }
+}
+
+impl Reads for PgWrite<'_> {
+    fn get(&self, id: &str) -> Result<Option<Lead>, Fault> {
+        Ok(self.runtime.block_on(writes::lock_lead(self.tx, id))?)
+    }
+
+    fn page(
+        &self,
+        status: StatusFilter,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: usize,
+        matches: &mut (dyn FnMut(&Lead) -> bool + Send),
+    ) -> Result<Vec<Lead>, Fault> {
+        Ok(self
+            .runtime
+            .block_on(postgres::page(self.tx, status, after, limit, matches))?)
+    }
+
+    fn tally(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Tally, Fault> {
+        Ok(self
+            .runtime
+            .block_on(postgres::tally(self.tx, since, now, shelf_life))?)
+    }
+}
+
+impl Writes for PgWrite<'_> {
+    fn decide(
+        &self,
+        req: &DecisionRequest,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Decided, Fault> {
+        Ok(self
+            .runtime
+            .block_on(writes::decide(self.tx, req, now, shelf_life))?)
+    }
+
+    fn add_contact(&self, lead_id: &str, message: &Message, origin: Origin) -> Result<(), Fault> {
+        self.runtime
+            .block_on(writes::add_message(self.tx, lead_id, message, origin))?;
+        Ok(())
+    }
+
+    fn set_outcome(
+        &self,
+        lead_id: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), Fault> {
+        Ok(self
+            .runtime
+            .block_on(writes::set_outcome(self.tx, lead_id, outcome, now))?)
+    }
+}
+
+impl Backend for PgBackend {
+    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<(), Fault>) -> Result<(), Fault> {
+        let client = self.client()?;
+        f(&PgRead {
+            client: &client,
+            runtime: &self.runtime,
+        })
+    }
+
+    fn keyed(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        write: &mut dyn FnMut(&dyn Writes) -> Result<(u16, String), Fault>,
+    ) -> Result<Keyed, Fault> {
+        let rt = &self.runtime;
+        let mut client = self.client()?;
+        // Dropping the transaction without commit rolls it back (on the connection's next use,
+        // or when the pool drops a broken connection), so every early return below keeps
+        // nothing.
+        let tx = rt.block_on(client.transaction()).map_err(driver)?;
+        if !rt.block_on(writes::try_lock_key(&tx, key))? {
+            return Ok(Keyed::InUse);
+        }
+        // Under the key's lock: a response committed by whichever server had the key first is
+        // visible to this statement.
+        if let Some((first, status, body)) = rt.block_on(writes::stored_response(&tx, key))? {
+            return Ok(if first == fingerprint {
+                Keyed::Replay { status, body }
+            } else {
+                Keyed::Reused
+            });
+        }
+        let (status, body) = write(&PgWrite {
+            tx: &tx,
+            runtime: rt,
+        })?;
+        rt.block_on(writes::store_response(
+            &tx,
+            key,
+            fingerprint,
+            status,
+            &body,
+            now,
+        ))?;
+        rt.block_on(tx.commit()).map_err(driver)?;
+        Ok(Keyed::First { status, body })
+    }
+
+    fn ready(&self) -> Result<(), Fault> {
+        Ok(self.runtime.block_on(self.store.ready())?)
+    }
+
+    fn close(&self) {
+        self.store.close();
+    }
+}

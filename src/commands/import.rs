@@ -67,6 +67,10 @@ const BAR_FROM_BYTES: u64 = 8 << 20;
 const TICK: u64 = 1024;
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
+    if let Some(url) = &args.database {
+        // A bad URL fails before anything is read, even for an empty input.
+        crate::store::postgres::Target::parse(url)?;
+    }
     if args.file == "-" {
         return import(ctx, &args, "stdin", Source::Stdin, None);
     }

@@ -14,6 +14,8 @@ mod list;
 mod marketplaces;
 mod money;
 mod openapi;
+mod pg;
+mod pg_cluster;
 mod proxy;
 mod remote;
 mod remote_client;

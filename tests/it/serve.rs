@@ -35,8 +35,16 @@ impl TestServer {
     /// A server with `vars` set too (the marketplaces' tokens and webhook passwords).
     pub fn start_with_env(env: &TestEnv, token: &str, vars: &[(&str, &str)]) -> TestServer {
         leads::remote::install_crypto();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("leads"));
+        if let Some(url) = &env.database {
+            command
+                .args(["serve", "--database", url])
+                .env("PGPASSWORD", crate::pg_cluster::PASSWORD);
+        } else {
+            command.arg("serve");
+        }
+        let mut child = command
+            .args(["--listen", "127.0.0.1:0"])
             .envs(vars.iter().copied())
             .env("LEADS_CONFIG", env.config_path())
             .env("LEADS_DATA_DIR", env.data_dir())
@@ -129,15 +137,79 @@ fn error_code(r: Response) -> (u16, String) {
     )
 }
 
-fn charges(env: &TestEnv) -> Vec<(String, String, leads::domain::money::Money)> {
-    leads::store::Store::open(&env.data_dir())
-        .unwrap()
-        .charges()
-        .unwrap()
+/// The ledger of the store the env's server runs on: (charge id, lead id, amount).
+pub fn charges(env: &TestEnv) -> Vec<(String, String, leads::domain::money::Money)> {
+    let Some(url) = &env.database else {
+        return leads::store::Store::open(&env.data_dir())
+            .unwrap()
+            .charges()
+            .unwrap();
+    };
+    let cluster = crate::pg_cluster::shared().unwrap();
+    cluster
+        .sql(
+            crate::pg_cluster::db_name(url),
+            "SELECT 'ch_' || lpad(seq::text, 8, '0'), lead_id, amount, currency FROM charges
+             ORDER BY seq",
+        )
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('|').collect();
+            let money =
+                leads::domain::money::Money::new(f[2].parse().unwrap(), f[3].parse().unwrap());
+            (f[0].to_string(), f[1].to_string(), money)
+        })
+        .collect()
 }
 
-fn fixture() -> TestEnv {
-    let env = TestEnv::new();
+/// Which store a server test runs on: every test of this file runs on both.
+#[derive(Clone, Copy, Debug)]
+pub enum Backing {
+    Sqlite,
+    Postgres,
+}
+
+/// A new env on `backing`: for PostgreSQL, with a fresh database of the test cluster. None when
+/// PostgreSQL is not installed (outside CI): the test then skips.
+pub fn env_on(backing: Backing) -> Option<TestEnv> {
+    let mut env = TestEnv::new();
+    if let Backing::Postgres = backing {
+        env.database = Some(crate::pg_cluster::shared()?.database());
+    }
+    Some(env)
+}
+
+/// Each test, once on each store: `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Backing::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Backing::Postgres)
+            }
+        })*
+    };
+}
+
+on_both_stores!(
+    every_endpoint_and_error_code,
+    a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted,
+    a_replayed_accept_returns_the_same_charge_and_charges_nothing_more,
+    the_same_key_for_another_request_is_refused,
+    fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge,
+    paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive,
+    it_refuses_to_run_without_tokens_and_stops_gracefully,
+    a_message_is_stored_once_per_key_and_bad_ones_record_nothing,
+    an_outcome_is_set_once_per_key_and_a_later_one_replaces_it,
+);
+
+fn fixture(backing: Backing) -> Option<TestEnv> {
+    let env = env_on(backing)?;
     env.import(&[
         lead("a", 1),
         lead("b", 2),
@@ -149,12 +221,13 @@ fn fixture() -> TestEnv {
         expired("gone", 5),
         decided("done", 4, "reject"),
     ]);
-    env
+    Some(env)
 }
 
-#[test]
-fn every_endpoint_and_error_code() {
-    let env = fixture();
+fn every_endpoint_and_error_code(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
 
     // GET /v1/leads: oldest first, filtered by status (as of now: "late" has lapsed).
@@ -262,13 +335,22 @@ fn every_endpoint_and_error_code() {
         413
     );
 
-    // GET /v1/response-rate: the same rate code as `leads status`.
+    // GET /v1/response-rate: the same rate code as `leads status` (over the SQLite store; a
+    // database's figures are the same numbers).
     let (status, rate) = json_of(server.get("/v1/response-rate"));
     assert_eq!(status, 200);
-    let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
-    assert_eq!(rate["responded"], local["responded"]);
-    assert_eq!(rate["received"], local["received"]);
-    assert_eq!(rate["rate"], local["rate"]);
+    if env.database.is_none() {
+        let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
+        assert_eq!(rate["responded"], local["responded"]);
+        assert_eq!(rate["received"], local["received"]);
+        assert_eq!(rate["rate"], local["rate"]);
+    }
+    // a, b and done answered, late and gone lapsed: 3 of 5 (c is still open).
+    assert_eq!(
+        (&rate["responded"], &rate["received"], &rate["rate"]),
+        (&json!(3), &json!(5), &json!(0.6)),
+        "{rate}"
+    );
     assert_eq!(
         (rate["window_days"].clone(), rate["threshold"].clone()),
         (json!(30), json!(0.75))
@@ -309,9 +391,10 @@ fn every_endpoint_and_error_code() {
     );
 }
 
-#[test]
-fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted() {
-    let env = TestEnv::new();
+fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted(backing: Backing) {
+    let Some(env) = env_on(backing) else {
+        return;
+    };
     let contact =
         json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
     env.import(&[
@@ -339,9 +422,10 @@ fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted() {
     assert_eq!(a["customer"], contact);
 }
 
-#[test]
-fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
-    let env = fixture();
+fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let first = server.post("/v1/leads/c/accept", Some("key-1"), "{}");
     assert!(first.headers().get("idempotent-replayed").is_none());
@@ -370,9 +454,10 @@ fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
 }
 
-#[test]
-fn the_same_key_for_another_request_is_refused() {
-    let env = fixture();
+fn the_same_key_for_another_request_is_refused(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     assert_eq!(
         server
@@ -392,9 +477,10 @@ fn the_same_key_for_another_request_is_refused() {
     assert_eq!(json_of(server.get("/v1/leads/b")).1["status"], "pending");
 }
 
-#[test]
-fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge() {
-    let env = fixture();
+fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = Arc::new(TestServer::start(&env));
     let handles: Vec<_> = (0..50)
         .map(|i| {
@@ -423,9 +509,10 @@ fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge() {
     assert_eq!((charged[0].1.as_str(), charged[0].2.amount), ("c", 25000));
 }
 
-#[test]
-fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive() {
-    let env = TestEnv::new();
+fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive(backing: Backing) {
+    let Some(env) = env_on(backing) else {
+        return;
+    };
     let leads: Vec<Value> = (0..1000)
         .map(|i| lead(&format!("p{i:04}"), 40 - i / 50))
         .collect();
@@ -462,9 +549,10 @@ fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive() {
     assert_eq!(pages, 11);
 }
 
-#[test]
-fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
-    let env = fixture();
+fn it_refuses_to_run_without_tokens_and_stops_gracefully(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let run = env
         .command()
         .args(["serve", "--listen", "127.0.0.1:0"])
@@ -535,10 +623,10 @@ fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
 }
 
 /// An accepted lead ("acc", decided 4 hours ago) and a pending one ("a").
-fn conversation_fixture() -> TestEnv {
-    let env = TestEnv::new();
+fn conversation_fixture(backing: Backing) -> Option<TestEnv> {
+    let env = env_on(backing)?;
     env.import(&[lead("a", 1), decided("acc", 4, "accept")]);
-    env
+    Some(env)
 }
 
 fn messages_on(server: &TestServer, id: &str) -> Vec<Value> {
@@ -547,9 +635,10 @@ fn messages_on(server: &TestServer, id: &str) -> Vec<Value> {
     body["data"].as_array().unwrap().clone()
 }
 
-#[test]
-fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing() {
-    let env = conversation_fixture();
+fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing(backing: Backing) {
+    let Some(env) = conversation_fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let reply = r#"{"from": "pro", "channel": "platform", "text": "Hi Ms. Lin, Saturday works"}"#;
 
@@ -653,9 +742,10 @@ fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing() {
     assert_eq!(messages_on(&server, "a"), Vec::<Value>::new());
 }
 
-#[test]
-fn an_outcome_is_set_once_per_key_and_a_later_one_replaces_it() {
-    let env = conversation_fixture();
+fn an_outcome_is_set_once_per_key_and_a_later_one_replaces_it(backing: Backing) {
+    let Some(env) = conversation_fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let won =
         r#"{"result": "won", "value": {"amount": 450000, "currency": "TWD"}, "reason": null}"#;

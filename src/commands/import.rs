@@ -147,9 +147,11 @@ fn import(
             let import = match &mut open {
                 Some(import) => import,
                 None => open.insert(match &args.database {
-                    Some(url) => {
-                        Sink::Postgres(PgImport::begin(url, &ctx.config.server, ctx.now())?)
-                    }
+                    Some(url) => Sink::Postgres(Box::new(PgImport::begin(
+                        url,
+                        &ctx.config.server,
+                        ctx.now(),
+                    )?)),
                     None => Sink::Sqlite(account.store().begin_import(ctx.now())?),
                 }),
             };

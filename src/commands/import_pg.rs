@@ -13,7 +13,8 @@ use crate::store::{Import, ImportSummary, SameId};
 /// Where an import writes: the local store, or a database.
 pub enum Sink<'s> {
     Sqlite(Import<'s>),
-    Postgres(PgImport),
+    /// Boxed: the runtime and pool it carries are large beside an SQLite import.
+    Postgres(Box<PgImport>),
 }
 
 impl Sink<'_> {

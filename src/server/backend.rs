@@ -108,10 +108,16 @@ pub(crate) enum Keyed {
     InUse,
 }
 
+/// The work of a read: it keeps its own result, so that one signature serves every endpoint.
+pub(crate) type ReadFn<'a> = dyn FnMut(&dyn Reads) -> Result<(), Fault> + 'a;
+
+/// The work of a keyed write: it returns the response (status and body) to store under the key.
+pub(crate) type WriteFn<'a> = dyn FnMut(&dyn Writes) -> Result<(u16, String), Fault> + 'a;
+
 /// A store the server runs on. Every method blocks: call it from a blocking thread.
 pub(crate) trait Backend: Send + Sync {
     /// Runs `f` with a connection for reading.
-    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<(), Fault>) -> Result<(), Fault>;
+    fn read(&self, f: &mut ReadFn) -> Result<(), Fault>;
 
     /// In one transaction: looks the key up; unless it was seen, runs `write`, which returns the
     /// response (a refusal too), and stores that response under the key. Committed when this
@@ -121,7 +127,7 @@ pub(crate) trait Backend: Send + Sync {
         key: &str,
         fingerprint: &str,
         now: DateTime<Utc>,
-        write: &mut dyn FnMut(&dyn Writes) -> Result<(u16, String), Fault>,
+        write: &mut WriteFn,
     ) -> Result<Keyed, Fault>;
 
     /// The store answers now (`/readyz`).

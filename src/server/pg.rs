@@ -7,7 +7,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::runtime::Handle;
 
-use super::backend::{Backend, Fault, Keyed, Reads, Writes};
+use super::backend::{Backend, Fault, Keyed, ReadFn, Reads, WriteFn, Writes};
 use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::filter::StatusFilter;
 use crate::domain::lead::Lead;
@@ -135,7 +135,7 @@ impl Writes for PgWrite<'_> {
 }
 
 impl Backend for PgBackend {
-    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<(), Fault>) -> Result<(), Fault> {
+    fn read(&self, f: &mut ReadFn) -> Result<(), Fault> {
         let client = self.client()?;
         f(&PgRead {
             client: &client,
@@ -148,7 +148,7 @@ impl Backend for PgBackend {
         key: &str,
         fingerprint: &str,
         now: DateTime<Utc>,
-        write: &mut dyn FnMut(&dyn Writes) -> Result<(u16, String), Fault>,
+        write: &mut WriteFn,
     ) -> Result<Keyed, Fault> {
         let rt = &self.runtime;
         let mut client = self.client()?;

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::backend::{Backend, Fault, Keyed, Reads, Writes};
+use super::backend::{Backend, Fault, Keyed, ReadFn, Reads, WriteFn, Writes};
 use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::filter::StatusFilter;
 use crate::domain::lead::Lead;
@@ -138,7 +138,7 @@ impl Writes for Write<'_> {
 }
 
 impl Backend for SqliteBackend {
-    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<(), Fault>) -> Result<(), Fault> {
+    fn read(&self, f: &mut ReadFn) -> Result<(), Fault> {
         let store = self.take()?;
         let out = f(&store);
         self.give(store);
@@ -150,7 +150,7 @@ impl Backend for SqliteBackend {
         key: &str,
         fingerprint: &str,
         now: DateTime<Utc>,
-        write: &mut dyn FnMut(&dyn Writes) -> Result<(u16, String), Fault>,
+        write: &mut WriteFn,
     ) -> Result<Keyed, Fault> {
         self.with_writer(|store| {
             // `Store::keyed` rolls back on any error of its own type; a fault of the work is

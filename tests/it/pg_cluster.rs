@@ -62,6 +62,10 @@ fn is_root() -> bool {
 }
 
 /// The shared cluster, or None (with a message) when PostgreSQL is not installed outside CI.
+#[allow(
+    clippy::print_stderr,
+    reason = "a skipped test says so in the test output"
+)]
 pub fn shared() -> Option<&'static Cluster> {
     match SHARED.get_or_init(Cluster::start) {
         Ok(c) => Some(c),

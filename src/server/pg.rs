@@ -152,36 +152,47 @@ impl Backend for PgBackend {
     ) -> Result<Keyed, Fault> {
         let rt = &self.runtime;
         let mut client = self.client()?;
-        // Dropping the transaction without commit rolls it back (on the connection's next use,
-        // or when the pool drops a broken connection), so every early return below keeps
-        // nothing.
         let tx = rt.block_on(client.transaction()).map_err(driver)?;
-        if !rt.block_on(writes::try_lock_key(&tx, key))? {
-            return Ok(Keyed::InUse);
+        let outcome = (|| {
+            if !rt.block_on(writes::try_lock_key(&tx, key))? {
+                return Ok(Keyed::InUse);
+            }
+            // Under the key's lock: a response committed by whichever server had the key first
+            // is visible to this statement.
+            if let Some((first, status, body)) = rt.block_on(writes::stored_response(&tx, key))? {
+                return Ok(if first == fingerprint {
+                    Keyed::Replay { status, body }
+                } else {
+                    Keyed::Reused
+                });
+            }
+            let (status, body) = write(&PgWrite {
+                tx: &tx,
+                runtime: rt,
+            })?;
+            rt.block_on(writes::store_response(
+                &tx,
+                key,
+                fingerprint,
+                status,
+                &body,
+                now,
+            ))?;
+            Ok(Keyed::First { status, body })
+        })();
+        match outcome {
+            Ok(first @ Keyed::First { .. }) => {
+                rt.block_on(tx.commit()).map_err(driver)?;
+                Ok(first)
+            }
+            // Ended here and now, not when the dropped transaction's rollback reaches the
+            // database: until then it would hold the key's lock, and a retry that came at once
+            // (to any server) would be told the key is in use.
+            other => {
+                let _ = rt.block_on(tx.rollback());
+                other
+            }
         }
-        // Under the key's lock: a response committed by whichever server had the key first is
-        // visible to this statement.
-        if let Some((first, status, body)) = rt.block_on(writes::stored_response(&tx, key))? {
-            return Ok(if first == fingerprint {
-                Keyed::Replay { status, body }
-            } else {
-                Keyed::Reused
-            });
-        }
-        let (status, body) = write(&PgWrite {
-            tx: &tx,
-            runtime: rt,
-        })?;
-        rt.block_on(writes::store_response(
-            &tx,
-            key,
-            fingerprint,
-            status,
-            &body,
-            now,
-        ))?;
-        rt.block_on(tx.commit()).map_err(driver)?;
-        Ok(Keyed::First { status, body })
     }
 
     fn ready(&self) -> Result<(), Fault> {

@@ -410,6 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--from-store', '--from-store', [CompletionResultType]::ParameterName, 'With --database: copy every lead of the data dir''s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')

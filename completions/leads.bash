@@ -1088,7 +1088,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__import)
-            opts="-q -v -h --format --database --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
+            opts="-q -v -h --format --database --from-store --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

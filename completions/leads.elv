@@ -392,6 +392,7 @@ set edit:completion:arg-completer[leads] = {|@words|
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --account 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform'
             cand --color 'When to colour output'
+            cand --from-store 'With --database: copy every lead of the data dir''s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)'
             cand --json 'Print JSON (stable field names, never coloured)'
             cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
             cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'

@@ -413,6 +413,7 @@ complete -c leads -n "__fish_leads_using_subcommand import" -l account -d 'Work 
 complete -c leads -n "__fish_leads_using_subcommand import" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
+complete -c leads -n "__fish_leads_using_subcommand import" -l from-store -d 'With --database: copy every lead of the data dir\'s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l json -d 'Print JSON (stable field names, never coloured)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'

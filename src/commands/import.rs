@@ -29,8 +29,8 @@ use crate::store::{ImportSummary, SameId, StoreError, describe_io};
 #[command(after_help = CSV_HELP)]
 pub struct Args {
     /// The file to read, or - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(value_name = "FILE|-", required_unless_present = "from_store")]
+    pub file: Option<String>,
 
     /// The file's format; by default from the extension, else from the content
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -41,6 +41,11 @@ pub struct Args {
     /// ~/.pgpass
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+
+    /// With --database: copy every lead of the data dir's store, with its decision, charge,
+    /// messages and outcome, into the database (moving a server from SQLite to PostgreSQL)
+    #[arg(long, requires = "database", conflicts_with = "file")]
+    pub from_store: bool,
 }
 
 const CSV_HELP: &str = "CSV: one lead a row, with a header naming the columns (any order; unknown columns are ignored).
@@ -71,15 +76,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         // A bad URL fails before anything is read, even for an empty input.
         crate::store::postgres::Target::parse(url)?;
     }
-    if args.file == "-" {
+    // clap requires --database with --from-store, and a FILE without it.
+    if let (true, Some(url)) = (args.from_store, &args.database) {
+        return super::import_pg::copy_store(ctx, url);
+    }
+    let name = args.file.clone().unwrap_or_else(|| "-".into());
+    if name == "-" {
         return import(ctx, &args, "stdin", Source::Stdin, None);
     }
-    let file = File::open(&args.file).map_err(|e| {
-        CliError::bad_input(format!("cannot read {}: {}", args.file, describe_io(&e)))
+    let file = File::open(&name).map_err(|e| {
+        CliError::bad_input(format!("cannot read {name}: {}", describe_io(&e)))
             .with_hint("check the path; use - to read from stdin")
     })?;
     let len = file.metadata().ok().map(|m| m.len());
-    import(ctx, &args, &args.file, Source::File(file), len)
+    import(ctx, &args, &name, Source::File(file), len)
 }
 
 /// Where the records come from, opened on the thread that reads them (a lock on stdin cannot
@@ -276,7 +286,7 @@ fn read_from(
         InputFormat::Auto => {
             let (first, read) = first_byte(read)
                 .map_err(|e| Stop::Bad(format!("cannot read it: {}", describe_io(&e))))?;
-            (detect(&args.file, first), read)
+            (detect(args.file.as_deref().unwrap_or("-"), first), read)
         }
         f => (f, read),
     };

@@ -5,10 +5,54 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::ServerSettings;
+use crate::context::Ctx;
+use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::lead::Lead;
-use crate::error::CliError;
+use crate::error::{CliError, Exit};
+use crate::render::Format;
 use crate::store::postgres::{PgError, PgStore, Target, writes};
-use crate::store::{Import, ImportSummary, SameId};
+use crate::store::{Import, ImportSummary, LeadSource, SameId, Store};
+
+/// `leads import --database URL --from-store`: every lead of the data dir's SQLite store (the one
+/// a single `leads serve` ran on), each with its decision, charge, messages and outcome, into the
+/// database in one transaction. Leads already there are updated by the import rules (nothing is
+/// decided twice). What stays behind: the idempotency keys (a client retrying a decision made
+/// before the move is told `already_decided`, and is charged nothing) and the outcomes that later
+/// ones replaced.
+pub fn copy_store(ctx: &Ctx, url: &str) -> Result<Exit, CliError> {
+    let store = Store::open(&ctx.data_dir)?;
+    let everything = LeadFilter {
+        status: StatusFilter::All,
+        kind: KindFilter::All,
+        ..Default::default()
+    };
+    let leads = store.select(&everything, ctx.now(), ctx.config.freshness.shelf_life)?;
+    let mut import = PgImport::begin(url, &ctx.config.server, ctx.now())?;
+    for lead in &leads {
+        // The list leaves each lead's log out; one read each brings it.
+        let full = store.get(&lead.id)?.unwrap_or_else(|| lead.clone());
+        if let Err(SameId(_)) = import.add(&full, &format!("lead {}", full.id))? {
+            return Err(CliError::new(
+                Exit::Failure,
+                format!("lead {} was read twice from the store", full.id),
+            ));
+        }
+    }
+    let target = import.store.target().to_string();
+    let summary = import.commit()?;
+    ctx.out.note(&format!(
+        "Copied {} lead{} from {} into {target}: {} added, {} updated.",
+        leads.len(),
+        if leads.len() == 1 { "" } else { "s" },
+        store.path().display(),
+        summary.added,
+        summary.updated
+    ));
+    if ctx.out.format == Format::Json {
+        ctx.out.emit(&summary)?;
+    }
+    Ok(Exit::Ok)
+}
 
 /// Where an import writes: the local store, or a database.
 pub enum Sink<'s> {
@@ -85,7 +129,7 @@ impl PgImport {
         })
     }
 
-    fn add(&mut self, lead: &Lead, record: &str) -> Result<Result<(), SameId>, PgError> {
+    pub fn add(&mut self, lead: &Lead, record: &str) -> Result<Result<(), SameId>, PgError> {
         let (client, now, summary) = (&self.client, self.now, &mut self.summary);
         self.runtime.block_on(async {
             let fresh = client
@@ -105,7 +149,7 @@ impl PgImport {
         })
     }
 
-    fn commit(self) -> Result<ImportSummary, PgError> {
+    pub fn commit(self) -> Result<ImportSummary, PgError> {
         self.runtime
             .block_on(self.client.batch_execute("COMMIT"))
             .map_err(|e| self.store.error(&e))?;

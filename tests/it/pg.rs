@@ -400,3 +400,70 @@ fn the_database_password_is_never_printed() {
         assert!(!text.contains(PASSWORD), "the password was printed: {text}");
     }
 }
+
+#[test]
+fn a_sqlite_store_moves_into_postgres_with_its_decisions_charges_and_conversations() {
+    let Some(mut env) = env_on(Backing::Postgres) else {
+        return;
+    };
+    let url = env.database.take().unwrap();
+    // The data dir's SQLite store: what a single server ran on before the move.
+    let talked = serde_json::json!({
+        "messages": [{"id": "m1", "at": "2026-11-23T02:00:00Z", "from": "customer",
+                      "channel": "phone", "text": "Call me"}],
+        "outcome": {"result": "won", "at": "2026-11-23T03:00:00Z",
+                    "value": {"amount": 450000, "currency": "TWD"}, "reason": null},
+    });
+    env.import(&[
+        lead("open", 1),
+        crate::env::with(crate::env::decided("acc", 4, "accept"), talked),
+        crate::env::decided("rej", 5, "reject"),
+        crate::env::expired("gone", 6),
+    ]);
+    let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
+    let moved = env
+        .command()
+        .args(["import", "--database", &url, "--from-store"])
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&moved.stderr);
+    assert!(moved.status.success(), "{said}");
+    assert!(
+        said.contains("Copied 4 leads") && said.contains("4 added"),
+        "{said}"
+    );
+    env.database = Some(url);
+    let server = TestServer::start(&env);
+    let acc: Value = server.get("/v1/leads/acc").json().unwrap();
+    assert_eq!(acc["status"], "accepted");
+    assert_eq!(acc["messages"][0]["text"], "Call me");
+    assert_eq!(acc["outcome"]["value"]["amount"], 450000);
+    let rate: Value = server.get("/v1/response-rate").json().unwrap();
+    assert_eq!(
+        (&rate["responded"], &rate["received"]),
+        (&local["responded"], &local["received"])
+    );
+    let charged = charges(&env);
+    assert_eq!(charged.len(), 1);
+    assert_eq!(charged[0].1, "acc");
+    // Moved again: nothing is added or charged twice.
+    let again = env
+        .command()
+        .args([
+            "import",
+            "--database",
+            env.database.as_deref().unwrap(),
+            "--from-store",
+        ])
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 added, 4 updated"));
+    assert_eq!(charges(&env).len(), 1);
+    assert_eq!(
+        status_of(&server, "/v1/leads/open/accept", "after-move"),
+        200,
+        "the moved queue is served"
+    );
+}

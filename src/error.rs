@@ -62,7 +62,7 @@ impl Exit {
         ),
         (
             Exit::Config,
-            "the config is missing, unreadable or invalid, or the API refused the token",
+            "the config is missing, unreadable or invalid, the API refused the token, or PostgreSQL refused the login or the database URL",
         ),
         (
             Exit::BadInput,

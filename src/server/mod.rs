@@ -1,10 +1,12 @@
 //! `leads serve`: the Leads API v1 (../shared/api/leads-api-v1.md, docs/openapi.yaml) over a
 //! lead store, on axum and tokio.
 //!
-//! Every write (a decision, a message, an outcome) goes through `Store::keyed`, which stores the
-//! idempotency key, the work and the response in one transaction; a decision runs the same rules
-//! as `leads accept` and `leads reject`, a message the same checks as `leads contact`. The store is blocking SQLite, so each request borrows a connection from a
-//! small pool on tokio's blocking threads and the async workers never wait on the disk.
+//! Every write (a decision, a message, an outcome) goes through `Backend::keyed`, which stores
+//! the idempotency key, the work and the response in one transaction; a decision runs the same
+//! rules as `leads accept` and `leads reject`, a message the same checks as `leads contact`. The
+//! store is the data dir's SQLite file or a PostgreSQL database that several servers share
+//! (`backend`); either way each request's work runs on tokio's blocking threads with a connection
+//! of a small pool, and the async workers never wait on the store.
 
 mod api;
 mod backend;

@@ -25,5 +25,6 @@ mod show;
 mod status;
 mod store_file;
 mod terminal;
+mod test_server;
 mod triage;
 mod untrusted;

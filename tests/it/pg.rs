@@ -467,3 +467,39 @@ fn a_sqlite_store_moves_into_postgres_with_its_decisions_charges_and_conversatio
         "the moved queue is served"
     );
 }
+
+#[test]
+fn the_config_names_the_database_and_bounds_the_pool() {
+    let Some(mut env) = env_on(Backing::Postgres) else {
+        return;
+    };
+    let url = env.database.take().unwrap();
+    env.write_config(&format!(
+        "[server]\ndatabase = \"{url}\"\npool_size = 2\nstatement_timeout = \"2s\"\n"
+    ));
+    let imported = env
+        .command()
+        .args(["import", "--database", &url, "-"])
+        .env("PGPASSWORD", PASSWORD)
+        .write_stdin(serde_json::to_string(&vec![lead("a", 1)]).unwrap())
+        .output()
+        .unwrap();
+    assert!(imported.status.success());
+    // No --database: the config's. (The harness passes none when the env has no database.)
+    let server = TestServer::start_with_env(&env, crate::serve::TOKEN, &[("PGPASSWORD", PASSWORD)]);
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .contains("(PostgreSQL leads@127.0.0.1:")
+    );
+    assert_eq!(status_of(&server, "/v1/leads/a/accept", "cfg-1"), 200);
+    env.database = Some(url);
+    assert_eq!(charges(&env).len(), 1);
+    for bad in ["pool_size = 0", "statement_timeout = \"0s\""] {
+        env.write_config(&format!("[server]\n{bad}\n"));
+        let err = env.run(&["serve"]).fails(3);
+        assert!(err.contains("server."), "{bad}: {err}");
+    }
+}

@@ -8,6 +8,7 @@ use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 
 use crate::env::{NOW, TestEnv, decided, expired, lead, with};
+use crate::test_server::on_both_stores;
 pub use crate::test_server::{Backing, TOKEN, TestServer, charges, env_on};
 
 fn json_of(r: Response) -> (u16, Value) {
@@ -21,23 +22,6 @@ fn error_code(r: Response) -> (u16, String) {
         status,
         body["error"]["code"].as_str().unwrap_or("").to_string(),
     )
-}
-
-/// Each test, once on each store: `NAME::sqlite` and `NAME::postgres`.
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backing::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backing::Postgres)
-            }
-        })*
-    };
 }
 
 on_both_stores!(

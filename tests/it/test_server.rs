@@ -165,3 +165,22 @@ pub fn env_on(backing: Backing) -> Option<TestEnv> {
     }
     Some(env)
 }
+
+/// Each test named, once on each store: `NAME::sqlite` and `NAME::postgres`, calling
+/// `NAME(Backing)` of the module it is used in.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Backing::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Backing::Postgres)
+            }
+        })*
+    };
+}
+pub(crate) use on_both_stores;

@@ -5,6 +5,7 @@
 //! time. A request holds one pooled connection for its transaction.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use deadpool_postgres::GenericClient;
 use tokio::runtime::Handle;
 
 use super::backend::{Backend, Fault, Keyed, ReadFn, Reads, WriteFn, Writes};
@@ -30,25 +31,26 @@ impl PgBackend {
     }
 }
 
-/// A connection of the pool, reading outside any transaction.
-struct PgRead<'a> {
-    client: &'a deadpool_postgres::Client,
+/// A connection of the pool, outside any transaction (reads), or a write transaction, where
+/// `get` locks the lead's row until the transaction ends (see `store::postgres::writes`). Only
+/// `keyed` makes one with `locking`, over its transaction, and only that one is used as `Writes`.
+struct Pg<'a, C> {
+    client: &'a C,
     runtime: &'a Handle,
-}
-
-/// A write transaction. `get` here locks the lead's row (see `store::postgres::writes`).
-struct PgWrite<'a> {
-    tx: &'a deadpool_postgres::Transaction<'a>,
-    runtime: &'a Handle,
+    locking: bool,
 }
 
 fn driver(e: tokio_postgres::Error) -> Fault {
     Fault::from(PgError::from(e))
 }
 
-impl Reads for PgRead<'_> {
+impl<C: GenericClient> Reads for Pg<'_, C> {
     fn get(&self, id: &str) -> Result<Option<Lead>, Fault> {
-        Ok(self.runtime.block_on(postgres::get(self.client, id))?)
+        Ok(if self.locking {
+            self.runtime.block_on(writes::lock_lead(self.client, id))?
+        } else {
+            self.runtime.block_on(postgres::get(self.client, id))?
+        })
     }
 
     fn page(
@@ -75,36 +77,7 @@ impl Reads for PgRead<'_> {
     }
 }
 
-impl Reads for PgWrite<'_> {
-    fn get(&self, id: &str) -> Result<Option<Lead>, Fault> {
-        Ok(self.runtime.block_on(writes::lock_lead(self.tx, id))?)
-    }
-
-    fn page(
-        &self,
-        status: StatusFilter,
-        after: Option<(DateTime<Utc>, String)>,
-        limit: usize,
-        matches: &mut (dyn FnMut(&Lead) -> bool + Send),
-    ) -> Result<Vec<Lead>, Fault> {
-        Ok(self
-            .runtime
-            .block_on(postgres::page(self.tx, status, after, limit, matches))?)
-    }
-
-    fn tally(
-        &self,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-    ) -> Result<Tally, Fault> {
-        Ok(self
-            .runtime
-            .block_on(postgres::tally(self.tx, since, now, shelf_life))?)
-    }
-}
-
-impl Writes for PgWrite<'_> {
+impl<C: GenericClient> Writes for Pg<'_, C> {
     fn decide(
         &self,
         req: &DecisionRequest,
@@ -113,12 +86,12 @@ impl Writes for PgWrite<'_> {
     ) -> Result<Decided, Fault> {
         Ok(self
             .runtime
-            .block_on(writes::decide(self.tx, req, now, shelf_life))?)
+            .block_on(writes::decide(self.client, req, now, shelf_life))?)
     }
 
     fn add_contact(&self, lead_id: &str, message: &Message, origin: Origin) -> Result<(), Fault> {
         self.runtime
-            .block_on(writes::add_message(self.tx, lead_id, message, origin))?;
+            .block_on(writes::add_message(self.client, lead_id, message, origin))?;
         Ok(())
     }
 
@@ -130,16 +103,17 @@ impl Writes for PgWrite<'_> {
     ) -> Result<(), Fault> {
         Ok(self
             .runtime
-            .block_on(writes::set_outcome(self.tx, lead_id, outcome, now))?)
+            .block_on(writes::set_outcome(self.client, lead_id, outcome, now))?)
     }
 }
 
 impl Backend for PgBackend {
     fn read(&self, f: &mut ReadFn) -> Result<(), Fault> {
         let client = self.client()?;
-        f(&PgRead {
+        f(&Pg {
             client: &client,
             runtime: &self.runtime,
+            locking: false,
         })
     }
 
@@ -166,9 +140,10 @@ impl Backend for PgBackend {
                     Keyed::Reused
                 });
             }
-            let (status, body) = write(&PgWrite {
-                tx: &tx,
+            let (status, body) = write(&Pg {
+                client: &tx,
                 runtime: rt,
+                locking: true,
             })?;
             rt.block_on(writes::store_response(
                 &tx,

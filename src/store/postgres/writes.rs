@@ -80,7 +80,7 @@ pub async fn store_response(
 /// Locks the lead's row until the transaction ends and returns the lead as it stands then, with
 /// its log. The lock comes first, in its own statement: a read in the same statement would be of
 /// the snapshot taken before the wait.
-pub async fn lock_lead(tx: &Transaction<'_>, id: &str) -> Result<Option<Lead>, PgError> {
+pub async fn lock_lead(tx: &impl GenericClient, id: &str) -> Result<Option<Lead>, PgError> {
     let locked = tx
         .query_opt("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE", &[&id])
         .await?;
@@ -93,7 +93,7 @@ pub async fn lock_lead(tx: &Transaction<'_>, id: &str) -> Result<Option<Lead>, P
 /// One decision by the rules of `leads accept` and `leads reject`: the lead locked, checked, the
 /// decision row, the status change and, for an accept, the charge.
 pub async fn decide(
-    tx: &Transaction<'_>,
+    tx: &impl GenericClient,
     req: &DecisionRequest,
     now: DateTime<Utc>,
     shelf_life: TimeDelta,

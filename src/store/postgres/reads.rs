@@ -17,6 +17,15 @@ pub(super) const LEAD_SELECT: &str = "SELECT l.id, l.kind, l.status, l.created_a
      l.body, d.action, d.decided_at, d.reason, d.note FROM leads l \
      LEFT JOIN decisions d ON d.lead_id = l.id";
 
+/// The statement for `sql`, prepared once per connection: a query given as text is parsed and
+/// described on every call, a round trip more each time.
+pub(super) async fn stmt(
+    c: &impl GenericClient,
+    sql: &str,
+) -> Result<tokio_postgres::Statement, PgError> {
+    Ok(c.prepare_cached(sql).await?)
+}
+
 /// A value of the database read as the domain type it was written from (the same serde names).
 fn enum_of<T: serde::de::DeserializeOwned>(what: &str, code: &str) -> Result<T, PgError> {
     serde_json::from_value(json!(code)).map_err(|_| PgError::Corrupt(format!("{what} {code:?}")))
@@ -56,14 +65,18 @@ pub(super) fn lead_from_row(row: &Row) -> Result<Lead, PgError> {
 /// The lead `id` with its messages (oldest first) and outcome, or None.
 pub async fn get(c: &impl GenericClient, id: &str) -> Result<Option<Lead>, PgError> {
     let sql = format!("{LEAD_SELECT} WHERE l.id = $1");
-    let Some(row) = c.query_opt(&sql, &[&id]).await? else {
+    let Some(row) = c.query_opt(&stmt(c, &sql).await?, &[&id]).await? else {
         return Ok(None);
     };
     let mut lead = lead_from_row(&row)?;
     let messages = c
         .query(
-            "SELECT id, at, sender, channel, text FROM messages WHERE lead_id = $1
+            &stmt(
+                c,
+                "SELECT id, at, sender, channel, text FROM messages WHERE lead_id = $1
              ORDER BY at, id",
+            )
+            .await?,
             &[&id],
         )
         .await?;
@@ -78,8 +91,12 @@ pub async fn get(c: &impl GenericClient, id: &str) -> Result<Option<Lead>, PgErr
     }
     let outcome = c
         .query_opt(
-            "SELECT result, at, value_amount, value_currency, reason FROM outcomes
+            &stmt(
+                c,
+                "SELECT result, at, value_amount, value_currency, reason FROM outcomes
              WHERE lead_id = $1",
+            )
+            .await?,
             &[&id],
         )
         .await?;
@@ -129,7 +146,9 @@ pub async fn page(
     let batch = (limit as i64 + 1).clamp(100, 1_000);
     let mut out = Vec::with_capacity(limit + 1);
     loop {
-        let rows = c.query(&sql, &[&statuses, &at, &id, &batch]).await?;
+        let rows = c
+            .query(&stmt(c, &sql).await?, &[&statuses, &at, &id, &batch])
+            .await?;
         let last = rows.len() < batch as usize;
         for row in &rows {
             let lead = lead_from_row(row)?;
@@ -159,13 +178,17 @@ pub async fn tally(
     let shelf = shelf_life.num_milliseconds();
     let row = c
         .query_one(
-            "SELECT count(*) FILTER (WHERE status = 'accepted'),
+            &stmt(
+                c,
+                "SELECT count(*) FILTER (WHERE status = 'accepted'),
                     count(*) FILTER (WHERE status = 'rejected'),
                     count(*) FILTER (WHERE status = 'expired' OR (status = 'pending' AND
                         coalesce(expires_at, created_at + $3 * interval '1 millisecond') <= $2)),
                     count(*) FILTER (WHERE status = 'pending' AND
                         coalesce(expires_at, created_at + $3 * interval '1 millisecond') > $2)
              FROM leads WHERE kind = 'new_lead' AND created_at > $1",
+            )
+            .await?,
             &[&since, &now, &(shelf as f64)],
         )
         .await?;
@@ -183,7 +206,11 @@ pub async fn tally(
 pub async fn charges(c: &impl GenericClient) -> Result<Vec<(String, String, Money)>, PgError> {
     let rows = c
         .query(
-            "SELECT seq, lead_id, amount, currency FROM charges ORDER BY seq",
+            &stmt(
+                c,
+                "SELECT seq, lead_id, amount, currency FROM charges ORDER BY seq",
+            )
+            .await?,
             &[],
         )
         .await?;

@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 
 use super::PgError;
-use super::reads::{charge_id, get, lead_from_row};
+use super::reads::{charge_id, get, lead_from_row, stmt};
 use crate::domain::conversation::{Ending, JobOutcome, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::lead::{Action, Lead, RejectReason, Status};
@@ -35,7 +35,11 @@ pub fn ms(t: DateTime<Utc>) -> DateTime<Utc> {
 pub async fn try_lock_key(tx: &Transaction<'_>, key: &str) -> Result<bool, PgError> {
     let row = tx
         .query_one(
-            "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+            &stmt(
+                tx,
+                "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+            )
+            .await?,
             &[&key],
         )
         .await?;
@@ -49,7 +53,11 @@ pub async fn stored_response(
 ) -> Result<Option<(String, u16, String)>, PgError> {
     let row = tx
         .query_opt(
-            "SELECT fingerprint, status, body FROM idempotency WHERE key = $1",
+            &stmt(
+                tx,
+                "SELECT fingerprint, status, body FROM idempotency WHERE key = $1",
+            )
+            .await?,
             &[&key],
         )
         .await?;
@@ -69,8 +77,12 @@ pub async fn store_response(
     now: DateTime<Utc>,
 ) -> Result<(), PgError> {
     tx.execute(
-        "INSERT INTO idempotency (key, fingerprint, status, body, created_at)
+        &stmt(
+            tx,
+            "INSERT INTO idempotency (key, fingerprint, status, body, created_at)
          VALUES ($1, $2, $3, $4, $5)",
+        )
+        .await?,
         &[&key, &fingerprint, &i32::from(status), &body, &ms(now)],
     )
     .await?;
@@ -82,7 +94,10 @@ pub async fn store_response(
 /// the snapshot taken before the wait.
 pub async fn lock_lead(tx: &impl GenericClient, id: &str) -> Result<Option<Lead>, PgError> {
     let locked = tx
-        .query_opt("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE", &[&id])
+        .query_opt(
+            &stmt(tx, "SELECT 1 FROM leads WHERE id = $1 FOR UPDATE").await?,
+            &[&id],
+        )
         .await?;
     if locked.is_none() {
         return Ok(None);
@@ -116,9 +131,13 @@ pub async fn decide(
         Action::Reject => None,
     };
     tx.execute(
-        "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
+        &stmt(
+            tx,
+            "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
             charge_currency, charge_id, origin)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'local')",
+        )
+        .await?,
         &[
             &lead.id,
             &req.action.as_str(),
@@ -136,7 +155,11 @@ pub async fn decide(
         Action::Reject => Status::Rejected,
     };
     tx.execute(
-        "UPDATE leads SET status = $2, updated_at = $3 WHERE id = $1",
+        &stmt(
+            tx,
+            "UPDATE leads SET status = $2, updated_at = $3 WHERE id = $1",
+        )
+        .await?,
         &[&lead.id, &status.as_str(), &now],
     )
     .await?;
@@ -161,10 +184,9 @@ async fn record_charge(
     fee: Money,
     at: DateTime<Utc>,
 ) -> Result<String, PgError> {
-    let row = tx
-        .query_one(
-            "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES ($1, $2, $3, $4)
-             RETURNING seq",
+    let row = tx.query_one(
+            &stmt(tx, "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING seq").await?,
             &[&lead_id, &fee.amount, &fee.currency.code(), &ms(at)],
         )
         .await?;
@@ -189,8 +211,12 @@ pub async fn add_message(
 ) -> Result<bool, PgError> {
     let added = tx
         .execute(
-            "INSERT INTO messages (lead_id, id, at, sender, channel, text, origin)
+            &stmt(
+                tx,
+                "INSERT INTO messages (lead_id, id, at, sender, channel, text, origin)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (lead_id, id) DO NOTHING",
+            )
+            .await?,
             &[
                 &lead_id,
                 &message.id,
@@ -231,8 +257,12 @@ pub async fn set_outcome(
     }
     if let Some(was) = current {
         tx.execute(
-            "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency,
+            &stmt(
+                tx,
+                "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency,
                 reason, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .await?,
             &[
                 &lead_id,
                 &ending_str(was.result),
@@ -246,11 +276,15 @@ pub async fn set_outcome(
         .await?;
     }
     tx.execute(
-        "INSERT INTO outcomes (lead_id, result, at, value_amount, value_currency, reason)
+        &stmt(
+            tx,
+            "INSERT INTO outcomes (lead_id, result, at, value_amount, value_currency, reason)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (lead_id) DO UPDATE SET result = excluded.result, at = excluded.at,
             value_amount = excluded.value_amount, value_currency = excluded.value_currency,
             reason = excluded.reason",
+        )
+        .await?,
         &[
             &lead_id,
             &ending_str(outcome.result),
@@ -282,7 +316,7 @@ pub async fn import_lead(
         "{} WHERE l.id = $1 FOR UPDATE OF l",
         super::reads::LEAD_SELECT
     );
-    let known = match tx.query_opt(&sql, &[&lead.id]).await? {
+    let known = match tx.query_opt(&stmt(tx, &sql).await?, &[&lead.id]).await? {
         Some(row) => Some(lead_from_row(&row)?),
         None => None,
     };
@@ -307,11 +341,15 @@ pub async fn import_lead(
     let body = serde_json::to_value(&body).expect("a lead always serialises");
     let now = ms(now);
     tx.execute(
-        "INSERT INTO leads (id, kind, status, created_at, expires_at, body, updated_at)
+        &stmt(
+            tx,
+            "INSERT INTO leads (id, kind, status, created_at, expires_at, body, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
             created_at = excluded.created_at, expires_at = excluded.expires_at,
             body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .await?,
         &[
             &lead.id,
             &lead.kind.as_str(),
@@ -333,8 +371,12 @@ pub async fn import_lead(
             record_charge(tx, &lead.id, fee, d.decided_at).await?;
         }
         tx.execute(
-            "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
+            &stmt(
+                tx,
+                "INSERT INTO decisions (lead_id, action, decided_at, reason, note, charge_amount,
                 charge_currency, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, 'import')",
+            )
+            .await?,
             &[
                 &lead.id,
                 &d.action.as_str(),

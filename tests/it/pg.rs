@@ -497,6 +497,40 @@ fn the_config_names_the_database_and_bounds_the_pool() {
     assert_eq!(status_of(&server, "/v1/leads/a/accept", "cfg-1"), 200);
     env.database = Some(url);
     assert_eq!(charges(&env).len(), 1);
+    // A statement past the timeout (here: waiting on a lead another session holds) is cancelled
+    // by the database and answered 503, to retry; the retry lands once the lead is free.
+    let url = env.database.clone().unwrap();
+    env.import(&[lead("held", 1)]);
+    let holder = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            pg_cluster::shared().unwrap().sql(
+                db_name(&url),
+                "BEGIN; SELECT 1 FROM leads WHERE id = 'held' FOR UPDATE; \
+                 SELECT pg_sleep(3); COMMIT;",
+            )
+        })
+    };
+    std::thread::sleep(Duration::from_millis(400));
+    let r = server.post("/v1/leads/held/accept", Some("cfg-2"), "{}");
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(r.headers()["retry-after"], "2");
+    holder.join().unwrap();
+    assert_eq!(status_of(&server, "/v1/leads/held/accept", "cfg-2"), 200);
+    assert!(server.log.lock().unwrap().contains("statement timeout"));
+    // A database out of reach stops the server at start, saying where it tried.
+    let down = env
+        .command()
+        .args(["serve", "--database", "postgres://leads@127.0.0.1:1/none"])
+        .env("LEADS_SERVE_TOKENS", crate::serve::TOKEN)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&down.stderr);
+    assert_eq!(down.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot reach the PostgreSQL database leads@127.0.0.1:1/none"),
+        "{err}"
+    );
     for bad in ["pool_size = 0", "statement_timeout = \"0s\""] {
         env.write_config(&format!("[server]\n{bad}\n"));
         let err = env.run(&["serve"]).fails(3);

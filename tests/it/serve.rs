@@ -208,6 +208,15 @@ fn every_endpoint_and_error_code(backing: Backing) {
         .unwrap();
     assert_eq!(other.status().as_u16(), 200, "every configured token works");
 
+    // Health, for a load balancer: no token needed.
+    for path in ["/healthz", "/readyz"] {
+        let r = Client::new()
+            .get(format!("{}{path}", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+    }
+
     // The log has every request and never a token.
     std::thread::sleep(std::time::Duration::from_millis(100));
     let log = server.log.lock().unwrap().clone();

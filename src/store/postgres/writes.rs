@@ -312,10 +312,14 @@ pub async fn import_lead(
         id: lead.id.clone(),
         error,
     })?;
-    let sql = format!(
-        "{} WHERE l.id = $1 FOR UPDATE OF l",
-        super::reads::LEAD_SELECT
-    );
+    // Locked first, then read, as a decision does (see `lock_lead`): a server deciding this lead
+    // at the same moment is waited for, and its decision is seen.
+    tx.query_opt(
+        &stmt(tx, "SELECT 1 FROM leads WHERE id = $1 FOR UPDATE").await?,
+        &[&lead.id],
+    )
+    .await?;
+    let sql = format!("{} WHERE l.id = $1", super::reads::LEAD_SELECT);
     let known = match tx.query_opt(&stmt(tx, &sql).await?, &[&lead.id]).await? {
         Some(row) => Some(lead_from_row(&row)?),
         None => None,

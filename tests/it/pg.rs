@@ -531,6 +531,17 @@ fn the_config_names_the_database_and_bounds_the_pool() {
         err.contains("cannot reach the PostgreSQL database leads@127.0.0.1:1/none"),
         "{err}"
     );
+    // sslmode=require is TLS or nothing: this cluster has no TLS, so no connection is made.
+    let plain_only = env
+        .command()
+        .args(["serve", "--database", &format!("{url}?sslmode=require")])
+        .env("LEADS_SERVE_TOKENS", crate::serve::TOKEN)
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&plain_only.stderr);
+    assert_eq!(plain_only.status.code(), Some(1), "{err}");
+    assert!(err.contains("TLS"), "{err}");
     for bad in ["pool_size = 0", "statement_timeout = \"0s\""] {
         env.write_config(&format!("[server]\n{bad}\n"));
         let err = env.run(&["serve"]).fails(3);

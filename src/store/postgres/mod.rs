@@ -16,7 +16,7 @@ pub mod writes;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio_postgres::NoTls;
+use rustls_platform_verifier::ConfigVerifierExt;
 
 pub use reads::{charges, get, page, tally};
 pub use target::Target;
@@ -127,6 +127,14 @@ fn transient(e: &tokio_postgres::Error) -> bool {
     }
 }
 
+fn manager_config() -> ManagerConfig {
+    ManagerConfig {
+        // A connection that broke (the database restarted) is closed by the time it is next
+        // taken, and dropped then; checking each with a query costs a round trip.
+        recycling_method: RecyclingMethod::Fast,
+    }
+}
+
 /// The shared store: a pool of connections to one migrated database.
 #[derive(Clone)]
 pub struct PgStore {
@@ -151,15 +159,24 @@ impl PgStore {
             ))
             // Dead peers are noticed by the pool in a minute rather than the kernel's two hours.
             .keepalives_idle(Duration::from_secs(30));
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                // A connection that broke (the database restarted) is closed by the time it is
-                // next taken, and dropped then; checking each with a query costs a round trip.
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let require_tls = config.get_ssl_mode() == tokio_postgres::config::SslMode::Require;
+        let manager = if require_tls {
+            // `sslmode=require`: TLS or no connection, and the server's certificate checked
+            // against the system's roots (stricter than libpq's `require`, which checks nothing:
+            // a database reached over a network it does not own should prove who it is). rustls
+            // with ring, as the API client.
+            crate::remote::install_crypto();
+            let tls = rustls::ClientConfig::with_platform_verifier()
+                .map_err(|e| PgError::Config(format!("cannot set up TLS for PostgreSQL: {e}")))?;
+            Manager::from_config(
+                config,
+                tokio_postgres_rustls::MakeRustlsConnect::new(tls),
+                manager_config(),
+            )
+        } else {
+            // Without it, plain: loopback, a Unix socket, a private network or a tunnel.
+            Manager::from_config(config, tokio_postgres::NoTls, manager_config())
+        };
         let pool = Pool::builder(manager)
             .max_size(settings.pool_size as usize)
             .runtime(Runtime::Tokio1)

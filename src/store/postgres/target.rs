@@ -61,18 +61,6 @@ impl Target {
                     .into(),
             ));
         }
-        // This build speaks to PostgreSQL without TLS (sslmode=prefer falls back to plain).
-        if !matches!(
-            config.get_ssl_mode(),
-            tokio_postgres::config::SslMode::Disable | tokio_postgres::config::SslMode::Prefer
-        ) {
-            return Err(bad(
-                "sslmode=require is not supported yet: leads connects to PostgreSQL without TLS; \
-                 reach the database over loopback, a Unix socket, a private network or an SSH \
-                 tunnel, and leave sslmode out of the URL"
-                    .into(),
-            ));
-        }
         if config.get_hosts().is_empty() {
             return Err(bad(
                 "the database URL names no host; write it like postgres://leads@127.0.0.1/leads"

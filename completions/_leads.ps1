@@ -405,10 +405,12 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
         }
         'leads;import' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format; by default from the extension, else from the content')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Import into this PostgreSQL database (postgres://USER@HOST:PORT/DB, the one `leads serve --database` serves) instead of the local store; the password comes from PGPASSWORD or ~/.pgpass')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--from-store', '--from-store', [CompletionResultType]::ParameterName, 'With --database: copy every lead of the data dir''s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (stable field names, never coloured)')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print tab-separated records without headers or colour (the default when piped)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a command that would ask fails instead, naming the flag to pass')
@@ -442,6 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'leads' -ScriptBlock {
         'leads;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0 picks a free one)')
             [CompletionResult]::new('--tokens-file', '--tokens-file', [CompletionResultType]::ParameterName, 'File of API tokens, one a line (blank lines and # comments ignored)')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Keep the store in this PostgreSQL database (postgres://USER@HOST:PORT/DB), which several servers may share; the password comes from PGPASSWORD or ~/.pgpass. Default: the config''s server.database, else the SQLite store in the data dir')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform')

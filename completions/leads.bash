@@ -1088,7 +1088,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__import)
-            opts="-q -v -h --format --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
+            opts="-q -v -h --format --database --from-store --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1096,6 +1096,10 @@ _leads() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "auto json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1466,7 +1470,7 @@ _leads() {
             return 0
             ;;
         leads__subcmd__serve)
-            opts="-q -v -h --listen --tokens-file --behind-tls --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
+            opts="-q -v -h --listen --tokens-file --behind-tls --database --config --data-dir --json --plain --no-input --offline --account --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1477,6 +1481,10 @@ _leads() {
                     return 0
                     ;;
                 --tokens-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -387,10 +387,12 @@ set edit:completion:arg-completer[leads] = {|@words|
         }
         &'leads;import'= {
             cand --format 'The file''s format; by default from the extension, else from the content'
+            cand --database 'Import into this PostgreSQL database (postgres://USER@HOST:PORT/DB, the one `leads serve --database` serves) instead of the local store; the password comes from PGPASSWORD or ~/.pgpass'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --account 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform'
             cand --color 'When to colour output'
+            cand --from-store 'With --database: copy every lead of the data dir''s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)'
             cand --json 'Print JSON (stable field names, never coloured)'
             cand --plain 'Print tab-separated records without headers or colour (the default when piped)'
             cand --no-input 'Never prompt; a command that would ask fails instead, naming the flag to pass'
@@ -422,6 +424,7 @@ set edit:completion:arg-completer[leads] = {|@words|
         &'leads;serve'= {
             cand --listen 'Address and port to listen on (port 0 picks a free one)'
             cand --tokens-file 'File of API tokens, one a line (blank lines and # comments ignored)'
+            cand --database 'Keep the store in this PostgreSQL database (postgres://USER@HOST:PORT/DB), which several servers may share; the password comes from PGPASSWORD or ~/.pgpass. Default: the config''s server.database, else the SQLite store in the data dir'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]'
             cand --data-dir 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]'
             cand --account 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform'

@@ -406,12 +406,14 @@ complete -c leads -n "__fish_leads_using_subcommand import" -l format -d 'The fi
 json\t'A JSON array of leads, or an API page {"data": [...]}'
 ndjson\t'One JSON lead per line'
 csv\t''"
+complete -c leads -n "__fish_leads_using_subcommand import" -l database -d 'Import into this PostgreSQL database (postgres://USER@HOST:PORT/DB, the one `leads serve --database` serves) instead of the local store; the password comes from PGPASSWORD or ~/.pgpass' -r
 complete -c leads -n "__fish_leads_using_subcommand import" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand import" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand import" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r
 complete -c leads -n "__fish_leads_using_subcommand import" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when the stream is a terminal, unless NO_COLOR or TERM=dumb says otherwise'
 always\t''
 never\t''"
+complete -c leads -n "__fish_leads_using_subcommand import" -l from-store -d 'With --database: copy every lead of the data dir\'s store, with its decision, charge, messages and outcome, into the database (moving a server from SQLite to PostgreSQL)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l json -d 'Print JSON (stable field names, never coloured)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l plain -d 'Print tab-separated records without headers or colour (the default when piped)'
 complete -c leads -n "__fish_leads_using_subcommand import" -l no-input -d 'Never prompt; a command that would ask fails instead, naming the flag to pass'
@@ -435,6 +437,7 @@ complete -c leads -n "__fish_leads_using_subcommand sync" -s v -l verbose -d 'Di
 complete -c leads -n "__fish_leads_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leads -n "__fish_leads_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0 picks a free one)' -r
 complete -c leads -n "__fish_leads_using_subcommand serve" -l tokens-file -d 'File of API tokens, one a line (blank lines and # comments ignored)' -r -F
+complete -c leads -n "__fish_leads_using_subcommand serve" -l database -d 'Keep the store in this PostgreSQL database (postgres://USER@HOST:PORT/DB), which several servers may share; the password comes from PGPASSWORD or ~/.pgpass. Default: the config\'s server.database, else the SQLite store in the data dir' -r
 complete -c leads -n "__fish_leads_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/leads/config.toml]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand serve" -l data-dir -d 'Where the lead store lives [default: the platform data dir, e.g. ~/.local/share/leads]' -r -F
 complete -c leads -n "__fish_leads_using_subcommand serve" -l account -d 'Work on this account only ([[sources]] in the config): its leads, its rate, its platform' -r

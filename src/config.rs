@@ -21,6 +21,9 @@ use crate::domain::money::Money;
 use crate::domain::rate::Threshold;
 use crate::remote::Token;
 
+mod server;
+pub use server::ServerSettings;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -46,6 +49,8 @@ pub struct Config {
     /// `source` and `[remote]` name the one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// What `leads serve` keeps its store in, when not the data dir's SQLite file.
+    pub server: server::ServerSettings,
 }
 
 /// One account of `[[sources]]`: a marketplace account (or this machine's own leads), with its
@@ -451,6 +456,7 @@ impl Config {
 
     /// Rules that span keys or bound numbers, after every value has parsed.
     fn check(&self) -> Result<(), String> {
+        self.server.check()?;
         let f = &self.freshness;
         if f.shelf_life <= TimeDelta::zero() {
             return Err("freshness.shelf_life must be longer than 0s".into());

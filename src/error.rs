@@ -62,7 +62,7 @@ impl Exit {
         ),
         (
             Exit::Config,
-            "the config is missing, unreadable or invalid, or the API refused the token",
+            "the config is missing, unreadable or invalid, the API refused the token, or PostgreSQL refused the login or the database URL",
         ),
         (
             Exit::BadInput,
@@ -209,5 +209,37 @@ impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
         // `{:#}` prints the context chain on one line: "reading leads.json: permission denied".
         CliError::new(Exit::Failure, format!("{e:#}"))
+    }
+}
+
+impl From<crate::store::postgres::PgError> for CliError {
+    fn from(e: crate::store::postgres::PgError) -> Self {
+        use crate::store::postgres::PgError;
+        let (exit, hint) = match &e {
+            PgError::Config(_) => (
+                Exit::Config,
+                "set server.database in the config, or pass --database postgres://USER@HOST:PORT/DB",
+            ),
+            PgError::Refused { .. } => (
+                Exit::Config,
+                "check the user and database names, and that PGPASSWORD or ~/.pgpass (PGPASSFILE) \
+                 holds this user's password",
+            ),
+            PgError::Unavailable { .. } => (
+                Exit::Failure,
+                "is PostgreSQL running there, and does it take connections from this machine \
+                 (listen_addresses, pg_hba.conf)?",
+            ),
+            PgError::Migrate { .. } => (
+                Exit::Failure,
+                "a database brought up to date by a newer leads cannot be served by this one: \
+                 upgrade leads",
+            ),
+            _ => (
+                Exit::Failure,
+                "try again; if it persists, see the PostgreSQL server's log",
+            ),
+        };
+        CliError::new(exit, e.to_string()).with_hint(hint)
     }
 }

@@ -16,6 +16,9 @@
 //!   and the SQLite [`store::Store`] behind it (WAL, numbered migrations in `PRAGMA user_version`,
 //!   decisions in their own table with one row per lead at most). A connection may be scoped to
 //!   some accounts' leads ([`store::Scope`]: their ids begin with the account's name).
+//!   [`store::postgres`] is the PostgreSQL store that several `leads serve` share (tokio-postgres,
+//!   deadpool, refinery migrations; the key's and the lead's locks in `writes`): only `serve` and
+//!   `import --database` reach it, so no other command pays for it at start-up.
 //! - [`render`] turns results into output: every result is a [`render::Report`], printed by the one
 //!   [`render::Printer`] as a table for people, tab-separated lines for pipes, or JSON. Stored
 //!   text meets a person only through [`render::untrusted`], which shows what a terminal would
@@ -23,7 +26,9 @@
 //! - [`commands`] holds one file per subcommand: its clap `Args` and a `run(ctx, args)`. Decisions
 //!   (accept, reject, the inbox) share one workflow, `commands::decide`.
 //! - [`server`] is `leads serve`: the Leads API v1 on axum, over the same store and decision code,
-//!   and the marketplaces' webhooks (a path per account; stored before they are answered).
+//!   and the marketplaces' webhooks (a path per account; stored before they are answered). The
+//!   endpoints see one `Backend` (reads, and writes under an idempotency key), the SQLite file or
+//!   a PostgreSQL database behind it; `/healthz` and `/readyz` for load balancers.
 //! - [`remote`] is the remote source: the Leads API v1 client (reqwest, rustls; the contract's
 //!   retry, timeout and idempotency rules in one place) and [`remote::RemoteSource`], one Leads
 //!   API account's link to its platform: a local cache, an outbox of decisions, messages and

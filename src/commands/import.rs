@@ -18,22 +18,34 @@ use std::sync::mpsc;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::import_pg::{PgImport, Sink};
 use crate::context::Ctx;
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
 use crate::render::{Format, Report, Style};
-use crate::store::{Import, ImportSummary, SameId, StoreError, describe_io};
+use crate::store::{ImportSummary, SameId, StoreError, describe_io};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CSV_HELP)]
 pub struct Args {
     /// The file to read, or - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(value_name = "FILE|-", required_unless_present = "from_store")]
+    pub file: Option<String>,
 
     /// The file's format; by default from the extension, else from the content
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub format: InputFormat,
+
+    /// Import into this PostgreSQL database (postgres://USER@HOST:PORT/DB, the one `leads serve
+    /// --database` serves) instead of the local store; the password comes from PGPASSWORD or
+    /// ~/.pgpass
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+
+    /// With --database: copy every lead of the data dir's store, with its decision, charge,
+    /// messages and outcome, into the database (moving a server from SQLite to PostgreSQL)
+    #[arg(long, requires = "database", conflicts_with = "file")]
+    pub from_store: bool,
 }
 
 const CSV_HELP: &str = "CSV: one lead a row, with a header naming the columns (any order; unknown columns are ignored).
@@ -60,15 +72,24 @@ const BAR_FROM_BYTES: u64 = 8 << 20;
 const TICK: u64 = 1024;
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
-    if args.file == "-" {
+    if let Some(url) = &args.database {
+        // A bad URL fails before anything is read, even for an empty input.
+        crate::store::postgres::Target::parse(url)?;
+    }
+    // clap requires --database with --from-store, and a FILE without it.
+    if let (true, Some(url)) = (args.from_store, &args.database) {
+        return super::import_pg::copy_store(ctx, url);
+    }
+    let name = args.file.clone().unwrap_or_else(|| "-".into());
+    if name == "-" {
         return import(ctx, &args, "stdin", Source::Stdin, None);
     }
-    let file = File::open(&args.file).map_err(|e| {
-        CliError::bad_input(format!("cannot read {}: {}", args.file, describe_io(&e)))
+    let file = File::open(&name).map_err(|e| {
+        CliError::bad_input(format!("cannot read {name}: {}", describe_io(&e)))
             .with_hint("check the path; use - to read from stdin")
     })?;
     let len = file.metadata().ok().map(|m| m.len());
-    import(ctx, &args, &args.file, Source::File(file), len)
+    import(ctx, &args, &name, Source::File(file), len)
 }
 
 /// Where the records come from, opened on the thread that reads them (a lock on stdin cannot
@@ -131,11 +152,18 @@ fn import(
         let reader = scope.spawn(|| read(source, args, &bytes, send));
         // Begun at the first good record, so an input that is wrong from its start leaves no
         // new store behind.
-        let mut open: Option<Import> = None;
+        let mut open: Option<Sink> = None;
         let mut write = |parsed: Parsed| -> Result<(), Stop> {
             let import = match &mut open {
                 Some(import) => import,
-                None => open.insert(account.store().begin_import(ctx.now())?),
+                None => open.insert(match &args.database {
+                    Some(url) => Sink::Postgres(Box::new(PgImport::begin(
+                        url,
+                        &ctx.config.server,
+                        ctx.now(),
+                    )?)),
+                    None => Sink::Sqlite(account.store().begin_import(ctx.now())?),
+                }),
             };
             let mut lead = parsed.lead;
             put_in_account(&mut lead, prefix);
@@ -169,7 +197,7 @@ fn import(
             );
             bar.set_message(format!("saving {count} leads"));
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            let summary = open.map(Import::commit).transpose();
+            let summary = open.map(Sink::commit).transpose();
             bar.finish_and_clear();
             summary?.unwrap_or_default()
         }
@@ -258,7 +286,7 @@ fn read_from(
         InputFormat::Auto => {
             let (first, read) = first_byte(read)
                 .map_err(|e| Stop::Bad(format!("cannot read it: {}", describe_io(&e))))?;
-            (detect(&args.file, first), read)
+            (detect(args.file.as_deref().unwrap_or("-"), first), read)
         }
         f => (f, read),
     };

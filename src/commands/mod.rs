@@ -11,6 +11,7 @@ pub mod filters;
 pub mod followups;
 pub mod history;
 pub mod import;
+pub mod import_pg;
 pub mod inbox;
 pub mod list;
 pub mod lost;

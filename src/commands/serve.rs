@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use crate::context::Ctx;
 use crate::error::{CliError, Exit};
-use crate::server::Server;
 use crate::server::webhooks::Hook;
+use crate::server::{ServeError, Server};
+use crate::store::postgres::Target;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -26,6 +27,12 @@ pub struct Args {
     /// TLS is terminated by a proxy in front of this server: do not warn about a public address
     #[arg(long)]
     pub behind_tls: bool,
+
+    /// Keep the store in this PostgreSQL database (postgres://USER@HOST:PORT/DB), which several
+    /// servers may share; the password comes from PGPASSWORD or ~/.pgpass. Default: the config's
+    /// server.database, else the SQLite store in the data dir
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
@@ -49,13 +56,35 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         Err(_) if !hooks.is_empty() && args.tokens_file.is_none() => Vec::new(),
         Err(e) => return Err(e),
     };
+    let database = match args
+        .database
+        .as_deref()
+        .or(ctx.config.server.database.as_deref())
+    {
+        Some(url) => Some(database_target(url)?),
+        None => None,
+    };
+    if database.is_some() && !hooks.is_empty() {
+        return Err(CliError::new(
+            Exit::Config,
+            "the marketplace accounts' webhooks are received only by a server on the SQLite store",
+        )
+        .with_hint(
+            "run the webhook receiver as its own `leads serve` without --database, or take the \
+             thumbtack and yelp accounts out of this server's config",
+        ));
+    }
     // Open (and migrate) the store before listening, so a bad data dir fails now, not on the
-    // first request.
+    // first request (the server opens and migrates a database itself, before it listens).
     // The store in the data dir itself, whatever accounts the config names: this is the
     // platform's side, which talks to none of them.
-    let path = crate::store::Store::open(&ctx.data_dir)?
-        .path()
-        .to_path_buf();
+    let store = match &database {
+        Some(target) => format!("PostgreSQL {target}"),
+        None => format!(
+            "store {}",
+            crate::store::Store::open(&ctx.data_dir)?.path().display()
+        ),
+    };
     if !args.listen.ip().is_loopback() && !args.behind_tls {
         ctx.out.warn(&format!(
             "warning: listening on {} without TLS: bearer tokens and customers' contact details \
@@ -69,6 +98,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         clock: ctx.clock,
         tokens,
         hooks,
+        database,
     };
     let out = &ctx.out;
     let hooked: Vec<String> = server
@@ -86,21 +116,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     server
         .run(args.listen, |addr| {
             out.note(&format!(
-                "leads serve: listening on http://{addr} (store {}); Ctrl-C stops it",
-                path.display()
+                "leads serve: listening on http://{addr} ({store}); Ctrl-C stops it"
             ));
             for line in &hooked {
                 out.note(line);
             }
         })
-        .map_err(|e| {
-            CliError::new(
+        .map_err(|e| match e {
+            ServeError::Io(e) => CliError::new(
                 Exit::Failure,
                 format!("cannot serve on {}: {e}", args.listen),
             )
             .with_hint(
                 "is another process using that port? try --listen 127.0.0.1:0 for a free one",
-            )
+            ),
+            ServeError::Database(e) => e.into(),
         })?;
     out.note("leads serve: stopped; every request in flight was finished.");
     Ok(Exit::Ok)
@@ -144,4 +174,9 @@ fn tokens(args: &Args) -> Result<Vec<String>, CliError> {
         )));
     }
     Ok(tokens)
+}
+
+/// The database to serve from, its password found; a bad URL is a config error.
+pub fn database_target(url: &str) -> Result<Target, CliError> {
+    Target::parse(url).map_err(CliError::from)
 }

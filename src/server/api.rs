@@ -10,13 +10,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
+use super::backend::{Fault, Keyed, Writes};
 use super::{ApiError, AppState};
 use crate::domain::decision::Skip;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::freshness::effective_status;
 use crate::domain::lead::{Action, Lead, RejectReason, Status};
 use crate::domain::rate::RateReport;
-use crate::store::{Decided, DecisionRequest, Keyed, LeadSource, StoreError, Write};
+use crate::store::{Decided, DecisionRequest};
 
 /// The contract's lead object, with the status as of now: a pending lead past its expiry is
 /// `expired` here, because it can no longer be answered.
@@ -111,10 +112,10 @@ pub(super) async fn list_leads(
                 ..Default::default()
             };
             let mut leads = store
-                .page(filter.status, after, limit, |l| {
+                .page(filter.status, after, limit, &mut |l: &Lead| {
                     filter.matches(l, now, shelf)
                 })
-                .map_err(ApiError::store)?;
+                .map_err(ApiError::fault)?;
             let next_cursor = if leads.len() > limit {
                 leads.truncate(limit);
                 leads.last().map(encode_cursor)
@@ -135,7 +136,7 @@ pub(super) async fn get_lead(
         .store(move |store, state| {
             let lead = store
                 .get(&id)
-                .map_err(ApiError::store)?
+                .map_err(ApiError::fault)?
                 .ok_or_else(|| not_found(&id))?;
             let now = state.clock.current();
             Ok(Json(lead_json(
@@ -272,25 +273,17 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(key.to_string())
 }
 
-/// Runs `write` under `key` on the one writer, with the time now and the shelf life, and answers
-/// with the response it made, or with the one stored for the key before (see `Store::keyed`).
+/// Runs `write` under `key`, with the time now and the shelf life, and answers with the response
+/// it made, or with the one stored for the key before (see `Backend::keyed`).
 pub(super) async fn keyed(
     state: Arc<AppState>,
     key: String,
     fingerprint: String,
-    write: impl FnOnce(&Write, DateTime<Utc>, TimeDelta) -> Result<(u16, String), StoreError>
+    write: impl FnOnce(&dyn Writes, DateTime<Utc>, TimeDelta) -> Result<(u16, String), Fault>
     + Send
     + 'static,
 ) -> Result<Response, ApiError> {
-    let outcome = state
-        .write(move |store, state| {
-            let now = state.clock.current();
-            let shelf = state.config.freshness.shelf_life;
-            store
-                .keyed(&key, &fingerprint, now, |w| write(w, now, shelf))
-                .map_err(ApiError::store)
-        })
-        .await?;
+    let outcome = state.keyed(key, fingerprint, write).await?;
     Ok(match outcome {
         Keyed::First { status, body } => json_response(status, body, false),
         Keyed::Replay { status, body } => json_response(status, body, true),
@@ -298,6 +291,12 @@ pub(super) async fn keyed(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reuse",
             "this Idempotency-Key was used for a different request; make a new key for each one",
+        )
+        .into_response(),
+        Keyed::InUse => ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_use",
+            "a request with this Idempotency-Key is still being worked on; retry it shortly",
         )
         .into_response(),
     })
@@ -382,7 +381,7 @@ pub(super) async fn response_rate(
                     now,
                     state.config.freshness.shelf_life,
                 )
-                .map_err(ApiError::store)?;
+                .map_err(ApiError::fault)?;
             // The same rate code as `leads status`.
             let report = RateReport::new(tally, state.config.response_rate.threshold);
             Ok(Json(json!({

@@ -13,12 +13,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use super::api::{idempotency_key, json_body, keyed, lead_json, not_found};
+use super::backend::{Fault, Writes};
 use super::{ApiError, AppState};
 use crate::domain::conversation::{Channel, Ending, JobOutcome, Message, Sender};
 use crate::domain::freshness::effective_status;
 use crate::domain::lead::{Lead, Status};
 use crate::domain::money::Money;
-use crate::store::{LeadSource, Origin, StoreError, Write};
+use crate::store::Origin;
 
 /// How far ahead of this server's clock a message may be dated: the client's clock is not ours,
 /// and a contact logged "now" on a clock a little fast is not one from the future.
@@ -32,7 +33,7 @@ pub(super) async fn list_messages(
         .store(move |store, _| {
             let lead = store
                 .get(&id)
-                .map_err(ApiError::store)?
+                .map_err(ApiError::fault)?
                 .ok_or_else(|| not_found(&id))?;
             Ok(Json(json!({"data": lead.messages})))
         })
@@ -108,7 +109,7 @@ pub(super) async fn post_outcome(
         w.set_outcome(&id, &outcome, now)?;
         let lead = w
             .get(&id)?
-            .ok_or_else(|| StoreError::Corrupt(format!("lead {id} vanished")))?;
+            .ok_or_else(|| Fault::Failed(format!("lead {id} vanished")))?;
         Ok((
             200,
             json!({"lead": lead_json(&lead, now, shelf)}).to_string(),
@@ -120,11 +121,11 @@ pub(super) async fn post_outcome(
 /// The lead `id` if it has a conversation, or the refusal to store under the key: 404 for an
 /// unknown lead, 409 not_accepted for one that is not accepted.
 fn conversation_of(
-    w: &Write,
+    w: &dyn Writes,
     id: &str,
     now: DateTime<Utc>,
     shelf: TimeDelta,
-) -> Result<Result<Lead, (u16, String)>, StoreError> {
+) -> Result<Result<Lead, (u16, String)>, Fault> {
     let Some(lead) = w.get(id)? else {
         return Ok(Err(not_found(id).stored()));
     };

@@ -1,13 +1,19 @@
 //! `leads serve`: the Leads API v1 (../shared/api/leads-api-v1.md, docs/openapi.yaml) over a
 //! lead store, on axum and tokio.
 //!
-//! Every write (a decision, a message, an outcome) goes through `Store::keyed`, which stores the
-//! idempotency key, the work and the response in one transaction; a decision runs the same rules
-//! as `leads accept` and `leads reject`, a message the same checks as `leads contact`. The store is blocking SQLite, so each request borrows a connection from a
-//! small pool on tokio's blocking threads and the async workers never wait on the disk.
+//! Every write (a decision, a message, an outcome) goes through `Backend::keyed`, which stores
+//! the idempotency key, the work and the response in one transaction; a decision runs the same
+//! rules as `leads accept` and `leads reject`, a message the same checks as `leads contact`. The
+//! store is the data dir's SQLite file or a PostgreSQL database that several servers share
+//! (`backend`); either way each request's work runs on tokio's blocking threads with a connection
+//! of a small pool, and the async workers never wait on the store.
 
 mod api;
+mod backend;
 mod conversations;
+mod health;
+mod pg;
+mod sqlite;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -17,17 +23,19 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::config::Config;
 use crate::context::Clock;
 use crate::render::untrusted;
-use crate::store::{Store, StoreError};
+use crate::store::postgres::{PgStore, Target};
+use backend::{Backend, Fault, Keyed, PgBackend, Reads, SqliteBackend, Writes};
 
 /// Request bodies are a reason and a note, a message, an outcome; anything near this size is not
 /// one.
@@ -41,10 +49,14 @@ pub struct Server {
     pub tokens: Vec<String>,
     /// The Thumbtack and Yelp accounts whose webhooks are received.
     pub hooks: Vec<webhooks::Hook>,
+    /// The shared PostgreSQL database to keep the store in; None: the data dir's SQLite file.
+    pub database: Option<Target>,
 }
 
 pub(crate) struct AppState {
-    pool: Pool,
+    backend: Arc<dyn Backend>,
+    /// The SQLite store the webhooks are kept in (a server on PostgreSQL takes none).
+    hook_store: Option<Arc<SqliteBackend>>,
     config: Config,
     clock: Clock,
     tokens: Vec<Vec<u8>>,
@@ -53,62 +65,52 @@ pub(crate) struct AppState {
     wake: Option<Mutex<std::sync::mpsc::Sender<()>>>,
 }
 
-/// Store connections for the blocking threads: readers take one for a request and return it;
-/// decisions queue for the one writer. SQLite allows a single writer anyway, and waiting on its
-/// lock means sleeping in its busy handler with backoff: under 16 concurrent decisions that made
-/// the 99th percentile 1.1 s. Queueing on a mutex instead hands the lock over at once.
-struct Pool {
-    dir: PathBuf,
-    idle: Mutex<Vec<Store>>,
-    writer: Mutex<Option<Store>>,
-}
-
-impl Pool {
-    fn take(&self) -> Result<Store, StoreError> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        match idle {
-            Some(store) => Ok(store),
-            None => Store::open(&self.dir),
-        }
-    }
-
-    fn give(&self, store: Store) {
-        self.idle
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(store);
-    }
-}
-
 impl AppState {
-    /// Runs `f` with the writer connection on a blocking thread, one decision at a time.
-    pub(crate) async fn write<T: Send + 'static>(
+    /// Runs `f` with a connection for reading, on a blocking thread.
+    pub(crate) async fn store<T: Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
+        f: impl FnOnce(&dyn Reads, &AppState) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
-            let mut writer = state.pool.writer.lock().unwrap_or_else(|e| e.into_inner());
-            if writer.is_none() {
-                *writer = Some(Store::open(&state.pool.dir).map_err(ApiError::store)?);
-            }
-            f(writer.as_ref().expect("opened above"), &state)
+            let mut f = Some(f);
+            let mut out = None;
+            state
+                .backend
+                .read(&mut |reads| {
+                    let f = f.take().expect("called once");
+                    out = Some(f(reads, &state));
+                    Ok(())
+                })
+                .map_err(ApiError::fault)?;
+            out.unwrap_or_else(|| Err(ApiError::internal("the read did not run")))
         })
         .await
         .map_err(|_| ApiError::internal("the request's worker stopped"))?
     }
 
-    /// Runs `f` with a store connection on a blocking thread.
-    pub(crate) async fn store<T: Send + 'static>(
+    /// Runs `write` under the idempotency `key` on a blocking thread (see [`Backend::keyed`]),
+    /// with the time now and the shelf life.
+    pub(crate) async fn keyed(
         self: &Arc<Self>,
-        f: impl FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
+        key: String,
+        fingerprint: String,
+        write: impl FnOnce(&dyn Writes, DateTime<Utc>, TimeDelta) -> Result<(u16, String), Fault>
+        + Send
+        + 'static,
+    ) -> Result<Keyed, ApiError> {
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
-            let store = state.pool.take().map_err(ApiError::store)?;
-            let out = f(&store, &state);
-            state.pool.give(store);
-            out
+            let now = state.clock.current();
+            let shelf = state.config.freshness.shelf_life;
+            let mut write = Some(write);
+            state
+                .backend
+                .keyed(&key, &fingerprint, now, &mut |w| match write.take() {
+                    Some(write) => write(w, now, shelf),
+                    None => Err(Fault::Failed("a write ran twice".into())),
+                })
+                .map_err(ApiError::fault)
         })
         .await
         .map_err(|_| ApiError::internal("the request's worker stopped"))?
@@ -121,6 +123,8 @@ pub(crate) struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds, for a 503 the client should retry.
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -129,6 +133,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -140,17 +145,25 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
-    pub(crate) fn store(e: StoreError) -> Self {
+    pub(crate) fn fault(fault: Fault) -> Self {
         // The detail goes to the log, not to the client.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!(
-                "leads serve: store error: {}\n",
-                untrusted::line(&e.to_string())
-            )
-            .as_bytes(),
-        );
-        Self::internal("the lead store failed; try again")
+        let (detail, unavailable) = match &fault {
+            Fault::Failed(d) => (d, false),
+            Fault::Unavailable(d) => (d, true),
+        };
+        log_line(&format!("leads serve: store error: {detail}"));
+        if unavailable {
+            ApiError {
+                retry_after: Some(RETRY_AFTER),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the lead store cannot be reached just now; try again shortly",
+                )
+            }
+        } else {
+            Self::internal("the lead store failed; try again")
+        }
     }
 
     pub(crate) fn body(code: &str, message: &str) -> String {
@@ -165,13 +178,31 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/json")],
             Self::body(self.code, &self.message),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
+}
+
+/// How long a client waits before retrying a 503: long enough for a restarting database, short
+/// enough that a queue of decisions is not held up for long.
+const RETRY_AFTER: u32 = 2;
+
+/// One line on stderr, the server's log, with anything a terminal would act on made harmless.
+pub(crate) fn log_line(line: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{}\n", untrusted::line(line)).as_bytes(),
+    );
 }
 
 /// Every route the server has, as (method, path). The router is built from this list, and a test
@@ -188,7 +219,9 @@ pub const ROUTES: [(&str, &str); 8] = [
 ];
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    api_router(Arc::clone(&state)).merge(webhooks::router(state))
+    api_router(Arc::clone(&state))
+        .merge(health::router(Arc::clone(&state)))
+        .merge(webhooks::router(state))
 }
 
 fn api_router(state: Arc<AppState>) -> Router {
@@ -300,7 +333,27 @@ async fn log_request(request: Request, next: Next) -> Response {
 
 impl Server {
     /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
-    pub fn run(self, listen: SocketAddr, announce: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    pub fn run(
+        self,
+        listen: SocketAddr,
+        announce: impl FnOnce(SocketAddr),
+    ) -> Result<(), ServeError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        let (backend, hook_store): (Arc<dyn Backend>, _) = match &self.database {
+            Some(target) => {
+                let store = runtime.block_on(PgStore::open(target.clone(), &self.config.server))?;
+                (
+                    Arc::new(PgBackend::new(store, runtime.handle().clone())),
+                    None,
+                )
+            }
+            None => {
+                let sqlite = Arc::new(SqliteBackend::new(self.data_dir.clone()));
+                (sqlite.clone(), Some(sqlite))
+            }
+        };
         let wake = if self.hooks.is_empty() {
             None
         } else {
@@ -311,28 +364,33 @@ impl Server {
             Some(Mutex::new(send))
         };
         let state = Arc::new(AppState {
-            pool: Pool {
-                dir: self.data_dir,
-                idle: Mutex::new(Vec::new()),
-                writer: Mutex::new(None),
-            },
+            backend: Arc::clone(&backend),
+            hook_store,
             config: self.config,
             clock: self.clock,
             tokens: self.tokens.into_iter().map(String::into_bytes).collect(),
             hooks: self.hooks,
             wake,
         });
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(async move {
+        let served = runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind(listen).await?;
             announce(listener.local_addr()?);
             axum::serve(listener, router(state))
                 .with_graceful_shutdown(shutdown_signal())
                 .await
-        })
+        });
+        backend.close();
+        Ok(served?)
     }
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Database(#[from] crate::store::postgres::PgError),
 }
 
 async fn shutdown_signal() {

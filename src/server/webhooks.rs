@@ -24,10 +24,9 @@ use base64::Engine;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, log_line};
 use crate::config::{Account, AccountKind};
 use crate::marketplaces::MarketSource;
-use crate::render::untrusted;
 use crate::store::{Scope, Store};
 
 /// A webhook names a lead or a message; no documented one comes near this.
@@ -124,21 +123,35 @@ async fn receive(
         }
     };
     let account = hook.account.name.clone();
-    let stored = state
-        .write(move |store, state| {
-            let now = state.clock.current();
+    let Some(hook_store) = state.hook_store.clone() else {
+        // serve refuses marketplace accounts on PostgreSQL; this is only a second guard.
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server takes no webhooks",
+        );
+    };
+    let now = state.clock.current();
+    let stored = tokio::task::spawn_blocking(move || {
+        hook_store.with_writer(|store| {
             let mut new = 0u64;
             for (event_id, body) in &events {
-                if store
-                    .receive_webhook(&account, event_id, body, now)
-                    .map_err(ApiError::store)?
-                {
+                if store.receive_webhook(&account, event_id, body, now)? {
                     new += 1;
                 }
             }
             Ok((new, events.len() as u64 - new))
         })
-        .await;
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the request's worker stopped",
+        )
+    })
+    .and_then(|r| r.map_err(ApiError::fault));
     match stored {
         Ok((new, again)) => {
             if new > 0
@@ -184,13 +197,6 @@ pub fn worker(
         }
     }
     Ok(Worker { markets, clock })
-}
-
-fn log_line(line: &str) {
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("{}\n", untrusted::line(line)).as_bytes(),
-    );
 }
 
 impl Worker {

@@ -2,6 +2,7 @@
 
 mod conversations;
 mod outbox;
+pub mod postgres;
 mod sqlite;
 mod webhooks;
 

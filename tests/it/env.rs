@@ -10,6 +10,9 @@ pub const NOW: &str = "2026-11-23T12:00:00+08:00";
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// A PostgreSQL database (tests/it/pg_cluster.rs) that `import` and a `TestServer` use
+    /// instead of the SQLite store in the data dir.
+    pub database: Option<String>,
 }
 
 pub struct Run {
@@ -57,6 +60,7 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         let env = TestEnv {
             dir: tempfile::tempdir().expect("a temp dir"),
+            database: None,
         };
         env.write_config("");
         env
@@ -110,10 +114,21 @@ impl TestEnv {
         )
     }
 
-    /// Imports `leads` (JSON values) and asserts it worked.
+    /// Imports `leads` (JSON values), into the database if the env has one, and asserts it
+    /// worked.
     pub fn import(&self, leads: &[Value]) {
         let path = self.write("fixture.json", &Value::Array(leads.to_vec()).to_string());
-        self.run(&["import", path.to_str().unwrap()]).ok();
+        match &self.database {
+            Some(url) => Run::from(
+                self.command()
+                    .args(["import", "--database", url, path.to_str().unwrap()])
+                    .env("PGPASSWORD", crate::pg_cluster::PASSWORD)
+                    .output()
+                    .unwrap(),
+            )
+            .ok(),
+            None => self.run(&["import", path.to_str().unwrap()]).ok(),
+        };
     }
 
     /// Every lead in the store as JSON, for "the store is unchanged" checks.

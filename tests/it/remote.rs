@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::env::{Run, TestEnv, decided, lead, with};
 use crate::proxy::{Fault, Proxy};
-use crate::serve::{TOKEN, TestServer};
+use crate::serve::{Backing, TOKEN, TestServer, charges, env_on};
+use crate::test_server::on_both_stores;
 
 /// A server with its leads, a proxy in front of it, and a client configured for the proxy.
 struct Remote {
@@ -22,18 +23,24 @@ struct Remote {
 
 impl Remote {
     fn start(leads: &[Value]) -> Remote {
-        let server_env = TestEnv::new();
+        Remote::start_on(Backing::Sqlite, leads).expect("SQLite is always here")
+    }
+
+    /// The same with the server on `backing`; None when that is PostgreSQL and it is not
+    /// installed (the test then skips).
+    fn start_on(backing: Backing, leads: &[Value]) -> Option<Remote> {
+        let server_env = env_on(backing)?;
         server_env.import(leads);
         let server = TestServer::start(&server_env);
         let proxy = Proxy::start(&server.base, vec![]);
         let client = TestEnv::new();
         client.write_config(&config_for(&proxy.url));
-        Remote {
+        Some(Remote {
             server_env,
             server,
             proxy,
             client,
-        }
+        })
     }
 
     /// The client, with the right token in LEADS_TOKEN.
@@ -78,11 +85,7 @@ impl Remote {
 
     /// Charges in the server's ledger.
     fn server_charges(&self) -> usize {
-        leads::store::Store::open(&self.server_env.data_dir())
-            .unwrap()
-            .charges()
-            .unwrap()
-            .len()
+        charges(&self.server_env).len()
     }
 
     /// Decision requests the proxy saw, as (request line, idempotency key).
@@ -106,9 +109,10 @@ fn pending(n: usize) -> Vec<Value> {
     (0..n).map(|i| lead(&format!("p{i:04}"), 1)).collect()
 }
 
-#[test]
-fn sync_pulls_every_page_and_notices_leads_decided_elsewhere() {
-    let r = Remote::start(&pending(1_203));
+fn sync_pulls_every_page_and_notices_leads_decided_elsewhere(backing: Backing) {
+    let Some(r) = Remote::start_on(backing, &pending(1_203)) else {
+        return;
+    };
     let first = r.sync();
     assert_eq!(first["pulled"], 1_203, "{first}");
     assert_eq!(first["pushed"], 0);
@@ -137,9 +141,13 @@ fn sync_pulls_every_page_and_notices_leads_decided_elsewhere() {
     assert_eq!(shown["status"], "rejected", "{shown}");
 }
 
-#[test]
-fn decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows() {
-    let r = Remote::start(&[lead("a", 1), lead("b", 2), decided("old", 30, "reject")]);
+fn decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows(backing: Backing) {
+    let Some(r) = Remote::start_on(
+        backing,
+        &[lead("a", 1), lead("b", 2), decided("old", 30, "reject")],
+    ) else {
+        return;
+    };
     r.run(&["reject", "a", "--reason", "area"]).ok();
     let accepted = r.run(&["accept", "b", "--yes", "--json"]).ok();
     let accepted: Value = serde_json::from_str(&accepted).unwrap();
@@ -196,9 +204,10 @@ fn an_accept_shows_the_contact_details_from_the_platforms_answer() {
     );
 }
 
-#[test]
-fn a_client_killed_after_the_server_committed_is_charged_once_after_sync() {
-    let r = Remote::start(&[lead("a", 1)]);
+fn a_client_killed_after_the_server_committed_is_charged_once_after_sync(backing: Backing) {
+    let Some(r) = Remote::start_on(backing, &[lead("a", 1)]) else {
+        return;
+    };
     r.sync();
     // The server takes the accept; its answer never comes back while the client waits.
     r.proxy
@@ -235,9 +244,12 @@ fn a_client_killed_after_the_server_committed_is_charged_once_after_sync() {
     assert_eq!(r.sync()["pushed"], 0);
 }
 
-#[test]
-fn decisions_made_while_the_server_is_down_are_queued_and_sync_delivers_each_once() {
-    let r = Remote::start(&[lead("a", 1), lead("b", 2), lead("c", 3)]);
+fn decisions_made_while_the_server_is_down_are_queued_and_sync_delivers_each_once(
+    backing: Backing,
+) {
+    let Some(r) = Remote::start_on(backing, &[lead("a", 1), lead("b", 2), lead("c", 3)]) else {
+        return;
+    };
     r.sync();
     r.proxy.then(Fault::Drop);
     let err = r.run(&["reject", "a", "--reason", "busy"]).fails(9);
@@ -283,9 +295,10 @@ fn a_429_is_waited_out_and_the_decision_lands() {
     assert_eq!(r.on_server("a")["status"], "rejected");
 }
 
-#[test]
-fn server_errors_and_dropped_connections_are_retried_then_reported_and_queued() {
-    let r = Remote::start(&[lead("a", 1), lead("b", 2)]);
+fn server_errors_and_dropped_connections_are_retried_then_reported_and_queued(backing: Backing) {
+    let Some(r) = Remote::start_on(backing, &[lead("a", 1), lead("b", 2)]) else {
+        return;
+    };
     r.sync();
     // Two faults, then the answer: retries = 2 is enough.
     r.proxy.next(vec![Fault::Status(500, None), Fault::Drop]);
@@ -912,3 +925,11 @@ fn a_message_or_outcome_the_platform_refuses_at_once_is_not_kept_and_says_why() 
     assert_eq!(r.on_server("a")["outcome"]["result"], "won");
     assert_eq!(r.sync()["updates_queued"], 0);
 }
+
+on_both_stores!(
+    sync_pulls_every_page_and_notices_leads_decided_elsewhere,
+    decisions_reach_the_server_and_the_charge_it_reports_is_what_status_shows,
+    a_client_killed_after_the_server_committed_is_charged_once_after_sync,
+    decisions_made_while_the_server_is_down_are_queued_and_sync_delivers_each_once,
+    server_errors_and_dropped_connections_are_retried_then_reported_and_queued,
+);

@@ -7,7 +7,8 @@ use leads::remote::{Client, RemoteError, RetryPolicy, Token};
 
 use crate::env::{TestEnv, lead};
 use crate::proxy::{Fault, Proxy};
-use crate::serve::{TOKEN, TestServer};
+use crate::serve::{Backing, TOKEN, TestServer, env_on};
+use crate::test_server::on_both_stores;
 
 fn quick() -> RetryPolicy {
     RetryPolicy {
@@ -23,23 +24,26 @@ fn client(url: &str, policy: RetryPolicy) -> Client {
 }
 
 fn served() -> (TestEnv, TestServer) {
-    let env = TestEnv::new();
+    served_on(Backing::Sqlite).expect("SQLite is always here")
+}
+
+/// Three pending leads on a server on `backing`; None when that is PostgreSQL and it is not
+/// installed (the test then skips).
+fn served_on(backing: Backing) -> Option<(TestEnv, TestServer)> {
+    let env = env_on(backing)?;
     env.import(&[lead("a", 1), lead("b", 2), lead("c", 3)]);
     let server = TestServer::start(&env);
-    (env, server)
+    Some((env, server))
 }
 
 fn charges(env: &TestEnv) -> usize {
-    leads::store::Store::open(&env.data_dir())
-        .unwrap()
-        .charges()
-        .unwrap()
-        .len()
+    crate::serve::charges(env).len()
 }
 
-#[test]
-fn transient_faults_are_retried_with_the_same_key_until_the_decision_lands() {
-    let (env, server) = served();
+fn transient_faults_are_retried_with_the_same_key_until_the_decision_lands(backing: Backing) {
+    let Some((env, server)) = served_on(backing) else {
+        return;
+    };
     let proxy = Proxy::start(
         &server.base,
         vec![
@@ -61,9 +65,12 @@ fn transient_faults_are_retried_with_the_same_key_until_the_decision_lands() {
     assert_eq!(charges(&env), 1);
 }
 
-#[test]
-fn a_response_lost_after_the_server_committed_is_recovered_by_replay_without_a_second_charge() {
-    let (env, server) = served();
+fn a_response_lost_after_the_server_committed_is_recovered_by_replay_without_a_second_charge(
+    backing: Backing,
+) {
+    let Some((env, server)) = served_on(backing) else {
+        return;
+    };
     let proxy = Proxy::start(&server.base, vec![Fault::ForwardThenDrop]);
     let reply = client(&proxy.url, quick())
         .decide("b", Action::Accept, None, None, "key-b")
@@ -249,3 +256,8 @@ fn a_wrong_token_is_a_401_and_the_token_appears_in_no_error() {
     assert_eq!(page.data.len(), 2);
     assert!(page.next_cursor.is_some());
 }
+
+on_both_stores!(
+    transient_faults_are_retried_with_the_same_key_until_the_decision_lands,
+    a_response_lost_after_the_server_committed_is_recovered_by_replay_without_a_second_charge,
+);

@@ -1,120 +1,15 @@
 //! `leads serve` as a real HTTP server on 127.0.0.1:0, driven by a real HTTP client.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 
 use crate::env::{NOW, TestEnv, decided, expired, lead, with};
-
-pub const TOKEN: &str = "test-token-0123456789abcdef";
-
-/// A running `leads serve` over `env`'s store; stopped (SIGTERM) when dropped.
-pub struct TestServer {
-    pub base: String,
-    child: Child,
-    pub log: Arc<Mutex<String>>,
-    client: Client,
-    /// The token the server takes, which `get` and `post` send.
-    token: String,
-}
-
-impl TestServer {
-    pub fn start(env: &TestEnv) -> TestServer {
-        TestServer::start_with_token(env, TOKEN)
-    }
-
-    /// A server that takes `token` (and no [`TOKEN`] unless that is it), for a client with
-    /// several accounts, each with its own token.
-    pub fn start_with_token(env: &TestEnv, token: &str) -> TestServer {
-        TestServer::start_with_env(env, token, &[])
-    }
-
-    /// A server with `vars` set too (the marketplaces' tokens and webhook passwords).
-    pub fn start_with_env(env: &TestEnv, token: &str, vars: &[(&str, &str)]) -> TestServer {
-        leads::remote::install_crypto();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("leads"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .envs(vars.iter().copied())
-            .env("LEADS_CONFIG", env.config_path())
-            .env("LEADS_DATA_DIR", env.data_dir())
-            .env("LEADS_NOW", NOW)
-            .env(
-                "LEADS_SERVE_TOKENS",
-                format!("other-token-that-is-long,{token}"),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let base = first
-            .split("listening on ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        // Keep reading the request log, for the tests that look at it.
-        let log = Arc::new(Mutex::new(format!("{first}\n")));
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&format!("{line}\n"));
-            }
-        });
-        TestServer {
-            base,
-            child,
-            log,
-            client: Client::new(),
-            token: token.to_string(),
-        }
-    }
-
-    pub fn get(&self, path: &str) -> Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .unwrap()
-    }
-
-    pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Response {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .header("content-type", "application/json")
-            .body(body.to_string());
-        if let Some(key) = key {
-            request = request.header("idempotency-key", key);
-        }
-        request.send().unwrap()
-    }
-
-    /// Kills the server outright (SIGKILL): no shutdown, no flush.
-    pub fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Stops the server with SIGTERM and returns its exit code.
-    pub fn stop(mut self) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap().code()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::test_server::on_both_stores;
+pub use crate::test_server::{Backing, TOKEN, TestServer, charges, env_on};
 
 fn json_of(r: Response) -> (u16, Value) {
     let status = r.status().as_u16();
@@ -129,15 +24,20 @@ fn error_code(r: Response) -> (u16, String) {
     )
 }
 
-fn charges(env: &TestEnv) -> Vec<(String, String, leads::domain::money::Money)> {
-    leads::store::Store::open(&env.data_dir())
-        .unwrap()
-        .charges()
-        .unwrap()
-}
+on_both_stores!(
+    every_endpoint_and_error_code,
+    a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted,
+    a_replayed_accept_returns_the_same_charge_and_charges_nothing_more,
+    the_same_key_for_another_request_is_refused,
+    fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge,
+    paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive,
+    it_refuses_to_run_without_tokens_and_stops_gracefully,
+    a_message_is_stored_once_per_key_and_bad_ones_record_nothing,
+    an_outcome_is_set_once_per_key_and_a_later_one_replaces_it,
+);
 
-fn fixture() -> TestEnv {
-    let env = TestEnv::new();
+fn fixture(backing: Backing) -> Option<TestEnv> {
+    let env = env_on(backing)?;
     env.import(&[
         lead("a", 1),
         lead("b", 2),
@@ -149,12 +49,13 @@ fn fixture() -> TestEnv {
         expired("gone", 5),
         decided("done", 4, "reject"),
     ]);
-    env
+    Some(env)
 }
 
-#[test]
-fn every_endpoint_and_error_code() {
-    let env = fixture();
+fn every_endpoint_and_error_code(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
 
     // GET /v1/leads: oldest first, filtered by status (as of now: "late" has lapsed).
@@ -262,13 +163,22 @@ fn every_endpoint_and_error_code() {
         413
     );
 
-    // GET /v1/response-rate: the same rate code as `leads status`.
+    // GET /v1/response-rate: the same rate code as `leads status` (over the SQLite store; a
+    // database's figures are the same numbers).
     let (status, rate) = json_of(server.get("/v1/response-rate"));
     assert_eq!(status, 200);
-    let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
-    assert_eq!(rate["responded"], local["responded"]);
-    assert_eq!(rate["received"], local["received"]);
-    assert_eq!(rate["rate"], local["rate"]);
+    if env.database.is_none() {
+        let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
+        assert_eq!(rate["responded"], local["responded"]);
+        assert_eq!(rate["received"], local["received"]);
+        assert_eq!(rate["rate"], local["rate"]);
+    }
+    // a, b and done answered, late and gone lapsed: 3 of 5 (c is still open).
+    assert_eq!(
+        (&rate["responded"], &rate["received"], &rate["rate"]),
+        (&json!(3), &json!(5), &json!(0.6)),
+        "{rate}"
+    );
     assert_eq!(
         (rate["window_days"].clone(), rate["threshold"].clone()),
         (json!(30), json!(0.75))
@@ -298,6 +208,15 @@ fn every_endpoint_and_error_code() {
         .unwrap();
     assert_eq!(other.status().as_u16(), 200, "every configured token works");
 
+    // Health, for a load balancer: no token needed.
+    for path in ["/healthz", "/readyz"] {
+        let r = Client::new()
+            .get(format!("{}{path}", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+    }
+
     // The log has every request and never a token.
     std::thread::sleep(std::time::Duration::from_millis(100));
     let log = server.log.lock().unwrap().clone();
@@ -309,9 +228,10 @@ fn every_endpoint_and_error_code() {
     );
 }
 
-#[test]
-fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted() {
-    let env = TestEnv::new();
+fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted(backing: Backing) {
+    let Some(env) = env_on(backing) else {
+        return;
+    };
     let contact =
         json!({"display_name": "Ms. Lin", "phone": "0912-345-678", "email": "lin@example.com"});
     env.import(&[
@@ -339,9 +259,10 @@ fn a_customers_phone_and_email_are_given_only_once_the_lead_is_accepted() {
     assert_eq!(a["customer"], contact);
 }
 
-#[test]
-fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
-    let env = fixture();
+fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let first = server.post("/v1/leads/c/accept", Some("key-1"), "{}");
     assert!(first.headers().get("idempotent-replayed").is_none());
@@ -370,9 +291,10 @@ fn a_replayed_accept_returns_the_same_charge_and_charges_nothing_more() {
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
 }
 
-#[test]
-fn the_same_key_for_another_request_is_refused() {
-    let env = fixture();
+fn the_same_key_for_another_request_is_refused(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     assert_eq!(
         server
@@ -392,9 +314,10 @@ fn the_same_key_for_another_request_is_refused() {
     assert_eq!(json_of(server.get("/v1/leads/b")).1["status"], "pending");
 }
 
-#[test]
-fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge() {
-    let env = fixture();
+fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let server = Arc::new(TestServer::start(&env));
     let handles: Vec<_> = (0..50)
         .map(|i| {
@@ -423,9 +346,10 @@ fn fifty_concurrent_accepts_of_one_lead_make_exactly_one_charge() {
     assert_eq!((charged[0].1.as_str(), charged[0].2.amount), ("c", 25000));
 }
 
-#[test]
-fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive() {
-    let env = TestEnv::new();
+fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive(backing: Backing) {
+    let Some(env) = env_on(backing) else {
+        return;
+    };
     let leads: Vec<Value> = (0..1000)
         .map(|i| lead(&format!("p{i:04}"), 40 - i / 50))
         .collect();
@@ -462,9 +386,10 @@ fn paging_through_1000_leads_yields_each_exactly_once_while_leads_arrive() {
     assert_eq!(pages, 11);
 }
 
-#[test]
-fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
-    let env = fixture();
+fn it_refuses_to_run_without_tokens_and_stops_gracefully(backing: Backing) {
+    let Some(env) = fixture(backing) else {
+        return;
+    };
     let run = env
         .command()
         .args(["serve", "--listen", "127.0.0.1:0"])
@@ -535,10 +460,10 @@ fn it_refuses_to_run_without_tokens_and_stops_gracefully() {
 }
 
 /// An accepted lead ("acc", decided 4 hours ago) and a pending one ("a").
-fn conversation_fixture() -> TestEnv {
-    let env = TestEnv::new();
+fn conversation_fixture(backing: Backing) -> Option<TestEnv> {
+    let env = env_on(backing)?;
     env.import(&[lead("a", 1), decided("acc", 4, "accept")]);
-    env
+    Some(env)
 }
 
 fn messages_on(server: &TestServer, id: &str) -> Vec<Value> {
@@ -547,9 +472,10 @@ fn messages_on(server: &TestServer, id: &str) -> Vec<Value> {
     body["data"].as_array().unwrap().clone()
 }
 
-#[test]
-fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing() {
-    let env = conversation_fixture();
+fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing(backing: Backing) {
+    let Some(env) = conversation_fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let reply = r#"{"from": "pro", "channel": "platform", "text": "Hi Ms. Lin, Saturday works"}"#;
 
@@ -653,9 +579,10 @@ fn a_message_is_stored_once_per_key_and_bad_ones_record_nothing() {
     assert_eq!(messages_on(&server, "a"), Vec::<Value>::new());
 }
 
-#[test]
-fn an_outcome_is_set_once_per_key_and_a_later_one_replaces_it() {
-    let env = conversation_fixture();
+fn an_outcome_is_set_once_per_key_and_a_later_one_replaces_it(backing: Backing) {
+    let Some(env) = conversation_fixture(backing) else {
+        return;
+    };
     let server = TestServer::start(&env);
     let won =
         r#"{"result": "won", "value": {"amount": 450000, "currency": "TWD"}, "reason": null}"#;

@@ -150,20 +150,20 @@ fn import(
     let mut count = 0u64;
     let outcome = std::thread::scope(|scope| {
         let reader = scope.spawn(|| read(source, args, &bytes, send));
-        // Begun at the first good record, so an input that is wrong from its start leaves no
-        // new store behind.
-        let mut open: Option<Sink> = None;
+        // The local store is begun at the first good record, so an input that is wrong from its
+        // start leaves no new store behind. A database is there already: reached first, so a
+        // wrong URL or a refused login is said even for an empty file.
+        let mut open: Option<Sink> = match &args.database {
+            Some(url) => match PgImport::begin(url, &ctx.config.server, ctx.now()) {
+                Ok(import) => Some(Sink::Postgres(Box::new(import))),
+                Err(e) => return Err(Stop::Failed(e)),
+            },
+            None => None,
+        };
         let mut write = |parsed: Parsed| -> Result<(), Stop> {
             let import = match &mut open {
                 Some(import) => import,
-                None => open.insert(match &args.database {
-                    Some(url) => Sink::Postgres(Box::new(PgImport::begin(
-                        url,
-                        &ctx.config.server,
-                        ctx.now(),
-                    )?)),
-                    None => Sink::Sqlite(account.store().begin_import(ctx.now())?),
-                }),
+                None => open.insert(Sink::Sqlite(account.store().begin_import(ctx.now())?)),
             };
             let mut lead = parsed.lead;
             put_in_account(&mut lead, prefix);

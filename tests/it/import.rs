@@ -303,3 +303,25 @@ fn a_big_import_shows_progress_on_a_terminal_only() {
         )
     );
 }
+
+/// A database is reached before the file is read: a wrong address is said even for a file with
+/// nothing in it, instead of "Imported 0 leads" into a database that was never there.
+#[test]
+fn an_import_into_a_database_out_of_reach_says_so_even_for_an_empty_file() {
+    let env = TestEnv::new();
+    let file = env.write("empty.json", "[]");
+    // Port 1 on loopback: refused at once, no PostgreSQL needed.
+    let err = env
+        .run(&[
+            "import",
+            "--database",
+            "postgres://leads@127.0.0.1:1/leads",
+            path_str(&file),
+        ])
+        .fails(1);
+    assert!(
+        err.contains("cannot reach the PostgreSQL database"),
+        "{err}"
+    );
+    assert!(!err.contains("Imported"), "{err}");
+}

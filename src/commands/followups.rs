@@ -147,10 +147,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         rows.truncate(limit);
     }
     if rows.is_empty() && ctx.out.format != Format::Json {
-        ctx.out.note(
+        ctx.out.note(if filter.is_unrestricted() {
             "Nobody is waiting on you: no accepted lead owes a reply, and none needs a nudge. \
-             `leads list` shows the pending leads.",
-        );
+             `leads list` shows the pending leads."
+        } else {
+            "No accepted lead that matches these filters owes a reply or needs a nudge. \
+             `leads followups` without them shows every one."
+        });
         return Ok(Exit::Ok);
     }
     ctx.out.emit(&FollowupList {

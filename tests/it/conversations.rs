@@ -335,3 +335,27 @@ fn the_report_counts_spend_wins_cost_per_win_and_waste() {
     );
     env.run(&["report", "--since", "tomorrow"]).fails(2);
 }
+
+/// With nothing to show, followups says whether nobody waits at all or only nobody the filters
+/// let through.
+#[test]
+fn an_empty_followups_says_whether_the_filters_left_it_empty() {
+    let env = TestEnv::new();
+    let none = env.run(&["followups"]);
+    assert_eq!(none.code, 0);
+    assert!(
+        none.stderr.contains("Nobody is waiting on you"),
+        "{}",
+        none.stderr
+    );
+    env.run(&["demo", "--no-show"]).ok();
+    let all = env.run(&["followups", "--plain"]).ok();
+    assert!(!all.is_empty());
+    let filtered = env.run(&["followups", "--category", "nope"]);
+    assert_eq!(filtered.code, 0);
+    assert!(
+        filtered.stderr.contains("matches these filters"),
+        "{}",
+        filtered.stderr
+    );
+}

@@ -59,6 +59,14 @@ impl Action {
             Action::Reject => "reject",
         }
     }
+
+    /// The status a lead has once decided so.
+    pub fn status(self) -> Status {
+        match self {
+            Action::Accept => Status::Accepted,
+            Action::Reject => Status::Rejected,
+        }
+    }
 }
 
 /// Why a lead was rejected: the contract's codes, nothing else.

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::remote::{Refusal, RemoteError, RetryPolicy, Token, backoff, describe, http_client};
+use crate::remote::{
+    Refusal, RemoteError, RetryPolicy, Token, describe, http_client, next_try, retry_after,
+};
 
 /// At most `per_second` requests a second, in bursts of at most that many. Yelp's Leads API allows
 /// "5 requests per second per client per endpoint" (https://docs.developer.yelp.com/docs/leads-api,
@@ -123,12 +125,7 @@ impl Http {
                         "{method} {path} → {status} in {} ms",
                         sent.elapsed().as_millis()
                     );
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry_after(&response);
                     let text = response.text().unwrap_or_default();
                     match status {
                         // Yelp answers a written event 201 with no body it documents.
@@ -156,21 +153,14 @@ impl Http {
                     (describe(&e), None, !write || e.is_connect())
                 }
             };
-            let wait = retry_after
-                .unwrap_or_default()
-                .max(backoff(&self.policy, attempt));
-            if !may_retry || attempt >= self.policy.attempts || Instant::now() + wait >= end {
+            if !may_retry {
                 return Err(RemoteError::Unreachable {
                     attempts: attempt,
                     elapsed: started.elapsed(),
                     last: fault,
                 });
             }
-            log::info!(
-                "{fault}: attempt {attempt} of {}; retrying in {} ms",
-                self.policy.attempts,
-                wait.as_millis()
-            );
+            let wait = next_try(&self.policy, attempt, retry_after, (started, end), fault)?;
             std::thread::sleep(wait);
         }
     }

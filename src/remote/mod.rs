@@ -367,12 +367,7 @@ impl Client {
                         sent.elapsed().as_millis(),
                         key.map_or(String::new(), |k| format!(" (Idempotency-Key {k})"))
                     );
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry_after(&response);
                     let replayed = response
                         .headers()
                         .get("idempotent-replayed")
@@ -406,21 +401,7 @@ impl Client {
                     (describe(&e), None, false)
                 }
             };
-            let wait = retry_after
-                .unwrap_or_default()
-                .max(backoff(&self.policy, attempt));
-            if attempt >= self.policy.attempts || Instant::now() + wait >= end {
-                return Err(RemoteError::Unreachable {
-                    attempts: attempt,
-                    elapsed: started.elapsed(),
-                    last: fault,
-                });
-            }
-            log::info!(
-                "{fault}: attempt {attempt} of {}; retrying in {} ms",
-                self.policy.attempts,
-                wait.as_millis()
-            );
+            let wait = next_try(&self.policy, attempt, retry_after, (started, end), fault)?;
             if reconnect {
                 // A new client is a new pool: the connection the answer came on is closed.
                 *self.http.borrow_mut() = http_client(self.connect_timeout)?;
@@ -439,6 +420,44 @@ pub(crate) fn http_client(
         .user_agent(concat!("leads/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| RemoteError::BadResponse(format!("cannot set up HTTP: {e}")))
+}
+
+/// An answer's `Retry-After`, in whole seconds as the contract and the platforms send it.
+pub(crate) fn retry_after(response: &reqwest::blocking::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// After attempt `attempt` failed with `fault`: how long to wait before the next, the longer of
+/// the server's `Retry-After` and the backoff, or `Unreachable` once out of attempts or of the
+/// time between `started` and `end`. The one retry rule of every client here.
+pub(crate) fn next_try(
+    policy: &RetryPolicy,
+    attempt: u32,
+    retry_after: Option<Duration>,
+    (started, end): (Instant, Instant),
+    fault: String,
+) -> Result<Duration, RemoteError> {
+    let wait = retry_after
+        .unwrap_or_default()
+        .max(backoff(policy, attempt));
+    if attempt >= policy.attempts || Instant::now() + wait >= end {
+        return Err(RemoteError::Unreachable {
+            attempts: attempt,
+            elapsed: started.elapsed(),
+            last: fault,
+        });
+    }
+    log::info!(
+        "{fault}: attempt {attempt} of {}; retrying in {} ms",
+        policy.attempts,
+        wait.as_millis()
+    );
+    Ok(wait)
 }
 
 /// A transport fault in words, without the URL's query or any header.

@@ -133,6 +133,31 @@ pub enum Decided {
     },
 }
 
+impl Decided {
+    /// `lead` as the decision `req` made at `now` leaves it, with the charge (its ledger id and
+    /// amount) an accept made: what either store answers once the decision is written.
+    pub(crate) fn done(
+        mut lead: Lead,
+        req: &DecisionRequest,
+        now: DateTime<Utc>,
+        charge: Option<(String, Money)>,
+    ) -> Decided {
+        lead.status = req.action.status();
+        lead.decision = Some(Decision {
+            action: req.action,
+            decided_at: now,
+            reason: req.reason,
+            note: req.note.clone(),
+        });
+        let (charge_id, charge) = charge.unzip();
+        Decided::Done {
+            lead,
+            charge,
+            charge_id,
+        }
+    }
+}
+
 /// What became of a contact or outcome recorded through a source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {

@@ -113,7 +113,7 @@ pub async fn decide(
     now: DateTime<Utc>,
     shelf_life: TimeDelta,
 ) -> Result<Decided, PgError> {
-    let Some(mut lead) = lock_lead(tx, &req.lead_id).await? else {
+    let Some(lead) = lock_lead(tx, &req.lead_id).await? else {
         return Ok(Decided::Skipped {
             lead: None,
             why: Skip::Unknown,
@@ -150,10 +150,7 @@ pub async fn decide(
         ],
     )
     .await?;
-    let status = match req.action {
-        Action::Accept => Status::Accepted,
-        Action::Reject => Status::Rejected,
-    };
+    let status = req.action.status();
     tx.execute(
         &stmt(
             tx,
@@ -163,18 +160,7 @@ pub async fn decide(
         &[&lead.id, &status.as_str(), &now],
     )
     .await?;
-    lead.status = status;
-    lead.decision = Some(crate::domain::lead::Decision {
-        action: req.action,
-        decided_at: now,
-        reason: req.reason,
-        note: req.note.clone(),
-    });
-    Ok(Decided::Done {
-        lead,
-        charge: charge.as_ref().map(|(_, m)| *m),
-        charge_id: charge.map(|(id, _)| id),
-    })
+    Ok(Decided::done(lead, req, now, charge))
 }
 
 /// The charge of an accept, in the ledger whose UNIQUE (lead_id) refuses a second one.

@@ -38,7 +38,7 @@ impl Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Decided, StoreError> {
-        let Some(mut lead) = self.get(&req.lead_id)? else {
+        let Some(lead) = self.get(&req.lead_id)? else {
             return Ok(Decided::Skipped {
                 lead: None,
                 why: Skip::Unknown,
@@ -71,10 +71,7 @@ impl Store {
             millis(lead.created_at),
             lead.kind == Kind::NewLead,
         ])?;
-        let status = match req.action {
-            Action::Accept => Status::Accepted,
-            Action::Reject => Status::Rejected,
-        };
+        let status = req.action.status();
         let marked = tx
             .prepare_cached(
                 "UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'",
@@ -88,18 +85,7 @@ impl Store {
                 lead.id
             )));
         }
-        lead.status = status;
-        lead.decision = Some(Decision {
-            action: req.action,
-            decided_at: now,
-            reason: req.reason,
-            note: req.note.clone(),
-        });
-        Ok(Decided::Done {
-            lead,
-            charge: charge.as_ref().map(|(_, m)| *m),
-            charge_id: charge.map(|(id, _)| id),
-        })
+        Ok(Decided::done(lead, req, now, charge))
     }
 
     /// A write under an idempotency key, as the API makes it: in one transaction, the key is

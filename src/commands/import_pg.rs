@@ -9,16 +9,19 @@ use crate::context::Ctx;
 use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
 use crate::domain::lead::Lead;
 use crate::error::{CliError, Exit};
+use crate::marketplaces::YELP_CURSOR;
 use crate::render::Format;
-use crate::store::postgres::{PgError, PgStore, Target, writes};
+use crate::store::postgres::{PgError, PgStore, Target, webhooks, writes};
 use crate::store::{Import, ImportSummary, LeadSource, SameId, Store};
 
 /// `leads import --database URL --from-store`: every lead of the data dir's SQLite store (the one
 /// a single `leads serve` ran on), each with its decision, charge, messages and outcome, into the
-/// database in one transaction. Leads already there are updated by the import rules (nothing is
-/// decided twice). What stays behind: the idempotency keys (a client retrying a decision made
-/// before the move is told `already_decided`, and is charged nothing) and the outcomes that later
-/// ones replaced.
+/// database in one transaction, with the outcomes later ones replaced, and the marketplaces'
+/// webhooks (processed ones, so a platform's retry stays a no-op; queued ones, to be processed
+/// there) with Yelp's event cursors. Leads already there are updated by the import rules (nothing
+/// is decided twice). What stays behind: the idempotency keys (a client retrying a decision made
+/// before the move is told `already_decided`, and is charged nothing) and the outbox of replies
+/// for the platforms, which only the CLI sends.
 pub fn copy_store(ctx: &Ctx, url: &str) -> Result<Exit, CliError> {
     let store = Store::open(&ctx.data_dir)?;
     let everything = LeadFilter {
@@ -37,11 +40,32 @@ pub fn copy_store(ctx: &Ctx, url: &str) -> Result<Exit, CliError> {
                 format!("lead {} was read twice from the store", full.id),
             ));
         }
+        let replaced = store.outcome_changes(&full.id)?;
+        if !replaced.is_empty() {
+            import.run(async |c| writes::copy_replaced_outcomes(c, &full.id, &replaced).await)?;
+        }
+    }
+    let (mut events, mut queued) = (0, 0);
+    for kept in store.kept_webhooks()? {
+        if import.run(async |c| webhooks::copy(c, &kept).await)? {
+            events += 1;
+            queued += u64::from(kept.processed_at.is_none());
+        }
+    }
+    for (name, value, at) in store.states_named(YELP_CURSOR)? {
+        import.run(async |c| webhooks::remember(c, &name, &value, at).await)?;
     }
     let target = import.store.target().to_string();
     let summary = import.commit()?;
+    let hooks = match events {
+        0 => String::new(),
+        n => format!(
+            " {n} webhook event{} came with them ({queued} still to process).",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     ctx.out.note(&format!(
-        "Copied {} lead{} from {} into {target}: {} added, {} updated.",
+        "Copied {} lead{} from {} into {target}: {} added, {} updated.{hooks}",
         leads.len(),
         if leads.len() == 1 { "" } else { "s" },
         store.path().display(),
@@ -147,6 +171,14 @@ impl PgImport {
             writes::import_lead(client, lead, now, summary).await?;
             Ok(Ok(()))
         })
+    }
+
+    /// Runs `f` inside the import's transaction.
+    pub fn run<T>(
+        &self,
+        f: impl AsyncFnOnce(&deadpool_postgres::Client) -> Result<T, PgError>,
+    ) -> Result<T, PgError> {
+        self.runtime.block_on(f(&self.client))
     }
 
     pub fn commit(self) -> Result<ImportSummary, PgError> {

@@ -64,16 +64,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         Some(url) => Some(database_target(url)?),
         None => None,
     };
-    if database.is_some() && !hooks.is_empty() {
-        return Err(CliError::new(
-            Exit::Config,
-            "the marketplace accounts' webhooks are received only by a server on the SQLite store",
-        )
-        .with_hint(
-            "run the webhook receiver as its own `leads serve` without --database, or take the \
-             thumbtack and yelp accounts out of this server's config",
-        ));
-    }
     // Open (and migrate) the store before listening, so a bad data dir fails now, not on the
     // first request (the server opens and migrates a database itself, before it listens).
     // The store in the data dir itself, whatever accounts the config names: this is the

@@ -31,12 +31,16 @@ use crate::domain::conversation::{Channel, Message, Sender};
 use crate::domain::lead::Lead;
 use crate::domain::money::Currency;
 use crate::remote::{Delivered, Delivery, RemoteError};
-use crate::store::{LeadSource, QueuedUpdate, Recorded, Store, StoreError, Update, WebhookEvent};
+use crate::store::{
+    LeadSource, QueuedUpdate, Recorded, Store, StoreError, Update, WebhookEvent, WebhookQueue,
+};
 
 /// How far back `leads sync` follows a conversation (as for Leads API accounts).
 const FOLLOWED: TimeDelta = TimeDelta::days(30);
 /// Events asked for a page of Yelp's; the page's default.
 const YELP_PAGE: usize = 20;
+/// The remembered values holding a Yelp lead's event cursor are named `ACCOUNT/` this `LEAD`.
+pub const YELP_CURSOR: &str = "yelp_cursor/";
 /// Yelp's published limit: 5 requests a second.
 pub const YELP_PER_SECOND: u32 = 5;
 
@@ -136,9 +140,94 @@ pub struct Pulled {
     pub messages: u64,
 }
 
-pub struct MarketSource {
+/// The work on one webhook event: `Ok(Ok(()))` done, `Ok(Err(why))` it stays queued for why,
+/// `Err` the store itself failed.
+pub type ProcessEvent<'a> = dyn FnMut(&WebhookEvent) -> Result<Result<(), String>, StoreError> + 'a;
+
+/// What processing webhooks needs of the store the account's leads are kept in: the SQLite store
+/// (one PRO, `leads sync`, `leads serve`) or the PostgreSQL database that a team's servers share.
+pub trait HookStore {
+    /// Runs `process` on each of the account's queued webhooks that is due at `now` (every one
+    /// with `all`), oldest first, and settles each as it says: `Ok` done, `Err(why)` left queued
+    /// with why until its next try ([`crate::store::retry_after`]). An error of the store itself
+    /// stops the round. A store that several servers share holds each event for the one server
+    /// processing it, so that no two fetch the same lead at once, and commits what `process`
+    /// wrote with the event's settling.
+    fn each_due_webhook(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+        all: bool,
+        process: &mut ProcessEvent,
+    ) -> Result<Processed, StoreError>;
+
+    fn webhook_queue(&self, account: &str) -> Result<WebhookQueue, StoreError>;
+
+    /// The lead as kept here, with its contact log.
+    fn stored_lead(&self, id: &str) -> Result<Option<Lead>, StoreError>;
+
+    /// Adds or updates the lead as the platform has it now, by the import rules (a decision or
+    /// contact details kept here are never lost; each message once).
+    fn import_fetched(&self, lead: &Lead, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// A value remembered for the account (Yelp's event cursors).
+    fn remembered(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    fn remember(&self, name: &str, value: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+}
+
+impl HookStore for Store {
+    fn each_due_webhook(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+        all: bool,
+        process: &mut ProcessEvent,
+    ) -> Result<Processed, StoreError> {
+        let mut out = Processed::default();
+        // One process works through an account's queue at a time (`leads serve`'s worker, or
+        // `leads sync`); should two meet, the second fetch of a lead only imports it again.
+        for event in self.due_webhooks(account, now, all)? {
+            match process(&event)? {
+                Ok(()) => {
+                    self.webhook_done(event.seq, now)?;
+                    out.done += 1;
+                }
+                Err(why) => {
+                    self.webhook_failed(&event, &why, now)?;
+                    out.failed += 1;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn webhook_queue(&self, account: &str) -> Result<WebhookQueue, StoreError> {
+        Store::webhook_queue(self, account)
+    }
+
+    fn stored_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        LeadSource::get(self, id)
+    }
+
+    fn import_fetched(&self, lead: &Lead, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.import(std::slice::from_ref(lead), now).map(drop)
+    }
+
+    fn remembered(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.state(name)?.map(|(value, _)| value))
+    }
+
+    fn remember(&self, name: &str, value: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.set_state(name, value, now)
+    }
+}
+
+/// One account's link to its platform, over the store its leads are kept in: the SQLite store
+/// for the CLI (which also pulls and sends replies), any [`HookStore`] for processing webhooks.
+pub struct MarketSource<S = Store> {
     /// The account's leads, on a connection scoped to them.
-    pub store: Store,
+    pub store: S,
     /// None with `--offline` or without a token: nothing is sent, everything stays queued.
     http: Option<Http>,
     offline: bool,
@@ -149,9 +238,9 @@ pub struct MarketSource {
     token_env: String,
 }
 
-impl MarketSource {
+impl<S: HookStore> MarketSource<S> {
     /// `http` None: `offline`, or the token is missing (the reads here need neither).
-    pub fn new(store: Store, http: Option<Http>, offline: bool, account: &Account) -> MarketSource {
+    pub fn new(store: S, http: Option<Http>, offline: bool, account: &Account) -> MarketSource<S> {
         MarketSource {
             store,
             http,
@@ -220,8 +309,8 @@ impl MarketSource {
     fn yelp_events(&self, http: &Http, lead: &str) -> Result<Vec<yelp::Event>, MarketError> {
         let base = format!("/v3/leads/{}/events?limit={YELP_PAGE}", enc(lead));
         let mut all: Vec<yelp::Event> = Vec::new();
-        match self.store.state(&self.cursor_name(lead))? {
-            Some((mut cursor, _)) => loop {
+        match self.store.remembered(&self.cursor_name(lead))? {
+            Some(mut cursor) => loop {
                 let page: yelp::Events =
                     parse(http.get(&format!("{base}&newer_than_cursor={}", enc(&cursor)))?)?;
                 let full = page.events.len() >= YELP_PAGE;
@@ -252,7 +341,7 @@ impl MarketSource {
     }
 
     fn cursor_name(&self, lead: &str) -> String {
-        self.state_name(&format!("yelp_cursor/{lead}"))
+        self.state_name(&format!("{YELP_CURSOR}{lead}"))
     }
 
     /// Imports the lead as fetched; the number of messages new here.
@@ -264,7 +353,7 @@ impl MarketSource {
     ) -> Result<u64, StoreError> {
         let known = self
             .store
-            .get(&lead.id)?
+            .stored_lead(&lead.id)?
             .map(|l| l.messages)
             .unwrap_or_default();
         drop_echoes(&known, &mut lead.messages);
@@ -274,11 +363,11 @@ impl MarketSource {
             .iter()
             .filter(|m| !ids.contains(m.id.as_str()))
             .count() as u64;
-        self.store.import(std::slice::from_ref(&lead), now)?;
+        self.store.import_fetched(&lead, now)?;
         if let Some(cursor) = cursor {
             let platform_id = self.platform_id(&lead.id).to_string();
             self.store
-                .set_state(&self.cursor_name(&platform_id), &cursor, now)?;
+                .remember(&self.cursor_name(&platform_id), &cursor, now)?;
         }
         Ok(new)
     }
@@ -302,44 +391,43 @@ impl MarketSource {
     /// each settled in the store as it goes. After one goes through, every other queued one is
     /// tried again at once: a message that came before its negotiation goes in with it.
     pub fn process_webhooks(&self, now: DateTime<Utc>, all: bool) -> Result<Processed, StoreError> {
-        let mut out = Processed::default();
-        let mut retried = false;
-        let mut events = self.store.due_webhooks(&self.name, now, all)?;
-        loop {
-            let mut progress = false;
-            for event in events {
-                match self.subject(&event).and_then(|id| {
-                    let (lead, cursor) = self.fetch(&id)?;
-                    Ok(self.merge(lead, cursor, now)?)
-                }) {
-                    Ok(_) => {
-                        self.store.webhook_done(event.seq, now)?;
-                        out.done += 1;
-                        progress = true;
-                    }
-                    Err(MarketError::Store(e)) => return Err(e),
-                    Err(e) => {
-                        let why = self.queued_why(&e);
-                        log::info!(
-                            "{}: webhook {} stays queued: {why}",
-                            self.name,
-                            event.event_id
-                        );
-                        self.store.webhook_failed(&event, &why, now)?;
-                    }
-                }
+        let mut process = |event: &WebhookEvent| match self.subject(event).and_then(|id| {
+            let (lead, cursor) = self.fetch(&id)?;
+            Ok(self.merge(lead, cursor, now)?)
+        }) {
+            Ok(_) => Ok(Ok(())),
+            Err(MarketError::Store(e)) => Err(e),
+            Err(e) => {
+                let why = self.queued_why(&e);
+                log::info!(
+                    "{}: webhook {} stays queued: {why}",
+                    self.name,
+                    event.event_id
+                );
+                Ok(Err(why))
             }
-            if !progress || retried {
-                out.failed = self.store.due_webhooks(&self.name, now, true)?.len() as u64;
-                return Ok(out);
-            }
-            retried = true;
+        };
+        let first = self
+            .store
+            .each_due_webhook(&self.name, now, all, &mut process)?;
+        let mut done = first.done;
+        if first.done > 0 {
             // Whatever waits, whenever it is due: a message that came before its negotiation
             // goes in now that the negotiation is here.
-            events = self.store.due_webhooks(&self.name, now, true)?;
+            done += self
+                .store
+                .each_due_webhook(&self.name, now, true, &mut process)?
+                .done;
         }
+        Ok(Processed {
+            done,
+            failed: self.store.webhook_queue(&self.name)?.queued,
+        })
     }
+}
 
+/// What only the CLI's SQLite store does: pull, and send replies.
+impl MarketSource {
     /// Pulls what the platform has for this account: Thumbtack's negotiations of the business
     /// (new ones, and those of the last [`FOLLOWED`] days, with their messages); for Yelp, which
     /// documents no list of a business's leads, the new events of every followed conversation.

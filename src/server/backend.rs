@@ -30,6 +30,9 @@ pub(crate) enum Fault {
 
 impl From<StoreError> for Fault {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Postgres(e) = e {
+            return e.into();
+        }
         // Another process holding SQLite's write lock past the busy timeout passes.
         if let StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
             && f.code == rusqlite::ErrorCode::DatabaseBusy
@@ -129,6 +132,15 @@ pub(crate) trait Backend: Send + Sync {
         now: DateTime<Utc>,
         write: &mut WriteFn,
     ) -> Result<Keyed, Fault>;
+
+    /// Stores a marketplace's webhook events (event id, body) of `account` not here already, in
+    /// one committed transaction: (new, already here).
+    fn receive_webhooks(
+        &self,
+        account: &str,
+        events: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(u64, u64), Fault>;
 
     /// The store answers now (`/readyz`).
     fn ready(&self) -> Result<(), Fault>;

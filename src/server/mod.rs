@@ -55,8 +55,6 @@ pub struct Server {
 
 pub(crate) struct AppState {
     backend: Arc<dyn Backend>,
-    /// The SQLite store the webhooks are kept in (a server on PostgreSQL takes none).
-    hook_store: Option<Arc<SqliteBackend>>,
     config: Config,
     clock: Clock,
     tokens: Vec<Vec<u8>>,
@@ -341,31 +339,30 @@ impl Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
-        let (backend, hook_store): (Arc<dyn Backend>, _) = match &self.database {
+        // The webhook worker processes the queue on a thread of its own, over the same store.
+        let (backend, worker): (Arc<dyn Backend>, Option<WebhookWork>) = match &self.database {
             Some(target) => {
                 let store = runtime.block_on(PgStore::open(target.clone(), &self.config.server))?;
-                (
-                    Arc::new(PgBackend::new(store, runtime.handle().clone())),
-                    None,
-                )
+                let backend = PgBackend::new(store, runtime.handle().clone());
+                let worker = self.worker(|_| Ok(backend.hooks()))?;
+                (Arc::new(backend), worker)
             }
             None => {
-                let sqlite = Arc::new(SqliteBackend::new(self.data_dir.clone()));
-                (sqlite.clone(), Some(sqlite))
+                let dir = self.data_dir.clone();
+                let worker = self.worker(|a: &crate::config::Account| {
+                    let scope = crate::store::Scope::Prefixes(vec![a.prefix.clone()]);
+                    Ok(crate::store::Store::open(&dir)?.scoped(scope))
+                })?;
+                (Arc::new(SqliteBackend::new(self.data_dir.clone())), worker)
             }
         };
-        let wake = if self.hooks.is_empty() {
-            None
-        } else {
-            let worker = webhooks::worker(&self.data_dir, &self.config, &self.hooks, self.clock)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let wake = worker.map(|work| {
             let (send, receive) = webhooks::wake_channel();
-            std::thread::spawn(move || worker.run(receive));
-            Some(Mutex::new(send))
-        };
+            std::thread::spawn(move || work(receive));
+            Mutex::new(send)
+        });
         let state = Arc::new(AppState {
             backend: Arc::clone(&backend),
-            hook_store,
             config: self.config,
             clock: self.clock,
             tokens: self.tokens.into_iter().map(String::into_bytes).collect(),
@@ -381,6 +378,25 @@ impl Server {
         });
         backend.close();
         Ok(served?)
+    }
+}
+
+/// The webhook worker, to run on its own thread until the channel that wakes it closes.
+type WebhookWork = Box<dyn FnOnce(std::sync::mpsc::Receiver<()>) + Send>;
+
+impl Server {
+    /// The webhook worker over the stores `open` makes, ready to run on its thread; None when no
+    /// account takes webhooks.
+    fn worker<S: crate::marketplaces::HookStore + Send + 'static>(
+        &self,
+        open: impl Fn(&crate::config::Account) -> Result<S, crate::store::StoreError>,
+    ) -> Result<Option<WebhookWork>, ServeError> {
+        if self.hooks.is_empty() {
+            return Ok(None);
+        }
+        let worker = webhooks::worker(&self.config, &self.hooks, self.clock, open)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(Some(Box::new(move |wake| worker.run(wake))))
     }
 }
 

@@ -4,6 +4,8 @@
 //! thread and drives the async driver with the runtime's `Handle::block_on`, one statement at a
 //! time. A request holds one pooled connection for its transaction.
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use deadpool_postgres::GenericClient;
 use tokio::runtime::Handle;
@@ -13,8 +15,9 @@ use crate::domain::conversation::{JobOutcome, Message};
 use crate::domain::filter::StatusFilter;
 use crate::domain::lead::Lead;
 use crate::domain::rate::Tally;
-use crate::store::postgres::{self, PgError, PgStore, writes};
-use crate::store::{Decided, DecisionRequest, Origin};
+use crate::marketplaces::{HookStore, ProcessEvent, Processed};
+use crate::store::postgres::{self, PgError, PgStore, webhooks, writes};
+use crate::store::{Decided, DecisionRequest, ImportSummary, Origin, StoreError, WebhookQueue};
 
 pub(crate) struct PgBackend {
     store: PgStore,
@@ -24,6 +27,15 @@ pub(crate) struct PgBackend {
 impl PgBackend {
     pub(crate) fn new(store: PgStore, runtime: Handle) -> PgBackend {
         PgBackend { store, runtime }
+    }
+
+    /// The webhook worker's store, on the same pool.
+    pub(crate) fn hooks(&self) -> PgHookStore {
+        PgHookStore {
+            store: self.store.clone(),
+            runtime: self.runtime.clone(),
+            held: RefCell::new(None),
+        }
     }
 
     fn client(&self) -> Result<deadpool_postgres::Client, Fault> {
@@ -170,11 +182,140 @@ impl Backend for PgBackend {
         }
     }
 
+    fn receive_webhooks(
+        &self,
+        account: &str,
+        events: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(u64, u64), Fault> {
+        let rt = &self.runtime;
+        let mut client = self.client()?;
+        let tx = rt.block_on(client.transaction()).map_err(driver)?;
+        let counts = rt.block_on(webhooks::receive(&tx, account, events, now))?;
+        rt.block_on(tx.commit()).map_err(driver)?;
+        Ok(counts)
+    }
+
     fn ready(&self) -> Result<(), Fault> {
         Ok(self.runtime.block_on(self.store.ready())?)
     }
 
     fn close(&self) {
         self.store.close();
+    }
+}
+
+/// The webhook worker's side of the database: it processes the queue that every server shares
+/// (see migration V2). Each event is taken in a transaction of its own (`FOR UPDATE SKIP
+/// LOCKED`) on one connection, which stays `held` while the event is processed, so that the
+/// lead imported from the platform, its cursor and the event's settling commit together; a
+/// server that dies mid-way leaves the event queued and unlocked. One worker thread uses it.
+pub(crate) struct PgHookStore {
+    store: PgStore,
+    runtime: Handle,
+    /// The connection of the event being processed, inside its transaction.
+    held: RefCell<Option<deadpool_postgres::Client>>,
+}
+
+impl PgHookStore {
+    /// Runs `f` on the held connection, or on one of the pool outside any event.
+    fn on<T>(
+        &self,
+        f: impl AsyncFnOnce(&deadpool_postgres::Client) -> Result<T, PgError>,
+    ) -> Result<T, StoreError> {
+        let held = self.held.borrow();
+        let out = match held.as_ref() {
+            Some(client) => self.runtime.block_on(f(client)),
+            None => {
+                let client = self.runtime.block_on(self.store.client())?;
+                self.runtime.block_on(f(&client))
+            }
+        };
+        Ok(out?)
+    }
+
+    /// The loop of [`HookStore::each_due_webhook`], on the held connection: each event in a
+    /// transaction of its own, committed with its settling.
+    fn work_through(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+        all: bool,
+        process: &mut ProcessEvent,
+    ) -> Result<Processed, StoreError> {
+        let mut out = Processed::default();
+        let mut after = 0;
+        loop {
+            let next = self.on(async |c| {
+                c.batch_execute("BEGIN").await?;
+                let next = webhooks::take_next(c, account, now, all, after).await?;
+                match next {
+                    // What processing writes can be undone, keeping the event's lock.
+                    Some(_) => c.batch_execute("SAVEPOINT processing").await?,
+                    None => c.batch_execute("COMMIT").await?,
+                }
+                Ok(next)
+            })?;
+            let Some(event) = next else {
+                return Ok(out);
+            };
+            after = event.seq;
+            match process(&event)? {
+                Ok(()) => {
+                    self.on(async |c| webhooks::done(c, event.seq, now).await)?;
+                    out.done += 1;
+                }
+                // What the failed attempt wrote is not kept; only that it failed, and why.
+                Err(why) => {
+                    self.on(async |c| {
+                        c.batch_execute("ROLLBACK TO SAVEPOINT processing").await?;
+                        webhooks::failed(c, &event, &why, now).await
+                    })?;
+                    out.failed += 1;
+                }
+            }
+            self.on(async |c| Ok(c.batch_execute("COMMIT").await?))?;
+        }
+    }
+}
+
+impl HookStore for PgHookStore {
+    fn each_due_webhook(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+        all: bool,
+        process: &mut ProcessEvent,
+    ) -> Result<Processed, StoreError> {
+        let client = self.runtime.block_on(self.store.client())?;
+        *self.held.borrow_mut() = Some(client);
+        let out = self.work_through(account, now, all, process);
+        if out.is_err() {
+            // Ended now: a connection handed back inside a transaction would carry it on.
+            let _ = self.on(async |c| Ok(c.batch_execute("ROLLBACK").await?));
+        }
+        self.held.borrow_mut().take();
+        out
+    }
+
+    fn webhook_queue(&self, account: &str) -> Result<WebhookQueue, StoreError> {
+        self.on(async |c| webhooks::queue(c, account).await)
+    }
+
+    fn stored_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        self.on(async |c| postgres::get(c, id).await)
+    }
+
+    fn import_fetched(&self, lead: &Lead, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut summary = ImportSummary::default();
+        self.on(async |c| writes::import_lead(c, lead, now, &mut summary).await)
+    }
+
+    fn remembered(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.on(async |c| webhooks::remembered(c, name).await)
+    }
+
+    fn remember(&self, name: &str, value: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.on(async |c| webhooks::remember(c, name, value, now).await)
     }
 }

@@ -47,10 +47,7 @@ impl SqliteBackend {
     }
 
     /// Runs `f` with the writer connection, one write at a time.
-    pub(crate) fn with_writer<T>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, Fault>,
-    ) -> Result<T, Fault> {
+    fn with_writer<T>(&self, f: impl FnOnce(&Store) -> Result<T, Fault>) -> Result<T, Fault> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if writer.is_none() {
             *writer = Some(Store::open(&self.dir)?);
@@ -171,6 +168,15 @@ impl Backend for SqliteBackend {
                 crate::store::Keyed::Reused => Keyed::Reused,
             })
         })
+    }
+
+    fn receive_webhooks(
+        &self,
+        account: &str,
+        events: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(u64, u64), Fault> {
+        self.with_writer(|store| Ok(store.receive_webhooks(account, events, now)?))
     }
 
     fn ready(&self) -> Result<(), Fault> {

@@ -26,8 +26,7 @@ use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState, log_line};
 use crate::config::{Account, AccountKind};
-use crate::marketplaces::MarketSource;
-use crate::store::{Scope, Store};
+use crate::marketplaces::{HookStore, MarketSource};
 
 /// A webhook names a lead or a message; no documented one comes near this.
 const WEBHOOK_LIMIT: usize = 64 * 1024;
@@ -123,35 +122,19 @@ async fn receive(
         }
     };
     let account = hook.account.name.clone();
-    let Some(hook_store) = state.hook_store.clone() else {
-        // serve refuses marketplace accounts on PostgreSQL; this is only a second guard.
-        return refuse(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "this server takes no webhooks",
-        );
-    };
     let now = state.clock.current();
-    let stored = tokio::task::spawn_blocking(move || {
-        hook_store.with_writer(|store| {
-            let mut new = 0u64;
-            for (event_id, body) in &events {
-                if store.receive_webhook(&account, event_id, body, now)? {
-                    new += 1;
-                }
-            }
-            Ok((new, events.len() as u64 - new))
-        })
-    })
-    .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the request's worker stopped",
-        )
-    })
-    .and_then(|r| r.map_err(ApiError::fault));
+    let backend = Arc::clone(&state.backend);
+    let stored =
+        tokio::task::spawn_blocking(move || backend.receive_webhooks(&account, &events, now))
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the request's worker stopped",
+                )
+            })
+            .and_then(|r| r.map_err(ApiError::fault));
     match stored {
         Ok((new, again)) => {
             if new > 0
@@ -170,28 +153,30 @@ async fn receive(
     }
 }
 
-/// The worker's side: each account's link to its platform, and the signal that work arrived.
-pub struct Worker {
-    pub markets: Vec<MarketSource>,
+/// The worker's side: each account's link to its platform over the store `S` (the data dir's
+/// SQLite file, or the PostgreSQL database the servers share), and the signal that work arrived.
+pub struct Worker<S> {
+    pub markets: Vec<MarketSource<S>>,
     pub clock: crate::context::Clock,
 }
 
-/// Opens a link to each hook's platform over the store in `dir`. An account without its token
-/// gets no link: its webhooks are stored and wait, and the log says why.
-pub fn worker(
-    dir: &std::path::Path,
+/// Opens a link to each hook's platform, each over a store that `open` makes for its account. An
+/// account without its token gets no link: its webhooks are stored and wait, and the log says
+/// why.
+pub fn worker<S: HookStore>(
     config: &crate::config::Config,
     hooks: &[Hook],
     clock: crate::context::Clock,
-) -> Result<Worker, crate::store::StoreError> {
+    open: impl Fn(&Account) -> Result<S, crate::store::StoreError>,
+) -> Result<Worker<S>, crate::store::StoreError> {
     let mut markets = Vec::new();
     for hook in hooks {
         let a = &hook.account;
-        let store = Store::open(dir)?.scoped(Scope::Prefixes(vec![a.prefix.clone()]));
         match crate::context::market_http(config, a) {
-            Ok(http) => markets.push(MarketSource::new(store, Some(http), false, a)),
+            Ok(http) => markets.push(MarketSource::new(open(a)?, Some(http), false, a)),
             Err(why) => log_line(&format!(
-                "leads serve: {why}: its webhooks are stored, and processed by `leads sync` once {} is set",
+                "leads serve: {why}: its webhooks are stored and wait; set {} and restart the \
+                 server to process them",
                 a.token_env
             )),
         }
@@ -199,7 +184,7 @@ pub fn worker(
     Ok(Worker { markets, clock })
 }
 
-impl Worker {
+impl<S: HookStore> Worker<S> {
     /// Processes every queued webhook once (a restart's leftovers included), then whatever is
     /// due whenever woken, or every few seconds for retries, until the server stops.
     pub fn run(self, wake: Receiver<()>) {

@@ -11,7 +11,7 @@ pub use outbox::{QueuedUpdate, Update};
 pub use sqlite::{
     Import, ImportSummary, Keyed, Queued, SameId, Store, StoreError, Write, is_damage,
 };
-pub use webhooks::{WebhookEvent, WebhookQueue, retry_after};
+pub use webhooks::{KeptWebhook, WebhookEvent, WebhookQueue, retry_after};
 
 use chrono::{DateTime, TimeDelta, Utc};
 

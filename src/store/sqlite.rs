@@ -109,6 +109,9 @@ pub enum StoreError {
     Refused(String),
     #[error("lead store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The server's PostgreSQL store, where the same work (processing webhooks) runs on it.
+    #[error("{0}")]
+    Postgres(#[from] super::postgres::PgError),
 }
 
 pub struct Store {

@@ -1,7 +1,7 @@
 //! Webhooks from marketplaces, kept in the store from the moment they arrive until they are
 //! processed (the `webhook_events` table; its migration says why each column is there).
 //!
-//! The receiver calls [`Store::receive_webhook`] before it answers: once that returns, the event
+//! The receiver calls [`Store::receive_webhooks`] before it answers: once that returns, the event
 //! survives a crash, and a second delivery of it changes nothing. Processing takes the due events
 //! of an account ([`Store::due_webhooks`]) and settles each: done, or failed with the time of the
 //! next try.
@@ -22,6 +22,16 @@ pub struct WebhookEvent {
     pub attempts: u32,
 }
 
+/// A stored webhook with everything kept about it, for moving a store's queue into PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct KeptWebhook {
+    pub event: WebhookEvent,
+    pub received_at: DateTime<Utc>,
+    pub next_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
 /// How an account's webhooks stand, for `leads sync --status`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct WebhookQueue {
@@ -40,23 +50,25 @@ pub fn retry_after(attempts: u32) -> TimeDelta {
 }
 
 impl Store {
-    /// Stores a webhook unless one of that account and event id is here already. True when it was
-    /// new. Committed (synchronous=FULL) when this returns.
-    pub fn receive_webhook(
+    /// Stores each (event id, body) of a delivery unless one of that account and event id is
+    /// here already: (new, already here). Committed (synchronous=FULL) when this returns.
+    pub fn receive_webhooks(
         &self,
         account: &str,
-        event_id: &str,
-        body: &str,
+        events: &[(String, String)],
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<(u64, u64), StoreError> {
         let tx = self.write()?;
-        let added = tx.execute(
-            "INSERT INTO webhook_events (account, event_id, body, received_at, next_at)
-             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (account, event_id) DO NOTHING",
-            params![account, event_id, body, millis(now)],
-        )?;
+        let mut new = 0;
+        for (event_id, body) in events {
+            new += tx.execute(
+                "INSERT INTO webhook_events (account, event_id, body, received_at, next_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (account, event_id) DO NOTHING",
+                params![account, event_id, body, millis(now)],
+            )? as u64;
+        }
         tx.commit()?;
-        Ok(added == 1)
+        Ok((new, events.len() as u64 - new))
     }
 
     /// The account's unprocessed webhooks whose next try is due at `now` (all of them with
@@ -108,6 +120,45 @@ impl Store {
         Ok(())
     }
 
+    /// Every webhook kept, processed or not, oldest first.
+    pub fn kept_webhooks(&self) -> Result<Vec<KeptWebhook>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, account, event_id, body, attempts, received_at, next_at, last_error,
+                    processed_at FROM webhook_events ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(KeptWebhook {
+                event: WebhookEvent {
+                    seq: r.get(0)?,
+                    account: r.get(1)?,
+                    event_id: r.get(2)?,
+                    body: r.get(3)?,
+                    attempts: r.get(4)?,
+                },
+                received_at: from_millis(r.get(5)?)?,
+                next_at: from_millis(r.get(6)?)?,
+                last_error: r.get(7)?,
+                processed_at: r.get::<_, Option<i64>>(8)?.map(from_millis).transpose()?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().map_err(read_error)
+    }
+
+    /// The remembered values whose name holds `part`: (name, value, when set).
+    pub fn states_named(
+        &self,
+        part: &str,
+    ) -> Result<Vec<(String, String, DateTime<Utc>)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name, value, updated_at FROM remote_state WHERE instr(name, ?1) > 0
+             ORDER BY name",
+        )?;
+        let rows = stmt.query_map([part], |r| {
+            Ok((r.get(0)?, r.get(1)?, from_millis(r.get(2)?)?))
+        })?;
+        rows.collect::<Result<_, _>>().map_err(read_error)
+    }
+
     /// A queued message reached a platform that gives no id of its own back: the copy here stays
     /// as it is, and only leaves the queue.
     pub fn update_sent(&self, key: &str) -> Result<(), StoreError> {
@@ -154,9 +205,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now: DateTime<Utc> = "2026-11-23T08:00:00Z".parse().unwrap();
-        assert!(store.receive_webhook("tt", "m1", "{}", now).unwrap());
-        assert!(!store.receive_webhook("tt", "m1", "{\"x\":1}", now).unwrap());
-        assert!(store.receive_webhook("yelp", "m1", "{}", now).unwrap());
+        let event = |id: &str, body: &str| (id.to_string(), body.to_string());
+        assert_eq!(
+            store
+                .receive_webhooks("tt", &[event("m1", "{}")], now)
+                .unwrap(),
+            (1, 0)
+        );
+        let again = [event("m1", "{\"x\":1}")];
+        assert_eq!(store.receive_webhooks("tt", &again, now).unwrap(), (0, 1));
+        assert_eq!(
+            store
+                .receive_webhooks("yelp", &[event("m1", "{}")], now)
+                .unwrap(),
+            (1, 0)
+        );
         let due = store.due_webhooks("tt", now, false).unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].body, "{}");

@@ -16,6 +16,7 @@ mod money;
 mod openapi;
 mod pg;
 mod pg_cluster;
+mod pg_webhooks;
 mod proxy;
 mod remote;
 mod remote_client;

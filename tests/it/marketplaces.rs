@@ -8,9 +8,9 @@ use crate::env::{Run, TestEnv};
 use crate::fake_markets::{Fake, TT_TOKEN, YELP_TOKEN};
 use crate::serve::{TOKEN, TestServer};
 
-const HOOK_PASSWORD: &str = "hook-password-SENTINEL-9012";
+pub(crate) const HOOK_PASSWORD: &str = "hook-password-SENTINEL-9012";
 
-fn config(fake: &str) -> String {
+pub(crate) fn config(fake: &str) -> String {
     format!(
         r#"[remote]
 connect_timeout = "1s"
@@ -40,7 +40,7 @@ kind = "local"
     )
 }
 
-const VARS: [(&str, &str); 3] = [
+pub(crate) const VARS: [(&str, &str); 3] = [
     ("TT_TOKEN", TT_TOKEN),
     ("YELP_TOKEN", YELP_TOKEN),
     ("TT_HOOK_PASSWORD", HOOK_PASSWORD),
@@ -50,7 +50,7 @@ fn run(env: &TestEnv, args: &[&str]) -> Run {
     Run::from(env.command().envs(VARS).args(args).output().unwrap())
 }
 
-fn negotiation() -> Value {
+pub(crate) fn negotiation() -> Value {
     json!({"negotiationID": "n1", "status": "active",
         "category": {"categoryID": "2015", "name": "House Cleaning"},
         "customer": {"customerID": "c1", "displayName": "Olivia Y.",
@@ -61,14 +61,14 @@ fn negotiation() -> Value {
         "createTime": "2026-11-23T01:00:00Z"})
 }
 
-fn message(id: &str, from: &str, text: &str, at: &str) -> Value {
+pub(crate) fn message(id: &str, from: &str, text: &str, at: &str) -> Value {
     json!({"messageID": id, "negotiationID": "n1",
         "customer": {"customerID": "c1", "displayName": "Olivia Y."},
         "from": from, "text": text, "attachments": [], "sentAt": at})
 }
 
 /// The lead-description and quick-reply messages, then three real ones.
-fn messages() -> Vec<Value> {
+pub(crate) fn messages() -> Vec<Value> {
     vec![
         message(
             "d",
@@ -98,7 +98,12 @@ fn messages() -> Vec<Value> {
     ]
 }
 
-fn hook(server: &TestServer, account: &str, auth: Option<(&str, &str)>, body: &Value) -> u16 {
+pub(crate) fn hook(
+    server: &TestServer,
+    account: &str,
+    auth: Option<(&str, &str)>,
+    body: &Value,
+) -> u16 {
     let mut request = Client::new()
         .post(format!("{}/webhooks/{account}", server.base))
         .header("content-type", "application/json")
@@ -141,7 +146,7 @@ fn log_of(card: &Value) -> (Vec<(String, String)>, String) {
 }
 
 /// Waits for the account's webhook counts, saying where they stand if they never get there.
-fn wait_queue(env: &TestEnv, account: &str, want: (u64, u64)) {
+pub(crate) fn wait_queue(env: &TestEnv, account: &str, want: (u64, u64)) {
     for _ in 0..120 {
         if queued(env, account) == want {
             return;
@@ -272,7 +277,7 @@ fn the_same_negotiation_pulled_by_sync_after_a_429_makes_the_same_lead() {
     );
 }
 
-fn yelp_events(n: usize) -> Vec<Value> {
+pub(crate) fn yelp_events(n: usize) -> Vec<Value> {
     (0..n)
         .map(|i| {
             let who = if i % 2 == 0 { "CONSUMER" } else { "BIZ" };
@@ -284,13 +289,13 @@ fn yelp_events(n: usize) -> Vec<Value> {
         .collect()
 }
 
-fn yelp_hook(event: &str) -> Value {
+pub(crate) fn yelp_hook(event: &str) -> Value {
     json!({"time": "2026-11-23T03:00:01+00:00", "object": "business",
         "data": {"id": "SoVHhx7Hel_XX0DKCLp72Q", "updates": [{"event_type": "NEW_EVENT",
             "event_id": event, "lead_id": "L1", "interaction_time": "2026-11-23T03:00:00+00:00"}]}})
 }
 
-fn yelp_lead() -> Value {
+pub(crate) fn yelp_lead() -> Value {
     json!({"business_id": "SoVHhx7Hel_XX0DKCLp72Q", "id": "L1", "conversation_id": "cv",
         "temporary_email_address": "austin@messaging.yelp.com",
         "time_created": "2026-11-23T02:00:00+00:00",

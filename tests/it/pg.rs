@@ -420,6 +420,8 @@ fn a_sqlite_store_moves_into_postgres_with_its_decisions_charges_and_conversatio
         crate::env::decided("rej", 5, "reject"),
         crate::env::expired("gone", 6),
     ]);
+    // Won, then lost after all: the won outcome is kept as replaced, and moves too.
+    env.run(&["lost", "acc", "--reason", "went cheaper"]).ok();
     let local: Value = serde_json::from_str(&env.run(&["status", "--json"]).ok()).unwrap();
     let moved = env
         .command()
@@ -438,7 +440,11 @@ fn a_sqlite_store_moves_into_postgres_with_its_decisions_charges_and_conversatio
     let acc: Value = server.get("/v1/leads/acc").json().unwrap();
     assert_eq!(acc["status"], "accepted");
     assert_eq!(acc["messages"][0]["text"], "Call me");
-    assert_eq!(acc["outcome"]["value"]["amount"], 450000);
+    assert_eq!(acc["outcome"]["result"], "lost");
+    let cluster = pg_cluster::shared().unwrap();
+    let db = db_name(env.database.as_deref().unwrap());
+    let replaced = "SELECT lead_id, result, value_amount FROM outcome_changes";
+    assert_eq!(cluster.sql(db, replaced), "acc|won|450000\n");
     let rate: Value = server.get("/v1/response-rate").json().unwrap();
     assert_eq!(
         (&rate["responded"], &rate["received"]),
@@ -461,6 +467,7 @@ fn a_sqlite_store_moves_into_postgres_with_its_decisions_charges_and_conversatio
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 added, 4 updated"));
     assert_eq!(charges(&env).len(), 1);
+    assert_eq!(cluster.sql(db, replaced), "acc|won|450000\n");
     assert_eq!(
         status_of(&server, "/v1/leads/open/accept", "after-move"),
         200,

@@ -11,6 +11,7 @@
 
 mod reads;
 mod target;
+pub mod webhooks;
 pub mod writes;
 
 use std::time::Duration;

@@ -20,7 +20,7 @@ use crate::domain::conversation::{Ending, JobOutcome, Message};
 use crate::domain::decision::{Skip, check};
 use crate::domain::lead::{Action, Lead, RejectReason, Status};
 use crate::domain::money::Money;
-use crate::store::{Decided, DecisionRequest, ImportSummary, Origin};
+use crate::store::{Decided, DecisionRequest, ImportSummary, Origin, OutcomeChange};
 
 /// Times are kept to the millisecond, as the SQLite store keeps them, so a lead reads back the
 /// same from either store and a page cursor (in milliseconds) falls between two leads exactly.
@@ -242,24 +242,7 @@ pub async fn set_outcome(
         return Ok(());
     }
     if let Some(was) = current {
-        tx.execute(
-            &stmt(
-                tx,
-                "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency,
-                reason, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .await?,
-            &[
-                &lead_id,
-                &ending_str(was.result),
-                &was.at,
-                &was.value.map(|v| v.amount),
-                &was.value.map(|v| v.currency.code()),
-                &was.reason,
-                &ms(now),
-            ],
-        )
-        .await?;
+        keep_replaced(tx, lead_id, &was, now).await?;
     }
     tx.execute(
         &stmt(
@@ -281,6 +264,60 @@ pub async fn set_outcome(
         ],
     )
     .await?;
+    Ok(())
+}
+
+/// Keeps an outcome that another replaced at `replaced_at`.
+async fn keep_replaced(
+    tx: &impl GenericClient,
+    lead_id: &str,
+    was: &JobOutcome,
+    replaced_at: DateTime<Utc>,
+) -> Result<(), PgError> {
+    tx.execute(
+        &stmt(
+            tx,
+            "INSERT INTO outcome_changes (lead_id, result, at, value_amount, value_currency,
+            reason, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .await?,
+        &[
+            &lead_id,
+            &ending_str(was.result),
+            &ms(was.at),
+            &was.value.map(|v| v.amount),
+            &was.value.map(|v| v.currency.code()),
+            &was.reason,
+            &ms(replaced_at),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The outcomes a lead had before its current one, as another store kept them; only for a lead
+/// with none kept here yet, so that copying a store twice keeps each once.
+pub async fn copy_replaced_outcomes(
+    tx: &impl GenericClient,
+    lead_id: &str,
+    changes: &[OutcomeChange],
+) -> Result<(), PgError> {
+    let kept: i64 = tx
+        .query_one(
+            &stmt(
+                tx,
+                "SELECT count(*) FROM outcome_changes WHERE lead_id = $1",
+            )
+            .await?,
+            &[&lead_id],
+        )
+        .await?
+        .get(0);
+    if kept == 0 {
+        for change in changes {
+            keep_replaced(tx, lead_id, &change.was, change.replaced_at).await?;
+        }
+    }
     Ok(())
 }
 

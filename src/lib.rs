@@ -35,8 +35,9 @@
 //!   outcomes waiting to be sent, the platform's rate.
 //! - [`marketplaces`] is a Thumbtack or Yelp account's link to its platform's own API
 //!   ([`marketplaces::MarketSource`]): the documented wire shapes mapped to leads and contact
-//!   logs, webhooks processed from the store's queue, pulls by cursor or time, replies through
-//!   the outbox, Yelp's request limit held by a token bucket.
+//!   logs, webhooks processed from the queue of any [`marketplaces::HookStore`] (the SQLite store,
+//!   or the database a team's servers share), pulls by cursor or time, replies through the
+//!   outbox, Yelp's request limit held by a token bucket.
 //! - [`accounts`] is the one `LeadSource` the commands use: every account of the config (the
 //!   single source of a config without `[[sources]]` is one), local, Leads API or marketplace, as
 //!   one inbox in one store file, with each decision and reply sent to its lead's own account.

@@ -292,47 +292,117 @@ pub(super) fn facts(
     rows.collect::<rusqlite::Result<_>>().map_err(read_error)
 }
 
-/// How many open conversations wait on whom at `now`, counted inside SQLite over the run of the
-/// activity index that is not cold yet: `leads status` reads no conversation out, so its
-/// follow-up line costs a count, however many the last days hold. The conditions are
+/// The width of a slot of `open_conversation_slots`, in milliseconds: ten minutes, so that the
+/// conversations counted row by row are few even for a business taking thousands of leads a day.
+const SLOT: i64 = 600_000;
+
+/// How many open conversations wait on whom at `now`. The conditions are
 /// `domain::conversation`'s standing rules over the kept columns (the tests hold them equal to
 /// [`Waits::of`]): cold once quiet for `cold_after` since the request, the accept or the last
 /// contact (`last_activity`); the customer's turn while they wrote after the PRO, or the PRO
-/// never wrote; a nudge once the PRO's last message is `nudge_after` old.
+/// never wrote (owed); a nudge once the PRO's last message is `nudge_after` old.
+///
+/// For the whole store the counts of schema 9 answer: every ten-minute slot of last activity wholly
+/// inside the thresholds is one row of counts, and only the slots a threshold falls inside (where
+/// going cold starts and ends, and those holding PRO messages of the slot `nudge_after` ago) are
+/// counted row by row, so the answer is exact and costs what a few slots hold, not the last days.
+/// Some accounts of a store are counted row by row over the whole run of the activity index that
+/// is not cold yet (the counts are of the whole store).
 pub(super) fn waits(
     conn: &Connection,
     now: DateTime<Utc>,
     timing: Timing,
     in_scope: &str,
+    whole_store: bool,
 ) -> Result<Waits, StoreError> {
+    let cold_from = millis(now - timing.cold_after);
+    let nudge_from = millis(now - timing.nudge_after);
+    let cold_soon = millis(now - timing.cold_after + GOING_COLD_NOTICE);
+    let slot = |t: i64| t.div_euclid(SLOT);
+    let mut waits = Waits::default();
+    let mut oldest: Option<i64> = None;
+    let mut add = |owe: i64, first: Option<i64>, nudge: i64, going_cold: i64| {
+        waits.owe_reply += owe as usize;
+        waits.nudge += nudge as usize;
+        waits.going_cold += going_cold as usize;
+        oldest = match (oldest, first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    };
+    // The open conversations last active in [?4, ?5) and after cold_from, counted row by row:
+    // one range of the activity index, which holds every column read. (Joined to a list of
+    // slots instead, SQLite builds an index of every open conversation first.)
     let sql = format!(
-        "WITH open AS (
+        "WITH rows AS (
             SELECT last_activity AS quiet_since, pro_last,
                    max(requested_at, coalesce(customer_last, requested_at)) AS customer_since
             FROM conversation_state
-            WHERE last_activity > ?1 AND settled = 0 AND {in_scope})
-         SELECT count(*) FILTER (WHERE pro_last IS NULL OR customer_since > pro_last),
-                min(customer_since) FILTER (WHERE pro_last IS NULL OR customer_since > pro_last),
-                count(*) FILTER (WHERE pro_last >= customer_since AND pro_last <= ?2),
+            WHERE last_activity > ?1 AND last_activity >= ?4 AND last_activity < ?5
+              AND settled = 0 AND {in_scope}),
+         open AS (SELECT *, (pro_last IS NULL OR customer_since > pro_last) AS owed FROM rows)
+         SELECT count(*) FILTER (WHERE owed), min(customer_since) FILTER (WHERE owed),
+                count(*) FILTER (WHERE NOT owed AND pro_last <= ?2),
                 count(*) FILTER (WHERE quiet_since <= ?3)
          FROM open"
     );
-    let cold_from = now - timing.cold_after;
-    let (owe, oldest, nudge, going_cold): (i64, Option<i64>, i64, i64) =
-        conn.prepare_cached(&sql)?.query_row(
-            params![
-                millis(cold_from),
-                millis(now - timing.nudge_after),
-                millis(cold_from + GOING_COLD_NOTICE)
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    let mut exact = conn.prepare_cached(&sql)?;
+    let mut count = |from: i64, to: i64| -> Result<(), StoreError> {
+        let (owe, first, nudge, cold) = exact
+            .query_row(params![cold_from, nudge_from, cold_soon, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        add(owe, first, nudge, cold);
+        Ok(())
+    };
+    if !whole_store || cold_from < 0 {
+        count(i64::MIN, i64::MAX)?;
+    } else {
+        // The slots counted row by row: the one cold_from falls in, the one going cold ends in,
+        // and those with PRO messages of the slot nudge_after ago. Every other slot after the
+        // first lies wholly past cold_from; before the slot going cold ends in, it is wholly
+        // going cold; its PRO messages are all older than nudge_after or all newer.
+        let (first_slot, soon_slot, nudge_slot) =
+            (slot(cold_from), slot(cold_soon), slot(nudge_from));
+        let mut stmt = conn.prepare_cached(
+            "SELECT slot, owed, pro_slot, n, oldest_owed FROM open_conversation_slots
+             WHERE slot > ?1 AND n > 0",
         )?;
-    Ok(Waits {
-        owe_reply: owe as usize,
-        oldest_waiting_since: oldest.map(from_millis).transpose().map_err(read_error)?,
-        nudge: nudge as usize,
-        going_cold: going_cold as usize,
-    })
+        let bins: Vec<(i64, bool, i64, i64, Option<i64>)> = stmt
+            .query_map([first_slot], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut edges = vec![first_slot, soon_slot];
+        edges.extend(
+            bins.iter()
+                .filter(|(_, owed, pro_slot, _, _)| !owed && *pro_slot == nudge_slot)
+                .map(|b| b.0),
+        );
+        edges.sort_unstable();
+        edges.dedup();
+        for &h in &edges {
+            count(h * SLOT, (h + 1) * SLOT)?;
+        }
+        for (h, owed, pro_slot, n, first) in bins {
+            if edges.binary_search(&h).is_ok() {
+                continue;
+            }
+            let going_cold = if h < soon_slot { n } else { 0 };
+            if owed {
+                add(n, first, 0, going_cold);
+            } else {
+                add(
+                    0,
+                    None,
+                    if pro_slot < nudge_slot { n } else { 0 },
+                    going_cold,
+                );
+            }
+        }
+    }
+    waits.oldest_waiting_since = oldest.map(from_millis).transpose().map_err(read_error)?;
+    Ok(waits)
 }
 
 /// The summary of a log from the five columns from `first` on: from_customer, customer_last,
@@ -436,8 +506,12 @@ mod tests {
             .collect();
         store.import(&leads, now).unwrap();
         let facts = facts(&store.conn, 0, "1").unwrap();
-        let counted = waits(&store.conn, now, timing, "1").unwrap();
+        let counted = waits(&store.conn, now, timing, "1", true).unwrap();
         assert_eq!(counted, Waits::of(&facts, now, timing));
+        assert_eq!(
+            waits(&store.conn, now, timing, "1", false).unwrap(),
+            counted
+        );
         assert_eq!(
             counted,
             Waits {
@@ -638,11 +712,14 @@ mod tests {
                     }
                     _ => now - chrono::TimeDelta::minutes(next(20_000) as i64 - 5_000),
                 };
-                assert_eq!(
-                    waits(&store.conn, at, timing, "1").unwrap(),
-                    Waits::of(&facts, at, timing),
-                    "at {at} with {timing:?}, after step {step}"
-                );
+                // Row by row (some accounts of a store), and by the counts per slot (all of it).
+                for whole_store in [false, true] {
+                    assert_eq!(
+                        waits(&store.conn, at, timing, "1", whole_store).unwrap(),
+                        Waits::of(&facts, at, timing),
+                        "at {at} with {timing:?}, after step {step}, whole store {whole_store}"
+                    );
+                }
             }
             // And those quiet since before a moment are left out, as the follow-up views ask.
             let since = now - chrono::TimeDelta::minutes(next(20_000) as i64);

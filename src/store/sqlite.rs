@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_conversation_outbox.sql"),
     include_str!("migrations/0007_conversation_state.sql"),
     include_str!("migrations/0008_webhook_events.sql"),
+    include_str!("migrations/0009_open_conversation_slots.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -574,6 +575,26 @@ pub(super) fn assert_derived_exact(store: &Store, what: &str) {
         state("conversation_rows"),
         "{what}: the conversations' kept state"
     );
+    let hours = |sql: &str| -> Vec<Vec<Option<i64>>> {
+        let mut stmt = store.conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| (0..5).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        hours(
+            "SELECT slot, owed, pro_slot, n, oldest_owed FROM open_conversation_slots
+             WHERE n != 0 ORDER BY 1, 2, 3"
+        ),
+        hours(
+            "SELECT last_activity / 600000, owed,
+                    CASE WHEN owed THEN -1 ELSE pro_last / 600000 END, count(*),
+                    min(CASE WHEN owed THEN customer_since END)
+             FROM open_conversations GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ),
+        "{what}: the open conversations' counts by slot"
+    );
     assert_lead_counts_exact(store, what);
 }
 
@@ -721,6 +742,8 @@ mod tests {
             .unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
+        // Schema 9's counts of the open ones too.
+        assert_derived_exact(&store, "after the migrations");
         let time = |ms| Some(DateTime::from_timestamp_millis(ms).unwrap());
         assert_eq!(
             store.conversation_facts(DateTime::UNIX_EPOCH).unwrap(),

@@ -144,8 +144,11 @@ impl Import<'_> {
             recount_leads(&self.tx)?;
             super::speed::recount(&self.tx)?;
             // The rows the dropped triggers would have made, by the rule they follow.
+            // The open conversations' counts are emptied first, so that the rows' delete
+            // triggers find nothing to take off, and each row inserted counts once.
             self.tx.execute_batch(
-                "DELETE FROM conversation_state;
+                "DELETE FROM open_conversation_slots;
+                 DELETE FROM conversation_state;
                  INSERT INTO conversation_state (lead_id, requested_at, accepted_at, from_customer,
                      customer_last, from_pro, pro_first, pro_last, settled)
                  SELECT * FROM conversation_rows;",

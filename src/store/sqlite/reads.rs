@@ -67,7 +67,13 @@ impl LeadSource for Store {
     }
 
     fn waits(&self, now: DateTime<Utc>, timing: Timing) -> Result<Waits, StoreError> {
-        conversations::waits(&self.conn, now, timing, &self.in_scope("lead_id"))
+        conversations::waits(
+            &self.conn,
+            now,
+            timing,
+            &self.in_scope("lead_id"),
+            self.scope == Scope::All,
+        )
     }
 
     fn conversations(&self, since: DateTime<Utc>) -> Result<Vec<(Lead, Log)>, StoreError> {

@@ -105,11 +105,16 @@ impl Status {
             accounts.spent_since(week)?,
             ctx.config.budget.weekly_cap,
         )?;
+        // One account's queue is the whole queue: read once.
+        let queue = match each.as_slice() {
+            [one] => one.queue.clone(),
+            _ => accounts.queue(now, f.shelf_life, f.urgent)?,
+        };
         Ok(Status {
             as_of: now,
             accounts: each,
             several: ctx.shows_accounts(),
-            queue: accounts.queue(now, f.shelf_life, f.urgent)?,
+            queue,
             urgent_window: f.urgent,
             spend,
             followups: FollowupCounts::gather(ctx)?,

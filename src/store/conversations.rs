@@ -330,26 +330,28 @@ pub(super) fn waits(
             (a, b) => a.or(b),
         };
     };
-    // The open conversations last active in [?4, ?5) and after cold_from, counted row by row:
-    // one range of the activity index, which holds every column read. (Joined to a list of
-    // slots instead, SQLite builds an index of every open conversation first.)
+    // The open conversations last active in [?3, ?4), counted row by row: one range of the
+    // activity index, which holds every column read. One range per call, with one lower bound:
+    // given two, SQLite may start the range at the other, and joined to a list of slots it
+    // builds an index of every open conversation first.
     let sql = format!(
         "WITH rows AS (
             SELECT last_activity AS quiet_since, pro_last,
                    max(requested_at, coalesce(customer_last, requested_at)) AS customer_since
             FROM conversation_state
-            WHERE last_activity > ?1 AND last_activity >= ?4 AND last_activity < ?5
-              AND settled = 0 AND {in_scope}),
+            WHERE last_activity >= ?3 AND last_activity < ?4 AND settled = 0 AND {in_scope}),
          open AS (SELECT *, (pro_last IS NULL OR customer_since > pro_last) AS owed FROM rows)
          SELECT count(*) FILTER (WHERE owed), min(customer_since) FILTER (WHERE owed),
-                count(*) FILTER (WHERE NOT owed AND pro_last <= ?2),
-                count(*) FILTER (WHERE quiet_since <= ?3)
+                count(*) FILTER (WHERE NOT owed AND pro_last <= ?1),
+                count(*) FILTER (WHERE quiet_since <= ?2)
          FROM open"
     );
     let mut exact = conn.prepare_cached(&sql)?;
+    // Only what is not cold yet: last active after cold_from.
     let mut count = |from: i64, to: i64| -> Result<(), StoreError> {
+        let from = from.max(cold_from + 1);
         let (owe, first, nudge, cold) = exact
-            .query_row(params![cold_from, nudge_from, cold_soon, from, to], |r| {
+            .query_row(params![nudge_from, cold_soon, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
         add(owe, first, nudge, cold);

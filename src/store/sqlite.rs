@@ -931,9 +931,10 @@ mod tests {
             })
             .collect();
         store.import(&leads, created).unwrap();
-        for minutes in [1_800, 2_881, 3_600, 4_217, 5_400, 7_201] {
+        // 1,511: a day's window starts on lead 1 exactly (01:11, early in its hour).
+        for minutes in [1_511, 1_800, 2_881, 3_600, 4_217, 5_400, 7_201] {
             let now = created + TimeDelta::minutes(minutes);
-            // Windows of every size, starting on and off the hour.
+            // Windows of every size, starting on and off the hour, early and late in it.
             for window in [30, 61, 600, 1_440, 2_911, 10_000] {
                 let since = now - TimeDelta::minutes(window);
                 let inside: Vec<&Lead> = leads

@@ -126,19 +126,25 @@ impl LeadSource for Store {
         shelf_life: TimeDelta,
     ) -> Result<Tally, StoreError> {
         let (since, now) = (millis(since), millis(now));
-        let mut tally = Tally::default();
+        // Signed while counting: an hour's count can come with the leads it holds before
+        // `since` taken off again.
+        let (mut accepted, mut rejected, mut lapsed) = (0i64, 0i64, 0i64);
         let mut add = |status: &str, n: i64| match status {
-            "accepted" => tally.accepted += n as u64,
-            "rejected" => tally.rejected += n as u64,
-            _ => tally.lapsed += n as u64,
+            "accepted" => accepted += n,
+            "rejected" => rejected += n,
+            _ => lapsed += n,
         };
         // The window is every New Lead created after `since` (domain::rate::in_window), those
         // stamped after `now` included. Decided and expired leads never change status again, so
         // they are counted from the hourly counts for every whole hour inside (since, now], and
         // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
+        // When `since` is in the first half of its hour, that hour comes from its count too,
+        // less the leads at or before `since`, whichever side is shorter to count.
         // The hourly counts are of the whole store: an account's window is counted lead by lead
         // (a month of one account's leads, a few thousand index entries at most).
-        let first = since / HOUR + 1;
+        let start = since.div_euclid(HOUR);
+        let early = since - start * HOUR < HOUR / 2;
+        let first = if early { start } else { start + 1 };
         let last = (now + 1) / HOUR - 1;
         let whole_hours = since >= 0 && first <= last && self.scope == Scope::All;
         let (edge_a, edge_b) = if whole_hours {
@@ -166,12 +172,22 @@ impl LeadSource for Store {
             self.in_scope("id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        for (from, to) in [(since + 1, edge_a - 1), (edge_b, i64::MAX)] {
+        let mut ranges = vec![(1, (since + 1, edge_a - 1)), (1, (edge_b, i64::MAX))];
+        if whole_hours && early {
+            ranges.push((-1, (start * HOUR, since)));
+        }
+        for (sign, (from, to)) in ranges {
             let mut rows = stmt.query([from, to])?;
             while let Some(r) = rows.next()? {
-                add(&r.get::<_, String>(0)?, r.get(1)?);
+                add(&r.get::<_, String>(0)?, sign * r.get::<_, i64>(1)?);
             }
         }
+        let mut tally = Tally {
+            accepted: accepted as u64,
+            rejected: rejected as u64,
+            lapsed: lapsed as u64,
+            ..Tally::default()
+        };
         // Pending leads lapse with time, so each is judged at `now`: the same rule as
         // domain::freshness::effective_status, kept in step by a test.
         let sql = format!(

@@ -515,7 +515,7 @@ fn json_records<R: BufRead>(
         stop: None,
     };
     let (mut values, rest) = ndjson_lines(&mut read, &mut reader)?;
-    let Some((rest, error)) = rest else {
+    let Some(Unread { line: rest, error }) = rest else {
         return if values == 0 {
             Err(Stop::Empty)
         } else {
@@ -566,7 +566,7 @@ const LINE_LIMIT: u64 = 1 << 20;
 fn ndjson_lines<R: BufRead>(
     read: &mut Counted<R>,
     reader: &mut JsonReader,
-) -> Result<(u64, Option<(Vec<u8>, Option<io::Error>)>), Stop> {
+) -> Result<(u64, Option<Unread>), Stop> {
     let mut values = 0;
     let mut line = Vec::new();
     loop {
@@ -579,24 +579,39 @@ fn ndjson_lines<R: BufRead>(
             Ok(n) => n,
             // The streaming parser reads what came before the failure (whole leads of an
             // array on one line), then says what failed.
-            Err(e) => return Ok((values, Some((line, Some(e))))),
+            Err(e) => {
+                return Ok((
+                    values,
+                    Some(Unread {
+                        line,
+                        error: Some(e),
+                    }),
+                ));
+            }
         };
         let ended = line.last() == Some(&b'\n');
         if !ended && n as u64 == LINE_LIMIT {
-            return Ok((values, Some((line, None))));
+            return Ok((values, Some(Unread { line, error: None })));
         }
         if line.iter().all(u8::is_ascii_whitespace) {
             read.counted(n, usize::from(ended));
             continue;
         }
         let Ok(lead) = one_lead(&line) else {
-            return Ok((values, Some((line, None))));
+            return Ok((values, Some(Unread { line, error: None })));
         };
         let at = format!("line {}", read.lines.get() + 1);
         read.counted(n, usize::from(ended));
         values += 1;
         (reader.add)(&at, Record::Lead(Box::new(lead)))?;
     }
+}
+
+/// Where the fast path stopped: the line it did not take, and the failure to read on, if that
+/// is what stopped it.
+struct Unread {
+    line: Vec<u8>,
+    error: Option<io::Error>,
 }
 
 /// `inner`, after the failure (if any) that stopped the fast path.

@@ -33,7 +33,7 @@ use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
-    Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
+    Action, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
 };
 use crate::domain::money::{Currency, Money};
 use crate::domain::rate::Tally;
@@ -451,10 +451,21 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
-    l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
-    l.city, l.district, l.postcode, l.schedule, l.customer_name, l.customer_phone,
-    l.customer_email, l.answers, l.message, d.action, d.decided_at, d.reason, d.note";
+/// What a row of a list shows and the filter and fit judge by: the first columns of
+/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either.
+macro_rules! listing_columns {
+    () => {
+        "l.id, l.kind, l.status, l.service, l.category, l.created_at, l.expires_at, l.fee_amount,
+    l.fee_currency, l.budget_min, l.budget_max, l.budget_currency, l.city, l.district, l.postcode,
+    l.schedule"
+    };
+}
+const LISTING_COLUMNS: &str = listing_columns!();
+const LEAD_COLUMNS: &str = concat!(
+    listing_columns!(),
+    ", l.customer_name, l.customer_phone, l.customer_email, l.answers, l.message, d.action,
+    d.decided_at, d.reason, d.note"
+);
 /// How many columns LEAD_COLUMNS names: what a query reads after them starts here.
 const LEAD_COLUMN_COUNT: usize = {
     let (sql, mut i, mut n) = (LEAD_COLUMNS.as_bytes(), 0, 1);
@@ -474,6 +485,35 @@ pub(super) fn currency(code: String) -> rusqlite::Result<Currency> {
 }
 
 fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
+    let mut lead = listing_from_row(r)?;
+    lead.customer = Customer {
+        display_name: r.get(16)?,
+        phone: r.get(17)?,
+        email: r.get(18)?,
+    };
+    lead.answers =
+        serde_json::from_str(r.get_ref(19)?.as_str()?).map_err(|_| corrupt("answers".into()))?;
+    lead.message = r.get(20)?;
+    lead.decision = match r.get::<_, Option<String>>(21)? {
+        Some(action) => Some(Decision {
+            action: if action == "accept" {
+                Action::Accept
+            } else {
+                Action::Reject
+            },
+            decided_at: from_millis(r.get(22)?)?,
+            reason: r
+                .get::<_, Option<String>>(23)?
+                .and_then(|c| RejectReason::from_code(&c)),
+            note: r.get(24)?,
+        }),
+        None => None,
+    };
+    Ok(lead)
+}
+
+/// A lead of [`LISTING_COLUMNS`]: without its customer, answers, message and decision.
+fn listing_from_row(r: &Row) -> rusqlite::Result<Lead> {
     let kind = match r.get_ref(1)?.as_str()? {
         "promotion" => Kind::Promotion,
         _ => Kind::NewLead,
@@ -498,23 +538,6 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         postcode: r.get(14)?,
     };
     let location = (location != Location::default()).then_some(location);
-    let answers: Vec<Answer> =
-        serde_json::from_str(r.get_ref(19)?.as_str()?).map_err(|_| corrupt("answers".into()))?;
-    let decision = match r.get::<_, Option<String>>(21)? {
-        Some(action) => Some(Decision {
-            action: if action == "accept" {
-                Action::Accept
-            } else {
-                Action::Reject
-            },
-            decided_at: from_millis(r.get(22)?)?,
-            reason: r
-                .get::<_, Option<String>>(23)?
-                .and_then(|c| RejectReason::from_code(&c)),
-            note: r.get(24)?,
-        }),
-        None => None,
-    };
     Ok(Lead {
         id: r.get(0)?,
         kind,
@@ -527,14 +550,10 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         budget,
         location,
         schedule: r.get(15)?,
-        customer: Customer {
-            display_name: r.get(16)?,
-            phone: r.get(17)?,
-            email: r.get(18)?,
-        },
-        answers,
-        message: r.get(20)?,
-        decision,
+        customer: Customer::default(),
+        answers: Vec::new(),
+        message: None,
+        decision: None,
         messages: Vec::new(),
         outcome: None,
     })

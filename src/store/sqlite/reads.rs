@@ -10,37 +10,16 @@ impl LeadSource for Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
-        // The SQL only narrows by stored status (an index range); the domain filter decides
-        // what matches and in which order, so there is one definition of both. Sorting there
-        // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
-        let statuses = filter
-            .status
-            .stored()
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // A pending lead has no decision (a decision and the status change commit together), so
-        // the queue skips the join: 10,000 index lookups for nothing.
-        let decisions = if filter.status == StatusFilter::Pending {
-            NO_DECISION
-        } else {
-            WITH_DECISION
-        };
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM {decisions} WHERE l.status IN ({statuses}) AND {}",
-            self.in_scope("l.id")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([])?;
-        let mut candidates = Vec::new();
-        while let Some(row) = rows.next()? {
-            let lead = lead_from_row(row).map_err(read_error)?;
-            if filter.matches(&lead, now, shelf_life) {
-                candidates.push(lead);
-            }
-        }
-        Ok(filter.apply(candidates, now, shelf_life))
+        self.select_columns(filter, now, shelf_life, false)
+    }
+
+    fn select_listing(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        self.select_columns(filter, now, shelf_life, true)
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
@@ -366,5 +345,51 @@ impl LeadSource for Store {
             });
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// `select`, reading each lead whole or (`listing`) only [`LISTING_COLUMNS`].
+    fn select_columns(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+        listing: bool,
+    ) -> Result<Vec<Lead>, StoreError> {
+        // The SQL only narrows by stored status (an index range); the domain filter decides
+        // what matches and in which order, so there is one definition of both. Sorting there
+        // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
+        let statuses = filter
+            .status
+            .stored()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // A pending lead has no decision (a decision and the status change commit together), so
+        // the queue skips the join: 10,000 index lookups for nothing. A listing has no use
+        // for decisions at all.
+        let (columns, from, read): (_, _, fn(&Row) -> rusqlite::Result<Lead>) = if listing {
+            (LISTING_COLUMNS, "leads l", listing_from_row)
+        } else if filter.status == StatusFilter::Pending {
+            (LEAD_COLUMNS, NO_DECISION, lead_from_row)
+        } else {
+            (LEAD_COLUMNS, WITH_DECISION, lead_from_row)
+        };
+        let sql = format!(
+            "SELECT {columns} FROM {from} WHERE l.status IN ({statuses}) AND {}",
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut candidates = Vec::new();
+        while let Some(row) = rows.next()? {
+            let lead = read(row).map_err(read_error)?;
+            if filter.matches(&lead, now, shelf_life) {
+                candidates.push(lead);
+            }
+        }
+        Ok(filter.order(candidates, now, shelf_life))
     }
 }

@@ -60,21 +60,26 @@ fn push_mark(out: &mut String, c: char) {
 /// same set as [`kind`], found byte by byte: nearly all text holds none, and decoding every
 /// character of 10,000 leads just to find that out would cost more than printing them.
 fn next_special(text: &str, from: usize) -> Option<usize> {
-    // Any byte but printable ASCII may start one.
-    next_special_where(text, from, |b| b.wrapping_sub(0x20) >= 0x5f)
+    next_special_where(text, from, may_start)
+}
+
+/// Whether a character that is not [`Kind::Shown`] may start with byte `b`: a control, or the
+/// first byte of C1 (0xc2), of the bidi and zero-width marks (0xe2) or of U+FEFF (0xef). No
+/// other byte starts one, and none of these is inside a character, so CJK text (0xe3 to 0xe9,
+/// then continuation bytes) is passed over a block at a time, as ASCII is.
+fn may_start(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2 || b == 0xef
 }
 
 /// [`next_special`] past line ends and tabs, for a printed view, which has a line end at every
 /// line and a tab at every field of a plain record.
 fn next_special_past_layout(text: &str, from: usize) -> Option<usize> {
-    next_special_where(text, from, |b| {
-        b.wrapping_sub(0x20) >= 0x5f && b != b'\n' && b != b'\t'
-    })
+    next_special_where(text, from, |b| may_start(b) && b != b'\n' && b != b'\t')
 }
 
 /// [`next_special`] past the C0 controls, for JSON: serde_json escapes them.
 fn next_special_past_c0(text: &str, from: usize) -> Option<usize> {
-    next_special_where(text, from, |b| b >= 0x7f)
+    next_special_where(text, from, |b| b >= 0x20 && may_start(b))
 }
 
 /// `from` is where a character starts.

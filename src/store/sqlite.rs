@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_conversation_outbox.sql"),
     include_str!("migrations/0007_conversation_state.sql"),
     include_str!("migrations/0008_webhook_events.sql"),
+    include_str!("migrations/0009_pending_listing.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -452,7 +453,8 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
 }
 
 /// What a row of a list shows and the filter and fit judge by: the first columns of
-/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either.
+/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either. The index leads_pending_listing
+/// (schema 9) holds each of them, so a list of pending leads reads no table row.
 macro_rules! listing_columns {
     () => {
         "l.id, l.kind, l.status, l.service, l.category, l.created_at, l.expires_at, l.fee_amount,
@@ -480,6 +482,11 @@ const NO_DECISION: &str = "leads l, (SELECT NULL AS action, NULL AS decided_at, 
     NULL AS note) d";
 
 pub(super) fn currency(code: String) -> rusqlite::Result<Currency> {
+    currency_ref(&code)
+}
+
+/// [`currency`] of text SQLite still holds: a list reads two a lead.
+fn currency_ref(code: &str) -> rusqlite::Result<Currency> {
     code.parse()
         .map_err(|_| corrupt(format!("currency {code:?}")))
 }
@@ -524,11 +531,11 @@ fn listing_from_row(r: &Row) -> rusqlite::Result<Lead> {
         "expired" => Status::Expired,
         _ => Status::Pending,
     };
-    let budget = match r.get::<_, Option<String>>(11)? {
+    let budget = match r.get_ref(11)?.as_str_or_null()? {
         Some(code) => Some(Budget {
             min: r.get(9)?,
             max: r.get(10)?,
-            currency: currency(code)?,
+            currency: currency_ref(code)?,
         }),
         None => None,
     };
@@ -546,7 +553,7 @@ fn listing_from_row(r: &Row) -> rusqlite::Result<Lead> {
         category: r.get(4)?,
         created_at: from_millis(r.get(5)?)?,
         expires_at: r.get::<_, Option<i64>>(6)?.map(from_millis).transpose()?,
-        fee: Money::new(r.get(7)?, currency(r.get(8)?)?),
+        fee: Money::new(r.get(7)?, currency_ref(r.get_ref(8)?.as_str()?)?),
         budget,
         location,
         schedule: r.get(15)?,

@@ -180,11 +180,28 @@ impl LeadFilter {
             keys.sort_unstable();
             keys.iter().take(limit).map(|k| k.2).collect()
         };
-        let mut leads: Vec<Option<Lead>> = leads.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .map(|i| leads[i].take().expect("each lead has one place"))
-            .collect()
+        // Each lead to its place, in place: a swap puts at least one of the two where it
+        // belongs, so there are fewer swaps than leads, and no second buffer of them.
+        let mut leads = leads;
+        let mut place = vec![usize::MAX; leads.len()];
+        for (at, &from) in order.iter().enumerate() {
+            place[from] = at;
+        }
+        // Leads past the limit have no place; they go to the end, to be cut off.
+        let mut next = order.len();
+        for p in place.iter_mut().filter(|p| **p == usize::MAX) {
+            *p = next;
+            next += 1;
+        }
+        for i in 0..leads.len() {
+            while place[i] != i {
+                let j = place[i];
+                leads.swap(i, j);
+                place.swap(i, j);
+            }
+        }
+        leads.truncate(order.len());
+        leads
     }
 
     /// True when nothing but status and kind narrows the selection. A bulk decision on such a

@@ -311,6 +311,63 @@ mod tests {
         assert_eq!(ids(&all), ["ld_1", "platform"]);
     }
 
+    /// The order puts leads in place by a permutation: it must equal a plain stable sort, to
+    /// the limit, for any arrival order.
+    #[test]
+    fn the_order_is_a_plain_sort_cut_at_the_limit() {
+        let leads: Vec<Lead> = (0..300_i64)
+            .map(|i| {
+                // A scramble of 0..300, so the leads arrive in no particular order.
+                let n = (i * 7_919) % 300;
+                let mut l = sample();
+                l.id = format!("ld_{n:03}");
+                // Few distinct times: most leads share theirs with others, ordered by id.
+                l.created_at = now() - TimeDelta::minutes(n % 17);
+                if n % 3 == 0 {
+                    l.expires_at = Some(l.created_at + TimeDelta::hours(n % 5));
+                }
+                if n % 4 == 0 {
+                    l.fee.amount = 0;
+                }
+                l
+            })
+            .collect();
+        for order in [Order::TimeLeft, Order::Score] {
+            for limit in [None, Some(0), Some(1), Some(37), Some(299), Some(400)] {
+                for status in [StatusFilter::Pending, StatusFilter::All] {
+                    let f = LeadFilter {
+                        status,
+                        order,
+                        limit,
+                        ..Default::default()
+                    };
+                    let mut expected = leads.clone();
+                    if status == StatusFilter::Pending {
+                        expected.sort_by_key(|l| {
+                            let score = score_for(l, fit_level(l, &f.conditions), now(), SHELF);
+                            let first = if order == Order::Score {
+                                score.total
+                            } else {
+                                0
+                            };
+                            (std::cmp::Reverse(first), expiry(l, SHELF), l.id.clone())
+                        });
+                    } else {
+                        expected
+                            .sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+                    }
+                    expected.truncate(limit.unwrap_or(usize::MAX));
+                    let ids = |v: Vec<Lead>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
+                    assert_eq!(
+                        ids(f.order(leads.clone(), now(), SHELF)),
+                        ids(expected),
+                        "{order:?} {limit:?} {status:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn age_and_expiry_windows() {
         let lead = sample(); // created 08:00, now 12:00, lapses 08:00 + 48h

@@ -850,6 +850,104 @@ mod tests {
         );
     }
 
+    /// A list reads less of each lead: the same leads in the same order as `select`, with
+    /// only the customer, answers, message and decision left out, whatever the filter.
+    #[test]
+    fn a_listing_is_the_selection_without_what_a_row_does_not_show() {
+        let (_dir, store) = store();
+        let now = at("2026-11-23T09:00:00Z");
+        let leads: Vec<Lead> = (0..40)
+            .map(|i| {
+                let mut l = sample();
+                l.id = format!("ld_{i:02}");
+                l.created_at = now - TimeDelta::minutes(97 * (i % 13) + i);
+                l.category = ["cleaning", "moving"][i as usize % 2].into();
+                if i % 4 == 0 {
+                    l.expires_at = Some(l.created_at + TimeDelta::hours(3));
+                }
+                if i % 5 == 1 {
+                    l.budget = None;
+                    l.location = None;
+                }
+                if i % 7 == 3 {
+                    l.status = Status::Accepted;
+                    l.customer.phone = Some("0912-345-678".into());
+                    l.decision = Some(Decision {
+                        action: Action::Accept,
+                        decided_at: l.created_at + TimeDelta::minutes(5),
+                        reason: None,
+                        note: None,
+                    });
+                }
+                l
+            })
+            .collect();
+        store.import(&leads, now).unwrap();
+        let shelf = TimeDelta::hours(48);
+        let filters = [
+            LeadFilter::default(),
+            LeadFilter {
+                categories: vec!["moving".into()],
+                limit: Some(5),
+                ..LeadFilter::default()
+            },
+            LeadFilter {
+                status: StatusFilter::All,
+                ..LeadFilter::default()
+            },
+            LeadFilter {
+                status: StatusFilter::Expired,
+                ..LeadFilter::default()
+            },
+        ];
+        for filter in &filters {
+            let whole = store.select(filter, now, shelf).unwrap();
+            let listed = store.select_listing(filter, now, shelf).unwrap();
+            assert!(!whole.is_empty(), "{filter:?}");
+            let without = |mut l: Lead| {
+                l.customer = Customer::default();
+                l.answers.clear();
+                l.message = None;
+                l.decision = None;
+                l
+            };
+            assert_eq!(
+                listed,
+                whole.into_iter().map(without).collect::<Vec<_>>(),
+                "{filter:?}"
+            );
+        }
+    }
+
+    /// The pending queue is read from its covering index (schema 9), not row by row.
+    #[test]
+    fn the_pending_listing_reads_only_its_index() {
+        let (_dir, store) = store();
+        for scope in [
+            Scope::All,
+            Scope::Prefixes(vec!["pro360/".into(), "homey/".into()]),
+        ] {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT {LISTING_COLUMNS} FROM leads l
+                 WHERE l.status = 'pending' AND {}",
+                scope.sql("l.id")
+            );
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter()
+                    .all(|p| p.contains("USING COVERING INDEX leads_pending_listing")),
+                "{plan:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_newer_schema_is_refused() {
         let (dir, store) = store();

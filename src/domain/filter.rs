@@ -188,10 +188,9 @@ impl LeadFilter {
             place[from] = at;
         }
         // Leads past the limit have no place; they go to the end, to be cut off.
-        let mut next = order.len();
-        for p in place.iter_mut().filter(|p| **p == usize::MAX) {
-            *p = next;
-            next += 1;
+        let unplaced = place.iter_mut().filter(|p| **p == usize::MAX);
+        for (end, p) in (order.len()..).zip(unplaced) {
+            *p = end;
         }
         for i in 0..leads.len() {
             while place[i] != i {

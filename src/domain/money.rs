@@ -240,7 +240,7 @@ pub(crate) fn push_units(out: &mut String, minor: u64, exponent: u32) {
     let mut digits = [0u8; 20];
     let len = decimal(major, &mut digits);
     for (i, &d) in digits[digits.len() - len..].iter().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(char::from(d));

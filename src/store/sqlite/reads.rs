@@ -360,10 +360,13 @@ impl Store {
         // The SQL only narrows by stored status (an index range); the domain filter decides
         // what matches and in which order, so there is one definition of both. Sorting there
         // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
-        // One status as `=`: SQLite takes a partial index (leads_pending_listing) only for a
-        // WHERE that says its condition, and reads `IN ('pending')` as not saying it.
+        // A listing of one status says it with `=`: SQLite takes a partial index
+        // (leads_pending_listing) only for a WHERE that says its condition, and reads
+        // `IN ('pending')` as not saying it. Whole leads keep `IN`: that index does not hold them,
+        // and through it each lead's row cost more page reads than through
+        // leads_by_status_created (1,233 against 892 for 10,000).
         let statuses = match filter.status.stored() {
-            [one] => format!("= '{}'", one.as_str()),
+            [one] if listing => format!("= '{}'", one.as_str()),
             many => format!(
                 "IN ({})",
                 many.iter()
@@ -388,12 +391,19 @@ impl Store {
         );
         // When every row read will match, room for them all from the start: grown by doubling,
         // the leads were copied and their pages touched twice over (10,000 leads, ~5 MB).
+        // The pending listing counts over its own index, whose pages it reads next anyway (left
+        // to choose, SQLite counted over a smaller one: 86 more page reads).
         let mut candidates = Vec::new();
         if filter.is_unrestricted() {
+            let counted = if listing && filter.status == StatusFilter::Pending {
+                "leads l INDEXED BY leads_pending_listing"
+            } else {
+                "leads l"
+            };
             let count: i64 = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT COUNT(*) FROM leads l WHERE l.status {statuses} AND {}",
+                    "SELECT COUNT(*) FROM {counted} WHERE l.status {statuses} AND {}",
                     self.in_scope("l.id")
                 ))?
                 .query_row([], |r| r.get(0))?;

@@ -182,6 +182,15 @@ impl LeadSource for Accounts {
         self.store().select(filter, now, shelf_life)
     }
 
+    fn select_listing(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        self.store().select_listing(filter, now, shelf_life)
+    }
+
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
         self.store().get(id)
     }

@@ -49,7 +49,8 @@
 //! # Data flow of `leads list`
 //!
 //! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` → `LeadSource::select`
-//! (SQL narrows by status and account, `domain::filter` decides) → `render::lead::LeadView` per lead (countdown
+//! (`select_listing` for a table or records: only the columns a row shows, the pending ones from
+//! one covering index; SQL narrows by status and account, `domain::filter` decides) → `render::lead::LeadView` per lead (countdown
 //! at "now") → `Printer::emit` → stdout.
 
 pub mod accounts;

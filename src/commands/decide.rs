@@ -732,7 +732,7 @@ impl Report for Results<'_> {
             };
             render::push_tsv_row(
                 &mut out,
-                &[
+                [
                     r.id.as_str(),
                     r.action.as_str(),
                     outcome,

@@ -1,7 +1,5 @@
 //! `leads list`: the triage view. Pending New Leads, most urgent first.
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 
 use super::filters::{FilterArgs, SortArg, StatusFlag};
@@ -30,10 +28,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         .to_filter(args.status.to_filter(), KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let now = ctx.now();
-    let leads = ctx
-        .source()?
-        .select(&filter, now, ctx.config.freshness.shelf_life)?;
     let words = ctx.out.format == Format::Json;
+    let source = ctx.source()?;
+    let shelf_life = ctx.config.freshness.shelf_life;
+    // A table or a record shows no customer, answers or message: JSON is the whole lead.
+    let leads = if words {
+        source.select(&filter, now, shelf_life)?
+    } else {
+        source.select_listing(&filter, now, shelf_life)?
+    };
     let list = LeadList {
         rows: leads
             .into_iter()
@@ -103,26 +106,51 @@ pub struct LeadList {
     pub show_account: bool,
 }
 
+/// A cell of a row: text the lead holds, or a span of the text made for the row.
+enum Part<'a> {
+    Held(&'a str),
+    Made(std::ops::Range<usize>),
+}
+
+impl<'a> Part<'a> {
+    fn text<'b>(&self, made: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        match self {
+            Part::Held(s) => s,
+            Part::Made(r) => &made[r.clone()],
+        }
+    }
+}
+
 impl LeadList {
-    fn cells<'a>(&self, row: &'a LeadView) -> Vec<Cow<'a, str>> {
+    /// The cells of `row` in column order, into `parts`, with the text of the ones made for the
+    /// row (place, money, times) written into `made`: both are cleared and reused, so a row of
+    /// 10,000 costs no allocation.
+    fn cells<'a>(&self, row: &'a LeadView, made: &mut String, parts: &mut Vec<Part<'a>>) {
         let l = &row.lead;
-        let mut cells = vec![Cow::Borrowed(l.id.as_str())];
+        parts.clear();
+        made.clear();
+        parts.push(Part::Held(&l.id));
         if self.show_account {
-            cells.push(Cow::Borrowed(row.account.as_deref().unwrap_or("—")));
+            parts.push(Part::Held(row.account.as_deref().unwrap_or("—")));
         }
-        cells.extend([
-            Cow::Borrowed(l.service.as_str()),
-            Cow::Borrowed(l.category.as_str()),
-            Cow::Owned(l.place()),
-            Cow::Owned(l.budget_text()),
-            Cow::Owned(l.fee.to_string()),
-            Cow::Owned(row.age()),
-            Cow::Owned(row.freshness()),
-        ]);
+        parts.push(Part::Held(&l.service));
+        parts.push(Part::Held(&l.category));
+        let mut make = |write: &dyn Fn(&mut String)| {
+            let start = made.len();
+            write(made);
+            parts.push(Part::Made(start..made.len()));
+        };
+        make(&|out| l.push_place(out));
+        make(&|out| l.push_budget_text(out));
+        make(&|out| l.fee.push_to(out));
+        make(&|out| row.push_age(out));
+        make(&|out| row.push_freshness(out));
         if self.show_fit {
-            cells.push(Cow::Owned(row.fit.short()));
+            make(&|out| out.push_str(&row.fit.short()));
         }
-        cells
     }
 
     fn footer(&self) -> String {
@@ -187,9 +215,17 @@ impl Report for LeadList {
         }
         let mut table = Table::new(columns, give_way).with_capacity(self.rows.len());
         let countdown_at = at(7);
+        let (mut made, mut parts) = (String::new(), Vec::new());
         for row in &self.rows {
             let color = row.urgency.and_then(|u| style.cell_color(u));
-            let mut cells: Vec<Cell> = self.cells(row).into_iter().map(Cell::new).collect();
+            self.cells(row, &mut made, &mut parts);
+            let mut cells: Vec<Cell> = parts
+                .iter()
+                .map(|p| match p {
+                    Part::Held(s) => Cell::new(*s),
+                    Part::Made(r) => Cell::new(made[r.clone()].to_string()),
+                })
+                .collect();
             let countdown = std::mem::replace(&mut cells[countdown_at], Cell::new(""));
             cells[countdown_at] = countdown.color(color);
             table.add_row(cells);
@@ -200,8 +236,10 @@ impl Report for LeadList {
 
     fn plain(&self, _: &Style) -> String {
         let mut out = String::with_capacity(self.rows.len() * 128);
+        let (mut made, mut parts) = (String::new(), Vec::new());
         for row in &self.rows {
-            render::push_tsv_row(&mut out, &self.cells(row));
+            self.cells(row, &mut made, &mut parts);
+            render::push_tsv_row(&mut out, parts.iter().map(|p| p.text(&made)));
         }
         out
     }

@@ -498,7 +498,7 @@ impl Report for ReportView {
     fn plain(&self, _: &Style) -> String {
         let mut out = String::new();
         for (k, v) in self.summary(&self.total) {
-            render::push_tsv_row(&mut out, &[k, v.as_str()]);
+            render::push_tsv_row(&mut out, [k, v.as_str()]);
         }
         out
     }

@@ -367,36 +367,63 @@ impl Lead {
 
     /// "台北市 大安區", or the postcode, or "—" when the customer gave no place.
     pub fn place(&self) -> String {
+        let mut s = String::new();
+        self.push_place(&mut s);
+        s
+    }
+
+    /// [`place`](Lead::place) onto the end of `out`.
+    pub fn push_place(&self, out: &mut String) {
         let Some(loc) = &self.location else {
-            return "—".into();
+            out.push('—');
+            return;
         };
-        let parts: Vec<&str> = [&loc.city, &loc.district]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        if parts.is_empty() {
-            loc.postcode.clone().unwrap_or_else(|| "—".into())
-        } else {
-            parts.join(" ")
+        match (&loc.city, &loc.district) {
+            (None, None) => out.push_str(loc.postcode.as_deref().unwrap_or("—")),
+            (city, district) => {
+                if let Some(city) = city {
+                    out.push_str(city);
+                }
+                if let Some(district) = district {
+                    if city.is_some() {
+                        out.push(' ');
+                    }
+                    out.push_str(district);
+                }
+            }
         }
     }
 
     /// "NT$2,000–3,000", "from NT$2,000", "up to NT$3,000", or "—".
     pub fn budget_text(&self) -> String {
+        let mut s = String::new();
+        self.push_budget_text(&mut s);
+        s
+    }
+
+    /// [`budget_text`](Lead::budget_text) onto the end of `out`.
+    pub fn push_budget_text(&self, out: &mut String) {
         let Some(b) = &self.budget else {
-            return "—".into();
+            out.push('—');
+            return;
         };
         let m = |a| Money::new(a, b.currency);
         match (b.min, b.max) {
-            (Some(lo), Some(hi)) if lo == hi => m(lo).to_string(),
+            (Some(lo), Some(hi)) if lo == hi => m(lo).push_to(out),
             (Some(lo), Some(hi)) => {
-                let hi = super::money::format_units(hi.unsigned_abs(), b.currency.exponent());
-                format!("{}–{hi}", m(lo))
+                m(lo).push_to(out);
+                out.push('–');
+                super::money::push_units(out, hi.unsigned_abs(), b.currency.exponent());
             }
-            (Some(lo), None) => format!("from {}", m(lo)),
-            (None, Some(hi)) => format!("up to {}", m(hi)),
-            (None, None) => "—".into(),
+            (Some(lo), None) => {
+                out.push_str("from ");
+                m(lo).push_to(out);
+            }
+            (None, Some(hi)) => {
+                out.push_str("up to ");
+                m(hi).push_to(out);
+            }
+            (None, None) => out.push('—'),
         }
     }
 }

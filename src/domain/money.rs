@@ -25,8 +25,23 @@ impl Currency {
         u32::from(self.0.exponent().unwrap_or(2))
     }
 
-    fn symbol(self) -> String {
-        self.0.symbol().symbol
+    /// The symbol onto the end of `out`. iso_currency makes a new String of it at every call,
+    /// so each currency's is kept once made: a list of 10,000 leads shows 20,000 amounts.
+    fn push_symbol(self, out: &mut String) {
+        thread_local! {
+            static SYMBOLS: std::cell::RefCell<Vec<(Currency, String)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SYMBOLS.with_borrow_mut(|known| {
+            let at = match known.iter().position(|(c, _)| *c == self) {
+                Some(at) => at,
+                None => {
+                    known.push((self, self.0.symbol().symbol));
+                    known.len() - 1
+                }
+            };
+            out.push_str(&known[at].1);
+        });
     }
 }
 
@@ -146,13 +161,21 @@ impl fmt::Display for Money {
     /// `NT$1,800`, `$25.50`, `¥3,000`: the symbol, grouped major units, and the minor part only when
     /// it is not zero, so the common case reads short.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.amount < 0 { "-" } else { "" };
-        write!(
-            f,
-            "{sign}{}{}",
-            self.currency.symbol(),
-            format_units(self.amount.unsigned_abs(), self.currency.exponent())
-        )
+        let mut s = String::with_capacity(16);
+        self.push_to(&mut s);
+        f.write_str(&s)
+    }
+}
+
+impl Money {
+    /// The money as it displays, onto the end of `out`: a list of 10,000 leads writes each fee
+    /// and budget into one buffer.
+    pub fn push_to(&self, out: &mut String) {
+        if self.amount < 0 {
+            out.push('-');
+        }
+        self.currency.push_symbol(out);
+        push_units(out, self.amount.unsigned_abs(), self.currency.exponent());
     }
 }
 
@@ -205,20 +228,44 @@ pub fn format_sum(items: impl IntoIterator<Item = Money>) -> String {
 
 /// Groups the major part in thousands and keeps the minor part only when it is not zero.
 pub(crate) fn format_units(minor: u64, exponent: u32) -> String {
+    let mut s = String::new();
+    push_units(&mut s, minor, exponent);
+    s
+}
+
+/// [`format_units`] onto the end of `out`.
+pub(crate) fn push_units(out: &mut String, minor: u64, exponent: u32) {
     let scale = 10u64.pow(exponent);
     let (major, frac) = (minor / scale, minor % scale);
-    let digits = major.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+    let mut digits = [0u8; 20];
+    let len = decimal(major, &mut digits);
+    for (i, &d) in digits[digits.len() - len..].iter().enumerate() {
+        if i > 0 && (len - i).is_multiple_of(3) {
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(char::from(d));
     }
     if frac != 0 {
-        grouped.push_str(&format!(".{frac:0width$}", width = exponent as usize));
+        out.push('.');
+        let len = decimal(frac, &mut digits);
+        for _ in len..exponent as usize {
+            out.push('0');
+        }
+        out.extend(digits[digits.len() - len..].iter().map(|&d| char::from(d)));
     }
-    grouped
+}
+
+/// The decimal digits of `n` at the end of `buf`, and how many there are.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> usize {
+    let mut len = 0;
+    loop {
+        len += 1;
+        buf[20 - len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return len;
+        }
+    }
 }
 
 /// A decimal amount in major units as a person types it ("150", "1,250.50"), kept exact until it is

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::config::Freshness;
 use crate::domain::fit::{Conditions, Fit, Score, fit, fit_brief, score};
-use crate::domain::freshness::{Urgency, compact, countdown, effective_status, expiry};
+use crate::domain::freshness::{
+    Urgency, compact, countdown, effective_status, expiry, push_compact,
+};
 use crate::domain::lead::{Lead, Status};
 
 /// A lead plus what "now" makes of it. Serialises as the contract's lead object with the computed
@@ -93,12 +95,21 @@ impl LeadView {
 
     /// The freshness column: a countdown for answerable leads, otherwise where the lead ended up.
     pub fn freshness(&self) -> String {
+        let mut s = String::new();
+        self.push_freshness(&mut s);
+        s
+    }
+
+    /// [`freshness`](LeadView::freshness) onto the end of `out`.
+    pub fn push_freshness(&self, out: &mut String) {
         match self.effective_status {
-            Status::Pending => compact(self.left()),
+            Status::Pending => push_compact(out, self.left()),
             Status::Expired if self.lead.status == Status::Pending => {
-                format!("lapsed {} ago", compact(-self.left()))
+                out.push_str("lapsed ");
+                push_compact(out, -self.left());
+                out.push_str(" ago");
             }
-            other => other.as_str().to_string(),
+            other => out.push_str(other.as_str()),
         }
     }
 
@@ -112,5 +123,10 @@ impl LeadView {
 
     pub fn age(&self) -> String {
         compact(TimeDelta::seconds(self.age_seconds))
+    }
+
+    /// [`age`](LeadView::age) onto the end of `out`.
+    pub fn push_age(&self, out: &mut String) {
+        push_compact(out, TimeDelta::seconds(self.age_seconds));
     }
 }

@@ -188,8 +188,8 @@ pub fn count_verb(n: u64, one: &str, many: &str) -> String {
 
 /// Appends one tab-separated record. A tab or line break inside a field would split the record,
 /// so each field is one line, as [`untrusted::line()`] shows it.
-pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
-    for (i, field) in fields.iter().enumerate() {
+pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {
+    for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }

@@ -33,7 +33,7 @@ use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits
 use crate::domain::decision::{Skip, check};
 use crate::domain::filter::{LeadFilter, StatusFilter};
 use crate::domain::lead::{
-    Action, Answer, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
+    Action, Budget, Customer, Decision, Kind, Lead, Location, RejectReason, Status,
 };
 use crate::domain::money::{Currency, Money};
 use crate::domain::rate::Tally;
@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_conversation_state.sql"),
     include_str!("migrations/0008_webhook_events.sql"),
     include_str!("migrations/0009_open_conversation_slots.sql"),
+    include_str!("migrations/0010_pending_listing.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -452,10 +453,22 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
     )
 }
 
-const LEAD_COLUMNS: &str = "l.id, l.kind, l.status, l.service, l.category, l.created_at,
-    l.expires_at, l.fee_amount, l.fee_currency, l.budget_min, l.budget_max, l.budget_currency,
-    l.city, l.district, l.postcode, l.schedule, l.customer_name, l.customer_phone,
-    l.customer_email, l.answers, l.message, d.action, d.decided_at, d.reason, d.note";
+/// What a row of a list shows and the filter and fit judge by: the first columns of
+/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either. The index leads_pending_listing
+/// (schema 10) holds each of them, so a list of pending leads reads no table row.
+macro_rules! listing_columns {
+    () => {
+        "l.id, l.kind, l.status, l.service, l.category, l.created_at, l.expires_at, l.fee_amount,
+    l.fee_currency, l.budget_min, l.budget_max, l.budget_currency, l.city, l.district, l.postcode,
+    l.schedule"
+    };
+}
+const LISTING_COLUMNS: &str = listing_columns!();
+const LEAD_COLUMNS: &str = concat!(
+    listing_columns!(),
+    ", l.customer_name, l.customer_phone, l.customer_email, l.answers, l.message, d.action,
+    d.decided_at, d.reason, d.note"
+);
 /// How many columns LEAD_COLUMNS names: what a query reads after them starts here.
 const LEAD_COLUMN_COUNT: usize = {
     let (sql, mut i, mut n) = (LEAD_COLUMNS.as_bytes(), 0, 1);
@@ -470,38 +483,26 @@ const NO_DECISION: &str = "leads l, (SELECT NULL AS action, NULL AS decided_at, 
     NULL AS note) d";
 
 pub(super) fn currency(code: String) -> rusqlite::Result<Currency> {
+    currency_ref(&code)
+}
+
+/// [`currency`] of text SQLite still holds: a list reads two a lead.
+fn currency_ref(code: &str) -> rusqlite::Result<Currency> {
     code.parse()
         .map_err(|_| corrupt(format!("currency {code:?}")))
 }
 
 fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
-    let kind = match r.get_ref(1)?.as_str()? {
-        "promotion" => Kind::Promotion,
-        _ => Kind::NewLead,
+    let mut lead = listing_from_row(r)?;
+    lead.customer = Customer {
+        display_name: r.get(16)?,
+        phone: r.get(17)?,
+        email: r.get(18)?,
     };
-    let status = match r.get_ref(2)?.as_str()? {
-        "accepted" => Status::Accepted,
-        "rejected" => Status::Rejected,
-        "expired" => Status::Expired,
-        _ => Status::Pending,
-    };
-    let budget = match r.get::<_, Option<String>>(11)? {
-        Some(code) => Some(Budget {
-            min: r.get(9)?,
-            max: r.get(10)?,
-            currency: currency(code)?,
-        }),
-        None => None,
-    };
-    let location = Location {
-        city: r.get(12)?,
-        district: r.get(13)?,
-        postcode: r.get(14)?,
-    };
-    let location = (location != Location::default()).then_some(location);
-    let answers: Vec<Answer> =
+    lead.answers =
         serde_json::from_str(r.get_ref(19)?.as_str()?).map_err(|_| corrupt("answers".into()))?;
-    let decision = match r.get::<_, Option<String>>(21)? {
+    lead.message = r.get(20)?;
+    lead.decision = match r.get::<_, Option<String>>(21)? {
         Some(action) => Some(Decision {
             action: if action == "accept" {
                 Action::Accept
@@ -516,6 +517,35 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         }),
         None => None,
     };
+    Ok(lead)
+}
+
+/// A lead of [`LISTING_COLUMNS`]: without its customer, answers, message and decision.
+fn listing_from_row(r: &Row) -> rusqlite::Result<Lead> {
+    let kind = match r.get_ref(1)?.as_str()? {
+        "promotion" => Kind::Promotion,
+        _ => Kind::NewLead,
+    };
+    let status = match r.get_ref(2)?.as_str()? {
+        "accepted" => Status::Accepted,
+        "rejected" => Status::Rejected,
+        "expired" => Status::Expired,
+        _ => Status::Pending,
+    };
+    let budget = match r.get_ref(11)?.as_str_or_null()? {
+        Some(code) => Some(Budget {
+            min: r.get(9)?,
+            max: r.get(10)?,
+            currency: currency_ref(code)?,
+        }),
+        None => None,
+    };
+    let location = Location {
+        city: r.get(12)?,
+        district: r.get(13)?,
+        postcode: r.get(14)?,
+    };
+    let location = (location != Location::default()).then_some(location);
     Ok(Lead {
         id: r.get(0)?,
         kind,
@@ -524,18 +554,14 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
         category: r.get(4)?,
         created_at: from_millis(r.get(5)?)?,
         expires_at: r.get::<_, Option<i64>>(6)?.map(from_millis).transpose()?,
-        fee: Money::new(r.get(7)?, currency(r.get(8)?)?),
+        fee: Money::new(r.get(7)?, currency_ref(r.get_ref(8)?.as_str()?)?),
         budget,
         location,
         schedule: r.get(15)?,
-        customer: Customer {
-            display_name: r.get(16)?,
-            phone: r.get(17)?,
-            email: r.get(18)?,
-        },
-        answers,
-        message: r.get(20)?,
-        decision,
+        customer: Customer::default(),
+        answers: Vec::new(),
+        message: None,
+        decision: None,
         messages: Vec::new(),
         outcome: None,
     })
@@ -845,6 +871,104 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// A list reads less of each lead: the same leads in the same order as `select`, with
+    /// only the customer, answers, message and decision left out, whatever the filter.
+    #[test]
+    fn a_listing_is_the_selection_without_what_a_row_does_not_show() {
+        let (_dir, store) = store();
+        let now = at("2026-11-23T09:00:00Z");
+        let leads: Vec<Lead> = (0..40)
+            .map(|i| {
+                let mut l = sample();
+                l.id = format!("ld_{i:02}");
+                l.created_at = now - TimeDelta::minutes(97 * (i % 13) + i);
+                l.category = ["cleaning", "moving"][i as usize % 2].into();
+                if i % 4 == 0 {
+                    l.expires_at = Some(l.created_at + TimeDelta::hours(3));
+                }
+                if i % 5 == 1 {
+                    l.budget = None;
+                    l.location = None;
+                }
+                if i % 7 == 3 {
+                    l.status = Status::Accepted;
+                    l.customer.phone = Some("0912-345-678".into());
+                    l.decision = Some(Decision {
+                        action: Action::Accept,
+                        decided_at: l.created_at + TimeDelta::minutes(5),
+                        reason: None,
+                        note: None,
+                    });
+                }
+                l
+            })
+            .collect();
+        store.import(&leads, now).unwrap();
+        let shelf = TimeDelta::hours(48);
+        let filters = [
+            LeadFilter::default(),
+            LeadFilter {
+                categories: vec!["moving".into()],
+                limit: Some(5),
+                ..LeadFilter::default()
+            },
+            LeadFilter {
+                status: StatusFilter::All,
+                ..LeadFilter::default()
+            },
+            LeadFilter {
+                status: StatusFilter::Expired,
+                ..LeadFilter::default()
+            },
+        ];
+        for filter in &filters {
+            let whole = store.select(filter, now, shelf).unwrap();
+            let listed = store.select_listing(filter, now, shelf).unwrap();
+            assert!(!whole.is_empty(), "{filter:?}");
+            let without = |mut l: Lead| {
+                l.customer = Customer::default();
+                l.answers.clear();
+                l.message = None;
+                l.decision = None;
+                l
+            };
+            assert_eq!(
+                listed,
+                whole.into_iter().map(without).collect::<Vec<_>>(),
+                "{filter:?}"
+            );
+        }
+    }
+
+    /// The pending queue is read from its covering index (schema 10), not row by row.
+    #[test]
+    fn the_pending_listing_reads_only_its_index() {
+        let (_dir, store) = store();
+        for scope in [
+            Scope::All,
+            Scope::Prefixes(vec!["pro360/".into(), "homey/".into()]),
+        ] {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT {LISTING_COLUMNS} FROM leads l
+                 WHERE l.status = 'pending' AND {}",
+                scope.sql("l.id")
+            );
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter()
+                    .all(|p| p.contains("USING COVERING INDEX leads_pending_listing")),
+                "{plan:?}"
+            );
+        }
     }
 
     #[test]

@@ -61,6 +61,15 @@ fn log_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Thumbtack's negotiation n1 with its messages on the fake platform, which is `down` or not.
+fn negotiation_on(fake: &Fake, down: bool) {
+    fake.with(|p| {
+        p.negotiations.insert("n1".into(), negotiation());
+        p.tt_messages = messages();
+        p.down = down;
+    });
+}
+
 fn on_postgres_with(fake: &Fake) -> Option<(TestEnv, &'static Cluster)> {
     let env = env_on(Backing::Postgres)?;
     env.write_config(&config(&fake.url));
@@ -170,11 +179,7 @@ fn two_servers_starting_on_one_queue_take_each_event_once() {
     let Some((env, cluster)) = on_postgres_with(&fake) else {
         return;
     };
-    fake.with(|p| {
-        p.negotiations.insert("n1".into(), negotiation());
-        p.tt_messages = messages();
-        p.down = true;
-    });
+    negotiation_on(&fake, true);
     // Twenty deliveries while the platform is down: stored, tried, waiting.
     let first = TestServer::start_with_env(&env, TOKEN, &VARS);
     for i in 0..20 {
@@ -216,11 +221,7 @@ fn a_webhook_held_by_a_server_killed_mid_fetch_is_processed_once_by_the_next() {
     let Some((env, cluster)) = on_postgres_with(&fake) else {
         return;
     };
-    fake.with(|p| {
-        p.negotiations.insert("n1".into(), negotiation());
-        p.tt_messages = messages();
-        p.down = true;
-    });
+    negotiation_on(&fake, true);
     let first = TestServer::start_with_env(&env, TOKEN, &VARS);
     assert_eq!(hook(&first, "tt", TT_AUTH, &negotiation()), 200);
     // Killed while its worker is fetching from a platform that answers 503: the event is on
@@ -288,10 +289,7 @@ fn a_single_servers_webhook_queue_moves_into_postgres_with_its_store() {
     let cluster = pg_cluster::shared().unwrap();
     let url = env.database.take().unwrap();
     env.write_config(&config(&fake.url));
-    fake.with(|p| {
-        p.negotiations.insert("n1".into(), negotiation());
-        p.tt_messages = messages();
-    });
+    negotiation_on(&fake, false);
     // On the SQLite store: one event processed, then one queued while the platform is down.
     let single = TestServer::start_with_env(&env, TOKEN, &VARS);
     assert_eq!(hook(&single, "tt", TT_AUTH, &negotiation()), 200);

@@ -745,6 +745,16 @@ fn json_error(e: &serde_json::Error, skipped: u64) -> String {
     match e.classify() {
         serde_json::error::Category::Io => format!("cannot read it: {what}"),
         serde_json::error::Category::Data => format!("line {line}: {what} (column {})", e.column()),
+        // serde_json places the end after the last newline, on a line of its own; the last
+        // line with anything on it is the one a person looks for.
+        serde_json::error::Category::Eof => {
+            let last = if e.column() == 0 && line > 1 {
+                line - 1
+            } else {
+                line
+            };
+            format!("the file ends inside a record (at line {last}): was it cut short?")
+        }
         _ => format!(
             "line {line}: not valid JSON: {what} (column {})",
             e.column()
@@ -1052,6 +1062,13 @@ mod tests {
         assert_eq!(e, "line 3 (id \"a\"): `fee.amount` must not be negative");
         let e = parse(&format!("{ONE}\n{{oops\n"), InputFormat::Ndjson).unwrap_err();
         assert_eq!(e, "line 2: not valid JSON: key must be a string (column 2)");
+        // A file cut short names its last line, not the empty one after it.
+        let cut = &ONE[..ONE.len() - 1];
+        let e = parse(&format!("{ONE}\n{cut}\n"), InputFormat::Auto).unwrap_err();
+        assert_eq!(
+            e,
+            "the file ends inside a record (at line 2): was it cut short?"
+        );
         let e = parse("{\"data\": 3}", InputFormat::Json).unwrap_err();
         assert!(e.contains("expected `data` to be an array of leads"), "{e}");
         let e = parse("id,service,category,created_at,fee_amount,fee_currency\na,S,c,2026-11-23T08:00:00Z,1.5,TWD\n", InputFormat::Csv).unwrap_err();

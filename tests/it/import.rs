@@ -96,7 +96,11 @@ fn bad_files_change_nothing_and_say_where() {
             json!([lead("x1", 1), lead("x2", 1), bad_fee]).to_string(),
             "record 3 (id \"x3\"): `fee.amount` must not be negative",
         ),
-        ("broken.json", "[{\"id\": ".into(), "not valid JSON"),
+        (
+            "broken.json",
+            "[{\"id\": ".into(),
+            "the file ends inside a record (at line 1): was it cut short?",
+        ),
         (
             "lines.ndjson",
             format!("{}\n{{nope\n", lead("x1", 1)),

@@ -7,8 +7,9 @@
 //! loses nothing, and a platform that retries a delivery it did not see answered adds nothing.
 //! Anything refused (401, 4xx) stores nothing. Fetching the full lead from the platform happens
 //! after, on the worker thread, with the API client's retry rules; an event that cannot be
-//! processed stays queued with its error (`leads sync --status` shows it) and is tried again,
-//! at start-up too.
+//! processed stays queued with its error (`leads sync --status` shows it on the SQLite store) and
+//! is tried again, at start-up too. The store is either of the server's ([`HookStore`]): on a
+//! PostgreSQL database every server's worker takes events from the one queue, one server each.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};

@@ -128,13 +128,7 @@ async fn receive(
     let stored =
         tokio::task::spawn_blocking(move || backend.receive_webhooks(&account, &events, now))
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "the request's worker stopped",
-                )
-            })
+            .map_err(|_| ApiError::internal("the request's worker stopped"))
             .and_then(|r| r.map_err(ApiError::fault));
     match stored {
         Ok((new, again)) => {

@@ -1,12 +1,14 @@
 //! Speed to lead: the median time from a New Lead's arrival to its answer, over the rate window.
 //!
-//! Read from counts kept on write (migrations/0004_response_counts.sql): how many answers took
-//! each whole hour, and each minute, by the hour and by the day their leads arrived. A window is
-//! cut into whole days, the whole hours at its two edges and the two partial hours at the very
-//! edges; only those last are read answer by answer. The median is then found in two steps:
-//! which hour of response holds the middle answer, then which minute of that hour. So a 30-day
-//! window reads at most ~75 cells of up to 72 hours and 60 minutes each, however long the
-//! history and however busy the window (it was a walk over every answer to the middle one).
+//! Read from counts kept on write (migrations/0004_response_counts.sql): how many answers took each
+//! whole hour, and each minute, by the hour and by the day their leads arrived. A window is cut
+//! into whole days, the whole hours at its two edges and the two partial hours at the very edges;
+//! only those last are read answer by answer (a start early in its hour takes that hour whole and
+//! the answers before the start off again, so at most half an hour is read there). The median is
+//! then found in two steps: which hour of response holds the middle answer, then which minute of
+//! that hour. So a 30-day window reads at most ~75 cells of up to 72 hours and 60 minutes each,
+//! however long the history and however busy the window (it was a walk over every answer to the
+//! middle one).
 //!
 //! Response times are counted in whole minutes, rounded down, under three days; past that in
 //! whole days, a year at most. The median is exact to that: the same as sorting every answer's
@@ -36,13 +38,13 @@ fn counted_minutes(response: i64) -> i64 {
 }
 
 /// How a window of arrival times is read: ranges of whole cells of the kept counts, and ranges
-/// of arrival times read answer by answer.
+/// of arrival times read answer by answer, to add or to take off.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Cut {
     /// (cell_hours, first cell, last cell).
     cells: Vec<(i64, i64, i64)>,
-    /// [from, to], in milliseconds.
-    exact: Vec<(i64, i64)>,
+    /// ([from, to] in milliseconds, +1 to add its answers or -1 to take them off a cell).
+    exact: Vec<((i64, i64), i64)>,
 }
 
 /// Cuts the window (since, now] (milliseconds).
@@ -51,17 +53,26 @@ fn cut(since: i64, now: i64) -> Cut {
     if now <= since {
         return cut;
     }
-    // The whole hours inside the window.
-    let first_hour = since / HOUR + 1;
+    // The whole hours inside the window. When `since` is in the first half of its hour, that
+    // hour is taken whole and its answers up to `since` taken off again, as the tally does: at
+    // most half an hour of answers is read one by one at that edge, none when `since` is on the
+    // hour (a window of whole days ending on the hour, as `LEADS_NOW` and cron often give).
+    let start = since / HOUR;
+    let early = since - start * HOUR < HOUR / 2;
+    let first_hour = if early { start } else { start + 1 };
     let last_hour = (now + 1) / HOUR - 1;
     // Before 1970 integer division rounds towards zero, so cells do not line up with the window
     // there: read such a window answer by answer, as the tally does.
     if since < 0 || first_hour > last_hour {
-        cut.exact.push((since + 1, now));
+        cut.exact.push(((since + 1, now), 1));
         return cut;
     }
-    cut.exact.push((since + 1, first_hour * HOUR - 1));
-    cut.exact.push(((last_hour + 1) * HOUR, now));
+    if early {
+        cut.exact.push(((start * HOUR, since), -1));
+    } else {
+        cut.exact.push(((since + 1, first_hour * HOUR - 1), 1));
+    }
+    cut.exact.push((((last_hour + 1) * HOUR, now), 1));
     // The whole days among those hours; the hours left over on either side.
     let first_day = (first_hour + 23) / 24;
     let last_day = (last_hour + 1) / 24 - 1;
@@ -73,7 +84,7 @@ fn cut(since: i64, now: i64) -> Cut {
         cut.cells.push((1, first_hour, last_hour));
     }
     cut.cells.retain(|(_, first, last)| first <= last);
-    cut.exact.retain(|(from, to)| from <= to);
+    cut.exact.retain(|((from, to), _)| from <= to);
     cut
 }
 
@@ -90,16 +101,16 @@ pub(super) fn median(
         "SELECT decided_at - arrived_at FROM decisions INDEXED BY decisions_by_arrival
          WHERE counts_in_rate = 1 AND arrived_at BETWEEN ?1 AND ?2",
     )?;
-    for (from, to) in &cut.exact {
+    for ((from, to), sign) in &cut.exact {
         let mut rows = stmt.query([from, to])?;
         while let Some(r) = rows.next()? {
-            edges.push(counted_minutes(r.get(0)?));
+            edges.push((counted_minutes(r.get(0)?), *sign));
         }
     }
     // Step one: how many answers took each whole hour.
-    let mut by_hour: BTreeMap<i64, u64> = BTreeMap::new();
-    for minutes in &edges {
-        *by_hour.entry(minutes / 60).or_default() += 1;
+    let mut by_hour: BTreeMap<i64, i64> = BTreeMap::new();
+    for (minutes, sign) in &edges {
+        *by_hour.entry(minutes / 60).or_default() += sign;
     }
     add_counts(
         conn,
@@ -109,9 +120,11 @@ pub(super) fn median(
         None,
         &mut by_hour,
     )?;
-    let total: u64 = by_hour.values().sum();
-    if total == 0 {
-        return Ok(None);
+    let total: i64 = by_hour.values().sum();
+    match total {
+        ..0 => return Err(disagree()),
+        0 => return Ok(None),
+        _ => {}
     }
     // The middle answer, or the two middle ones of an even count, by rank from 0.
     let ranks = if total % 2 == 1 {
@@ -121,13 +134,13 @@ pub(super) fn median(
     };
     // Step two: the minutes of the hour that holds each.
     let mut sum = 0;
-    let mut minutes_of: Option<(i64, BTreeMap<i64, u64>)> = None;
+    let mut minutes_of: Option<(i64, BTreeMap<i64, i64>)> = None;
     for &rank in &ranks {
         let (hour, within) = nth(&by_hour, rank)?;
         if minutes_of.as_ref().is_none_or(|(h, _)| *h != hour) {
             let mut by_minute = BTreeMap::new();
-            for &minutes in edges.iter().filter(|m| *m / 60 == hour) {
-                *by_minute.entry(minutes).or_default() += 1;
+            for &(minutes, sign) in edges.iter().filter(|(m, _)| *m / 60 == hour) {
+                *by_minute.entry(minutes).or_default() += sign;
             }
             add_counts(
                 conn,
@@ -205,7 +218,7 @@ fn add_counts(
     sql: &str,
     cut: &Cut,
     hour: Option<i64>,
-    counts: &mut BTreeMap<i64, u64>,
+    counts: &mut BTreeMap<i64, i64>,
 ) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
     for (cell_hours, first, last) in &cut.cells {
@@ -215,7 +228,9 @@ fn add_counts(
         };
         while let Some(r) = rows.next()? {
             let n: i64 = r.get(1)?;
-            let n = u64::try_from(n).map_err(|_| disagree())?;
+            if n < 0 {
+                return Err(disagree());
+            }
             *counts.entry(r.get(0)?).or_default() += n;
         }
     }
@@ -223,8 +238,12 @@ fn add_counts(
 }
 
 /// The key of the `rank`-th item (from 0) in key order, and the item's rank within that key.
-fn nth(counts: &BTreeMap<i64, u64>, mut rank: u64) -> Result<(i64, u64), StoreError> {
+/// A count below zero (more answers taken off a cell than it holds) is a store out of step.
+fn nth(counts: &BTreeMap<i64, i64>, mut rank: i64) -> Result<(i64, i64), StoreError> {
     for (&key, &n) in counts {
+        if n < 0 {
+            return Err(disagree());
+        }
         if rank < n {
             return Ok((key, rank));
         }
@@ -573,6 +592,55 @@ mod tests {
                 agrees(&store, &mut rng, now, &what);
                 now += ms(rng.below(12 * HOUR));
             }
+        }
+    }
+
+    /// Answers of leads that arrived a millisecond either side of the window's start, on the hour
+    /// and in the first and second half of it: the cell of that hour is counted whole with the
+    /// leads up to the start taken off, or the rest of the hour read lead by lead, and either way
+    /// only the leads after the start count.
+    #[test]
+    fn the_window_starts_exactly_where_it_says() {
+        let now = at("2026-11-23T04:00:00Z");
+        for start in [
+            "2026-10-24T04:00:00Z",
+            "2026-10-24T04:20:00Z",
+            "2026-10-24T04:40:00Z",
+        ] {
+            let since = at(start);
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path()).unwrap();
+            // Slow answers before the start and at it, quick ones after it: a median that
+            // counts any lead on the wrong side of the start comes out slow.
+            let leads: Vec<Lead> = [
+                (-HOUR / 4, 50),
+                (-1, 40),
+                (0, 30),
+                (1, 1),
+                (2, 2),
+                (HOUR, 3),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (offset, hours))| {
+                let mut l = sample();
+                l.id = format!("edge-{i}");
+                l.created_at = since + ms(offset);
+                answered(&mut l, hours * HOUR, i % 2 == 0);
+                l
+            })
+            .collect();
+            store.import(&leads, now).unwrap();
+            assert_eq!(
+                kept(&store, since, now),
+                exact(&store, since, now),
+                "from {start}"
+            );
+            assert_eq!(
+                kept(&store, since, now),
+                Some(TimeDelta::hours(2)),
+                "from {start}"
+            );
         }
     }
 

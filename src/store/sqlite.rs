@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_webhook_events.sql"),
     include_str!("migrations/0009_open_conversation_slots.sql"),
     include_str!("migrations/0010_pending_listing.sql"),
+    include_str!("migrations/0011_plain_checks.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -308,6 +309,10 @@ impl Store {
             })?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
+        // A step may rewrite the schema's own text (schema 11), which SQLite does not count as a
+        // change of schema; counted, it makes every other open connection read the schema again.
+        let cookie: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+        tx.pragma_update(None, "schema_version", cookie + 1)?;
         tx.commit()?;
         Ok(())
     }
@@ -740,6 +745,89 @@ mod tests {
         );
     }
 
+    /// Schema 11 rewrote the CHECKs that listed three values or more with IN, which SQLite
+    /// checked by building a table of the list for every row written: a store from before it
+    /// comes out with the very schema of a new one, with no such list left, and still refuses
+    /// what the old CHECKs refused (and allows what they allowed, NULL included).
+    #[test]
+    fn the_checks_refuse_the_same_rows_without_building_a_table_per_row() {
+        let schema = |store: &Store| -> Vec<(String, String)> {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let old = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(old.path().join(FILE_NAME)).unwrap();
+            for step in &MIGRATIONS[..10] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 10).unwrap();
+        }
+        let old = Store::open(old.path()).unwrap();
+        let new_dir = tempfile::tempdir().unwrap();
+        let new = Store::open(new_dir.path()).unwrap();
+        assert_eq!(schema(&old), schema(&new));
+        for (name, sql) in schema(&new) {
+            // An IN list of three constants or more: two commas before its closing parenthesis.
+            for (at, _) in sql.match_indices(" IN (") {
+                let list = &sql[at..at + sql[at..].find(')').unwrap()];
+                assert!(list.matches(',').count() < 2, "{name}: {list}");
+            }
+        }
+        let conn = &new.conn;
+        let lead = |id: &str, status: &str| {
+            conn.execute(
+                "INSERT INTO leads (id, kind, status, service, category, created_at, fee_amount,
+                    fee_currency, customer_name, updated_at)
+                 VALUES (?1, 'new_lead', ?2, 'Cleaning', 'cleaning', 1000, 0, 'TWD', 'Lin', 1)",
+                [id, status],
+            )
+        };
+        for (i, status) in ["pending", "accepted", "rejected", "expired"]
+            .iter()
+            .enumerate()
+        {
+            lead(&format!("ok-{i}"), status).unwrap();
+        }
+        assert!(lead("bad", "lapsed").is_err());
+        assert!(lead("bad", "Pending").is_err());
+        let decision = |id: &str, reason: Option<&str>| {
+            conn.execute(
+                "INSERT INTO decisions (lead_id, action, decided_at, reason, origin, arrived_at,
+                    counts_in_rate)
+                 VALUES (?1, 'reject', 2000, ?2, 'local', 1000, 1)",
+                rusqlite::params![id, reason],
+            )
+        };
+        assert!(decision("ok-2", Some("too_busy")).is_ok());
+        assert!(decision("ok-0", Some("too_expensive")).is_err());
+        // The reason's own CHECK lets NULL through, as IN did: an accept has none.
+        conn.execute(
+            "INSERT INTO decisions (lead_id, action, decided_at, reason, charge_amount,
+                charge_currency, origin, arrived_at, counts_in_rate)
+             VALUES ('ok-1', 'accept', 2000, NULL, 0, 'TWD', 'local', 1000, 1)",
+            [],
+        )
+        .unwrap();
+        let message = |channel: &str| {
+            conn.execute(
+                "INSERT INTO messages (lead_id, id, at, sender, channel, origin)
+                 VALUES ('ok-1', ?1, 1, 'pro', ?1, 'here')",
+                [channel],
+            )
+        };
+        for channel in ["platform", "phone", "email", "sms", "visit", "other"] {
+            message(channel).unwrap();
+        }
+        assert!(message("fax").is_err());
+    }
+
     /// Schema 7 keeps each open conversation's state: a store from before it gets a row for
     /// every accepted lead that already had a conversation, the same as one kept since.
     #[test]
@@ -987,16 +1075,17 @@ mod tests {
     #[test]
     fn a_migration_that_fails_names_the_step_and_what_stopped_it_not_its_sql() {
         let (dir, store) = store();
-        // A store whose tables are newer than its version says: the next step stumbles.
-        let last = MIGRATIONS.len() as i64;
+        // A store whose tables are newer than its version says: the next step stumbles on the
+        // index schema 10 makes (schema 11 rewrites text, and finding it rewritten is no error).
+        let step = 10;
         store
             .conn
-            .pragma_update(None, "user_version", last - 1)
+            .pragma_update(None, "user_version", step - 1)
             .unwrap();
         drop(store);
         let err = Store::open(dir.path()).err().unwrap().to_string();
         assert!(
-            err.contains(&format!("from schema {} to {last}", last - 1))
+            err.contains(&format!("from schema {} to {step}", step - 1))
                 && err.contains("already exists; it was left as it was"),
             "{err}"
         );

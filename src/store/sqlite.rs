@@ -59,6 +59,40 @@ pub const FILE_NAME: &str = "leads.db";
 /// The width of a `lead_counts` bucket, in milliseconds.
 const HOUR: i64 = 3_600_000;
 
+/// The whole hours of a window (since, now] (milliseconds) that hourly counts answer for, as the
+/// rate's tally and the median read them; the rest of the window is counted lead by lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WholeHours {
+    first: i64,
+    last: i64,
+    /// `since` is in the first half of hour `first`: that hour is counted whole, and the leads
+    /// up to `since` taken off again (at most half an hour of them, none when `since` is on the
+    /// hour, as a window of whole days ending on the hour has), not the rest of it added.
+    early: bool,
+}
+
+impl WholeHours {
+    /// None when no whole hour fits, and before 1970, where integer division rounds towards zero
+    /// and the hours would not line up with the window.
+    fn of(since: i64, now: i64) -> Option<WholeHours> {
+        let start = since.div_euclid(HOUR);
+        let early = since - start * HOUR < HOUR / 2;
+        let first = if early { start } else { start + 1 };
+        let last = (now + 1) / HOUR - 1;
+        (since >= 0 && first <= last).then_some(WholeHours { first, last, early })
+    }
+
+    /// The arrival times [from, to] counted lead by lead at the window's start, and whether
+    /// their count is taken off the whole hours (-1, early) or added to them (1).
+    fn start_edge(&self, since: i64) -> ((i64, i64), i64) {
+        if self.early {
+            ((self.first * HOUR, since), -1)
+        } else {
+            ((since + 1, self.first * HOUR - 1), 1)
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the data dir {}: {}", path.display(), super::describe_io(source))]

@@ -121,17 +121,8 @@ impl LeadSource for Store {
         // less the leads at or before `since`, whichever side is shorter to count.
         // The hourly counts are of the whole store: an account's window is counted lead by lead
         // (a month of one account's leads, a few thousand index entries at most).
-        let start = since.div_euclid(HOUR);
-        let early = since - start * HOUR < HOUR / 2;
-        let first = if early { start } else { start + 1 };
-        let last = (now + 1) / HOUR - 1;
-        let whole_hours = since >= 0 && first <= last && self.scope == Scope::All;
-        let (edge_a, edge_b) = if whole_hours {
-            (first * HOUR, (last + 1) * HOUR)
-        } else {
-            (now + 1, now + 1)
-        };
-        if whole_hours {
+        let hours = WholeHours::of(since, now).filter(|_| self.scope == Scope::All);
+        if let Some(WholeHours { first, last, .. }) = hours {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT status, SUM(n) FROM lead_counts
                  WHERE kind = 'new_lead' AND status IN ('accepted', 'rejected', 'expired')
@@ -151,11 +142,11 @@ impl LeadSource for Store {
             self.in_scope("id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut ranges = vec![(1, (since + 1, edge_a - 1)), (1, (edge_b, i64::MAX))];
-        if whole_hours && early {
-            ranges.push((-1, (start * HOUR, since)));
-        }
-        for (sign, (from, to)) in ranges {
+        let ranges = match hours {
+            Some(h) => vec![h.start_edge(since), (((h.last + 1) * HOUR, i64::MAX), 1)],
+            None => vec![((since + 1, i64::MAX), 1)],
+        };
+        for ((from, to), sign) in ranges {
             let mut rows = stmt.query([from, to])?;
             while let Some(r) = rows.next()? {
                 add(&r.get::<_, String>(0)?, sign * r.get::<_, i64>(1)?);

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use chrono::TimeDelta;
 use rusqlite::Connection;
 
-use super::StoreError;
+use super::{StoreError, WholeHours};
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -53,25 +53,14 @@ fn cut(since: i64, now: i64) -> Cut {
     if now <= since {
         return cut;
     }
-    // The whole hours inside the window. When `since` is in the first half of its hour, that
-    // hour is taken whole and its answers up to `since` taken off again, as the tally does: at
-    // most half an hour of answers is read one by one at that edge, none when `since` is on the
-    // hour (a window of whole days ending on the hour, as `LEADS_NOW` and cron often give).
-    let start = since / HOUR;
-    let early = since - start * HOUR < HOUR / 2;
-    let first_hour = if early { start } else { start + 1 };
-    let last_hour = (now + 1) / HOUR - 1;
-    // Before 1970 integer division rounds towards zero, so cells do not line up with the window
-    // there: read such a window answer by answer, as the tally does.
-    if since < 0 || first_hour > last_hour {
+    // The whole hours inside the window, as the tally counts them; the answers at the edges
+    // one by one.
+    let Some(hours) = WholeHours::of(since, now) else {
         cut.exact.push(((since + 1, now), 1));
         return cut;
-    }
-    if early {
-        cut.exact.push(((start * HOUR, since), -1));
-    } else {
-        cut.exact.push(((since + 1, first_hour * HOUR - 1), 1));
-    }
+    };
+    let (first_hour, last_hour) = (hours.first, hours.last);
+    cut.exact.push(hours.start_edge(since));
     cut.exact.push((((last_hour + 1) * HOUR, now), 1));
     // The whole days among those hours; the hours left over on either side.
     let first_day = (first_hour + 23) / 24;

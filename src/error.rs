@@ -158,6 +158,10 @@ impl From<StoreError> for CliError {
                 "reads such as `leads list` still work; to decide or import, make it writable \
                  (chmod u+w, on the file and its data dir) or ask whoever owns it",
             ),
+            StoreError::Outdated { .. } => Some(
+                "make it writable once (chmod u+w, on the file and its data dir) and run any leads \
+                 command to bring it up to date, or ask whoever owns it to",
+            ),
             StoreError::Migrate { .. } => Some(
                 "a store made by a development build of leads cannot always be brought up to date: move it aside (with its -wal and -shm files) and import or sync again",
             ),

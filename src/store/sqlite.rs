@@ -125,6 +125,17 @@ pub enum StoreError {
         found: i64,
         known: usize,
     },
+    /// An older schema in a file this user may not write: reading it would need the steps that
+    /// bring it up to date, which write.
+    #[error(
+        "the lead store {} has schema version {found} and this leads needs {needed}, but it is \
+         read-only to you, so it cannot be brought up to date", path.display()
+    )]
+    Outdated {
+        path: PathBuf,
+        found: i64,
+        needed: usize,
+    },
     #[error("the lead store holds a value it cannot read ({0}); it may have been edited by hand")]
     Corrupt(String),
     #[error("lead {id}: {error}")]
@@ -318,6 +329,13 @@ impl Store {
         }
         if version as usize == MIGRATIONS.len() {
             return Ok(());
+        }
+        if self.read_only {
+            return Err(StoreError::Outdated {
+                path: self.path.clone(),
+                found: version,
+                needed: MIGRATIONS.len(),
+            });
         }
         // All pending steps in one transaction: a store is at one version or the next, never
         // half-way. user_version lives in the file header and commits with the rest.

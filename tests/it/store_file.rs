@@ -134,3 +134,32 @@ fn reads_work_in_a_read_only_data_dir() {
     assert!(err.contains("read-only"), "{err}");
     chmod(&env.data_dir(), 0o700);
 }
+
+/// A store from an older leads, read-only to this user: its schema cannot be brought up to date,
+/// and the error says that and what to do, not that reads still work. Made writable, the next
+/// command brings it up to date and reads it.
+#[test]
+fn an_outdated_read_only_store_says_it_needs_writing_once() {
+    let env = demo();
+    {
+        // Schema 11 only rewrites the text of three CHECKs, so a store marked 10 is one.
+        let conn = rusqlite::Connection::open(store(&env)).unwrap();
+        conn.pragma_update(None, "user_version", 10).unwrap();
+    }
+    chmod(&store(&env), 0o444);
+    chmod(&env.data_dir(), 0o777);
+    let err = run_unprivileged(&env, &["status"]).fails(1);
+    assert!(err.contains(store(&env).to_str().unwrap()), "{err}");
+    assert!(
+        err.contains("schema version 10") && err.contains("read-only"),
+        "{err}"
+    );
+    assert!(err.contains("make it writable once"), "{err}");
+    assert!(!err.contains("still work"), "{err}");
+    // Its owner, who may write it, runs one command; then it reads for everyone.
+    chmod(&store(&env), 0o644);
+    assert!(env.run(&["status"]).ok().contains("Response rate"));
+    chmod(&store(&env), 0o444);
+    let run = run_unprivileged(&env, &["status"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -116,9 +116,8 @@ impl LeadSource for Store {
         // The window is every New Lead created after `since` (domain::rate::in_window), those
         // stamped after `now` included. Decided and expired leads never change status again, so
         // they are counted from the hourly counts for every whole hour inside (since, now], and
-        // exactly, lead by lead, in the partial hour at the start and from the hour of `now` on.
-        // When `since` is in the first half of its hour, that hour comes from its count too,
-        // less the leads at or before `since`, whichever side is shorter to count.
+        // exactly, lead by lead, at the start (the rest of its hour, or, when `since` is early in
+        // it, the leads up to `since` taken off: see WholeHours) and from the hour of `now` on.
         // The hourly counts are of the whole store: an account's window is counted lead by lead
         // (a month of one account's leads, a few thousand index entries at most).
         let hours = WholeHours::of(since, now).filter(|_| self.scope == Scope::All);

@@ -252,7 +252,7 @@ impl<'a> Inbox<'a> {
         loop {
             let now = self.ctx.clock.current();
             let view = LeadView::new(
-                lead.clone(),
+                lead,
                 now,
                 &self.ctx.config.freshness,
                 &self.ctx.config.conditions,

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
     let account = ctx.account_of(&lead.id);
     let card = LeadCard {
         view: LeadView::new(
-            lead,
+            &lead,
             now,
             &ctx.config.freshness,
             &ctx.config.conditions,
@@ -55,9 +55,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 }
 
 #[derive(Serialize)]
-pub struct LeadCard {
+pub struct LeadCard<'a> {
     #[serde(flatten)]
-    pub view: LeadView,
+    pub view: LeadView<'a>,
     /// An accepted lead's conversation: whose turn it is, and the outcomes replaced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<Conversation>,
@@ -76,7 +76,7 @@ pub struct Conversation {
     pub outcome_changes: Vec<OutcomeChange>,
 }
 
-impl LeadCard {
+impl LeadCard<'_> {
     /// The contact log, oldest first with the request, where the conversation stands, and the
     /// outcome with any it replaced.
     fn conversation(&self, style: &Style, line: &mut dyn FnMut(String)) {
@@ -144,7 +144,7 @@ impl LeadCard {
     }
 }
 
-impl Report for LeadCard {
+impl Report for LeadCard<'_> {
     fn human(&self, style: &Style) -> String {
         let v = &self.view;
         let l = &v.lead;

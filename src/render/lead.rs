@@ -11,11 +11,12 @@ use crate::domain::freshness::{
 use crate::domain::lead::{Lead, Status};
 
 /// A lead plus what "now" makes of it. Serialises as the contract's lead object with the computed
-/// fields added alongside, so `jq '.[].id'` works the same on this as on an API page.
+/// fields added alongside, so `jq '.[].id'` works the same on this as on an API page. It reads
+/// the lead where it is: a list of 10,000 moved each one into its view (5 MB copied).
 #[derive(Clone, Debug, Serialize)]
-pub struct LeadView {
+pub struct LeadView<'a> {
     #[serde(flatten)]
-    pub lead: Lead,
+    pub lead: &'a Lead,
     /// `pending` becomes `expired` once a pending lead is past its expiry.
     pub effective_status: Status,
     /// `expires_at`, or `created_at` plus the shelf life when the platform gave none.
@@ -34,26 +35,26 @@ pub struct LeadView {
     pub account: Option<String>,
 }
 
-impl LeadView {
+impl<'a> LeadView<'a> {
     /// `fit_in_words`: whether each fit check carries its reason in words (cards and JSON do; a
     /// table of 10,000 leads only needs which conditions are missed).
     pub fn new(
-        lead: Lead,
+        lead: &'a Lead,
         now: DateTime<Utc>,
         freshness: &Freshness,
         conditions: &Conditions,
         fit_in_words: bool,
-    ) -> LeadView {
-        let status = effective_status(&lead, now, freshness.shelf_life);
-        let expires = expiry(&lead, freshness.shelf_life);
+    ) -> LeadView<'a> {
+        let status = effective_status(lead, now, freshness.shelf_life);
+        let expires = expiry(lead, freshness.shelf_life);
         let left = expires - now;
         let fit = if fit_in_words {
-            fit(&lead, conditions)
+            fit(lead, conditions)
         } else {
-            fit_brief(&lead, conditions)
+            fit_brief(lead, conditions)
         };
         LeadView {
-            score: score(&lead, &fit, now, freshness.shelf_life),
+            score: score(lead, &fit, now, freshness.shelf_life),
             fit,
             effective_status: status,
             effective_expires_at: expires,
@@ -66,7 +67,7 @@ impl LeadView {
     }
 
     /// The same, showing the account it came through (`Ctx::account_of`).
-    pub fn with_account(mut self, account: Option<String>) -> LeadView {
+    pub fn with_account(mut self, account: Option<String>) -> LeadView<'a> {
         self.account = account;
         self
     }

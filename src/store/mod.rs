@@ -201,7 +201,8 @@ pub trait LeadSource {
     /// [`select`](LeadSource::select) for a list's rows: each lead with what a row shows and
     /// the filter and working conditions judge by, its customer, answers, message and decision
     /// possibly left out (a source that cannot read less gives them whole). Reading and parsing
-    /// those was a third of `leads list`.
+    /// those was a third of `leads list`. In no promised order, and possibly past the limit: the
+    /// list reads them in place through [`LeadFilter::arrange`], which puts them in order.
     fn select_listing(
         &self,
         filter: &LeadFilter,

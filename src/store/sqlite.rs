@@ -1070,6 +1070,7 @@ mod tests {
         for filter in &filters {
             let whole = store.select(filter, now, shelf).unwrap();
             let listed = store.select_listing(filter, now, shelf).unwrap();
+            let listed = filter.order(listed, now, shelf);
             assert!(!whole.is_empty(), "{filter:?}");
             let without = |mut l: Lead| {
                 l.customer = Customer::default();

@@ -10,7 +10,8 @@ impl LeadSource for Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
-        self.select_columns(filter, now, shelf_life, false)
+        let leads = self.select_columns(filter, now, shelf_life, false)?;
+        Ok(filter.order(leads, now, shelf_life))
     }
 
     fn select_listing(
@@ -372,6 +373,7 @@ impl Store {
         // The SQL only narrows by stored status (an index range); the domain filter decides
         // what matches and in which order, so there is one definition of both. Sorting there
         // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
+        // The leads come back in the store's order, for the caller to put in the filter's.
         // A listing of one status says it with `=`: SQLite takes a partial index
         // (leads_pending_listing) only for a WHERE that says its condition, and reads
         // `IN ('pending')` as not saying it. Whole leads keep `IN`: that index does not hold them,
@@ -429,6 +431,6 @@ impl Store {
                 candidates.push(lead);
             }
         }
-        Ok(filter.order(candidates, now, shelf_life))
+        Ok(candidates)
     }
 }

@@ -227,7 +227,7 @@ impl Store {
             // Pages read straight from the file's mapping instead of one pread and copy each:
             // `leads list` over 10,000 pending leads made 389 of them. SQLite writes with
             // write() all the same, so a crash mid-write is what it was.
-            conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+            conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
             Ok((conn, read_only))
         });
         let (conn, read_only) = opened.map_err(|e| open_error(&path, e))?;
@@ -465,6 +465,9 @@ fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
 /// file beside the store; in a data dir this user cannot write, it cannot be made, and SQLite
 /// refuses to read. With no write-ahead log left behind (no writer at work, nothing
 /// unfinished), the file alone is the whole store, and SQLite may read it as unchanging.
+/// How much of the store reads map instead of copying (see [`Store::open`]).
+const MMAP_SIZE: i64 = 1 << 30;
+
 fn read_only_connection(conn: Connection, path: &Path) -> rusqlite::Result<Connection> {
     use rusqlite::OpenFlags;
     let read = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()));

@@ -329,3 +329,114 @@ fn an_import_into_a_database_out_of_reach_says_so_even_for_an_empty_file() {
     );
     assert!(!err.contains("Imported"), "{err}");
 }
+
+/// The journal mode of the store in `data_dir`, as the file records it.
+fn journal_mode(data_dir: &std::path::Path) -> String {
+    rusqlite::Connection::open(data_dir.join("leads.db"))
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// An import into an empty store writes straight into the file under a rollback journal
+/// (`leads.db-journal` while it runs) and leaves the store in WAL mode however it ends: killed
+/// at any moment, the next command rolls it back to nothing or finds all of it.
+#[test]
+fn an_import_into_an_empty_store_killed_at_any_moment_leaves_all_or_nothing() {
+    const LEADS: usize = 5_000;
+    let env = TestEnv::new();
+    let ndjson: String = (0..LEADS)
+        .map(|i| format!("{}\n", lead(&format!("k{i}"), 1)))
+        .collect();
+    let path = env.write("big.ndjson", &ndjson);
+    let data = env.data_dir();
+    let journal = data.join("leads.db-journal");
+    let import = || {
+        env.process()
+            .args(["import", path_str(&path)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    // How long a whole run takes here, so the kills land inside one.
+    let started = std::time::Instant::now();
+    assert!(import().wait().unwrap().success());
+    let run_time = started.elapsed();
+    assert_eq!(journal_mode(&data), "wal");
+
+    let mut rng = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let wal = data.join("leads.db-wal");
+    // Rounds whose kill left the import's rollback journal, and no WAL: cut inside an import
+    // that was writing straight into the file.
+    let mut cut_straight = 0;
+    for round in 0..6 {
+        std::fs::remove_dir_all(&data).unwrap();
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let delay = std::time::Duration::from_micros(rng % (run_time.as_micros() as u64 + 1));
+        let mut child = import();
+        std::thread::sleep(delay);
+        child.kill().unwrap(); // SIGKILL: no destructor runs, the journal stays behind
+        child.wait().unwrap();
+        cut_straight += usize::from(journal.exists() && !wal.exists());
+
+        let why = format!("round {round}, killed after {delay:?}");
+        let listed = env.run(&["list", "--status", "all", "--json"]).ok();
+        let n = serde_json::from_str::<Vec<serde_json::Value>>(&listed)
+            .unwrap()
+            .len();
+        assert!(n == 0 || n == LEADS, "{why}: {n} of {LEADS} leads");
+        assert_eq!(journal_mode(&data), "wal", "{why}");
+        assert!(!journal.exists(), "{why}: the journal was left");
+        let integrity: String = rusqlite::Connection::open(data.join("leads.db"))
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok", "{why}");
+    }
+    // The test means something only if kills landed inside such an import.
+    assert!(cut_straight > 0, "no kill landed inside an import");
+
+    // A bad last record, into an empty store: nothing imported, and WAL again.
+    std::fs::remove_dir_all(&data).unwrap();
+    let bad = env.write(
+        "bad.ndjson",
+        &format!("{ndjson}{}\n", with(lead("last", 1), json!({"fee": null}))),
+    );
+    let err = env.run(&["import", path_str(&bad)]).fails(5);
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(env.ids(&["--status", "all"]), Vec::<String>::new());
+    assert_eq!(journal_mode(&data), "wal");
+}
+
+/// SQLite leaves WAL mode only when no other connection has the store open: then an import
+/// into an empty store goes through the WAL as any other does, and readers go on reading.
+#[test]
+fn an_import_into_an_empty_store_another_connection_has_open_goes_through_the_wal() {
+    let env = TestEnv::new();
+    env.run(&["status"]).ok();
+    let reader = rusqlite::Connection::open(env.data_dir().join("leads.db")).unwrap();
+    let count = || -> i64 {
+        reader
+            .query_row("SELECT COUNT(*) FROM leads", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(), 0);
+    let ndjson: String = (0..2_000)
+        .map(|i| format!("{}\n", lead(&format!("w{i}"), 1)))
+        .collect();
+    let path = env.write("w.ndjson", &ndjson);
+    let run = env.run(&["import", path_str(&path)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("2000 added"), "{}", run.stderr);
+    assert_eq!(count(), 2_000);
+    assert!(!env.data_dir().join("leads.db-journal").exists());
+    assert_eq!(journal_mode(&env.data_dir()), "wal");
+}

@@ -1,9 +1,9 @@
 //! Leads in bulk: files imported record by record, and the pages the remote source pulls.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, millis, record_charge};
+use super::{MMAP_SIZE, Store, StoreError, millis, record_charge};
 use crate::domain::lead::{Action, Kind, Lead, RejectReason};
 
 /// What an import did.
@@ -31,6 +31,45 @@ pub struct Import<'s> {
     /// The store held no leads when the import began, so a lead whose id is new to the import
     /// is new to the store: nothing to look up.
     into_empty: bool,
+    /// Declared after `tx`, so dropped after it: the journal back to WAL once the transaction
+    /// is over, committed or not.
+    _straight: Option<StraightToFile<'s>>,
+}
+
+/// An import into an empty store writing its pages once, straight into the file, under a
+/// rollback journal: through the WAL each page was written twice, into the WAL and again into
+/// the file at the checkpoint, and every page read first looked for a newer copy in a WAL of
+/// hundreds of megabytes (a million leads: 29.6 s became 23.7 s). A reader has nothing to miss
+/// meanwhile, in a store with no leads yet. Reads copy pages into SQLite's cache instead of
+/// mapping the file for the length of the import: in this mode the mapped pages of a file that
+/// grows to 700 MB all counted as the process's memory.
+struct StraightToFile<'s>(&'s Connection);
+
+impl<'s> StraightToFile<'s> {
+    /// `None` where SQLite keeps WAL: it leaves WAL only when no other connection has the store
+    /// open, and says so at once.
+    fn begin(conn: &'s Connection) -> Option<StraightToFile<'s>> {
+        let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        });
+        if !mode.is_ok_and(|m| m == "delete") {
+            return None;
+        }
+        let straight = StraightToFile(conn);
+        conn.pragma_update(None, "mmap_size", 0).ok()?;
+        Some(straight)
+    }
+}
+
+impl Drop for StraightToFile<'_> {
+    fn drop(&mut self) {
+        // Refused only while another connection has the store open; Store::open asks for WAL
+        // each time, so the next command puts it back (and rolls back a killed import first).
+        let _ = self
+            .0
+            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()));
+        let _ = self.0.pragma_update(None, "mmap_size", MMAP_SIZE);
+    }
 }
 
 /// An import this long drops the indexes and the count-keeping triggers of leads and decisions,
@@ -88,6 +127,13 @@ impl Store {
         // sorts that build the indexes again (~40 MB more). This connection sorts the queue in
         // memory otherwise; an import is all it does.
         self.conn.pragma_update(None, "temp_store", "FILE")?;
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
+        let straight = match empty && !self.read_only {
+            true => StraightToFile::begin(&self.conn),
+            false => None,
+        };
         let tx = self.write()?;
         // Foreign keys checked once, at commit (the transaction fails there if one is broken):
         // a statement that may fail a check part-way needs a journal to undo itself by.
@@ -109,6 +155,7 @@ impl Store {
             bulk_from,
             dropped: None,
             into_empty,
+            _straight: straight,
         })
     }
 }

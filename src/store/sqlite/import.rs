@@ -127,6 +127,12 @@ impl Store {
         // sorts that build the indexes again (~40 MB more). This connection sorts the queue in
         // memory otherwise; an import is all it does.
         self.conn.pragma_update(None, "temp_store", "FILE")?;
+        // And a small page cache, 8 MB for the store's 32: SQLite sorts an index's keys in runs
+        // the size of the cache, and smaller runs sort in the processor's caches, each on the
+        // helper thread while this one reads the next. A million leads: 23.0 s with 32 MB,
+        // 19.4 s with 8, at 49 MB peak instead of 107; in a shuffled file or through the WAL,
+        // the same time as with 32.
+        self.conn.pragma_update(None, "cache_size", -8_000)?;
         let empty: bool =
             self.conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;

@@ -165,14 +165,17 @@ impl From<StoreError> for CliError {
             StoreError::Migrate { .. } => Some(
                 "a store made by a development build of leads cannot always be brought up to date: move it aside (with its -wal and -shm files) and import or sync again",
             ),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            | StoreError::Open {
+                source: rusqlite::Error::SqliteFailure(f, _),
+                ..
+            } if f.code == rusqlite::ErrorCode::DatabaseBusy => Some(
+                "another leads command is writing to the store (a first import holds a new store \
+                 to itself until it ends); try again in a moment",
+            ),
             StoreError::CreateDir { .. } | StoreError::Open { .. } => Some(
                 "check the permissions of the data dir, or point --data-dir (LEADS_DATA_DIR) elsewhere",
             ),
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
-                Some("another leads command is writing to the store; try again in a moment")
-            }
             _ => None,
         };
         CliError {
@@ -245,5 +248,46 @@ impl From<crate::store::postgres::PgError> for CliError {
             ),
         };
         CliError::new(exit, e.to_string()).with_hint(hint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store another command holds (a first import, which writes a new store under a rollback
+    /// journal) is busy, not out of reach: the hint says to wait, not to check permissions.
+    #[test]
+    fn a_busy_store_says_to_wait_whether_opening_or_reading() {
+        let busy = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("database is locked".into()),
+            )
+        };
+        let opening = StoreError::Open {
+            path: "/data/leads.db".into(),
+            source: busy(),
+        };
+        for e in [opening, StoreError::Sqlite(busy())] {
+            let hint = CliError::from(e).hint.unwrap();
+            assert!(
+                hint.starts_with("another leads command is writing"),
+                "{hint}"
+            );
+        }
+        let denied = StoreError::Open {
+            path: "/data/leads.db".into(),
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                None,
+            ),
+        };
+        assert!(
+            CliError::from(denied)
+                .hint
+                .unwrap()
+                .starts_with("check the permissions")
+        );
     }
 }

@@ -50,8 +50,9 @@
 //!
 //! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` → `LeadSource::select`
 //! (`select_listing` for a table or records: only the columns a row shows, the pending ones from
-//! one covering index; SQL narrows by status and account, `domain::filter` decides) → `render::lead::LeadView` per lead (countdown
-//! at "now") → `Printer::emit` → stdout.
+//! one covering index; SQL narrows by status and account, `domain::filter` decides, and
+//! `LeadFilter::arrange` gives the order as positions) → a `render::lead::LeadView` borrowing each
+//! lead (countdown at "now") → `Printer::emit` → stdout.
 
 pub mod accounts;
 pub mod cli;

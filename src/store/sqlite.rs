@@ -210,6 +210,8 @@ impl Store {
         })?;
         let path = dir.join(FILE_NAME);
         let opened = Connection::open(&path).and_then(|conn| {
+            // First, so that asking for WAL waits as long as everything after it.
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
             let read_only = conn.is_readonly("main")?;
             let conn = if read_only {
                 read_only_connection(conn, &path)?
@@ -218,7 +220,6 @@ impl Store {
                 conn.pragma_update(None, "synchronous", "FULL")?;
                 conn
             };
-            conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             // Sorting 10,000 pending leads by time left must not spill to temp files (it did,
             // at 1,500 syscalls a `leads list`): sort in memory, with room to do it.
@@ -443,6 +444,9 @@ pub fn is_damage(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, DatabaseCorrupt | NotADatabase))
 }
 
+/// How much of the store reads map instead of copying (see [`Store::open`]).
+const MMAP_SIZE: i64 = 1 << 30;
+
 fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
     if is_damage(&source) {
         let detail = match &source {
@@ -465,9 +469,6 @@ fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
 /// file beside the store; in a data dir this user cannot write, it cannot be made, and SQLite
 /// refuses to read. With no write-ahead log left behind (no writer at work, nothing
 /// unfinished), the file alone is the whole store, and SQLite may read it as unchanging.
-/// How much of the store reads map instead of copying (see [`Store::open`]).
-const MMAP_SIZE: i64 = 1 << 30;
-
 fn read_only_connection(conn: Connection, path: &Path) -> rusqlite::Result<Connection> {
     use rusqlite::OpenFlags;
     let read = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()));

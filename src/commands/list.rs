@@ -284,7 +284,7 @@ impl Report for LeadList<'_> {
     fn plain(&self, _: &Style) -> String {
         // The records are written in the order the leads lie in memory and then put in the
         // list's: written straight in the list's order, each one reached for a lead and its
-        // text somewhere else in megabytes, and 10,000 took a fifth longer.
+        // text somewhere else in megabytes, and 10,000 took a seventh longer.
         let mut records = String::with_capacity(self.views.len() * 128);
         let mut ends = Vec::with_capacity(self.views.len());
         let (mut made, mut parts) = (String::new(), Vec::new());

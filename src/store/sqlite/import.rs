@@ -39,8 +39,9 @@ pub struct Import<'s> {
 /// An import into an empty store writing its pages once, straight into the file, under a
 /// rollback journal: through the WAL each page was written twice, into the WAL and again into
 /// the file at the checkpoint, and every page read first looked for a newer copy in a WAL of
-/// hundreds of megabytes (a million leads: 29.6 s became 23.7 s). A reader has nothing to miss
-/// meanwhile, in a store with no leads yet. Reads copy pages into SQLite's cache instead of
+/// hundreds of megabytes (a million leads: 29.6 s became 23.7 s). Other commands wait for it
+/// meanwhile (and after 10 s say the store is busy); in a store with no leads yet they have
+/// nothing to miss. Reads copy pages into SQLite's cache instead of
 /// mapping the file for the length of the import: in this mode the mapped pages of a file that
 /// grows to 700 MB all counted as the process's memory.
 struct StraightToFile<'s>(&'s Connection);

@@ -134,10 +134,9 @@ impl Store {
         // 19.4 s with 8, at 49 MB peak instead of 107; in a shuffled file or through the WAL,
         // the same time as with 32.
         self.conn.pragma_update(None, "cache_size", -8_000)?;
-        let empty: bool =
-            self.conn
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
-        let straight = match empty && !self.read_only {
+        // Asked again inside the transaction, where no other writer can add a lead meanwhile:
+        // the journal has to be chosen before it begins.
+        let straight = match holds_no_leads(&self.conn)? && !self.read_only {
             true => StraightToFile::begin(&self.conn),
             false => None,
         };
@@ -152,8 +151,7 @@ impl Store {
              ) WITHOUT ROWID;
              DELETE FROM temp.import_ids;",
         )?;
-        let into_empty =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
+        let into_empty = holds_no_leads(&tx)?;
         Ok(Import {
             tx,
             now,
@@ -240,6 +238,10 @@ impl Import<'_> {
         self.tx.commit()?;
         Ok(self.summary)
     }
+}
+
+fn holds_no_leads(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))
 }
 
 /// Builds lead_counts again from the leads, for an import that dropped the triggers that keep it:

@@ -187,8 +187,9 @@ impl LeadSource for Accounts {
         filter: &LeadFilter,
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-    ) -> Result<Vec<Lead>, StoreError> {
-        self.store().select_listing(filter, now, shelf_life)
+        each: &mut dyn FnMut(Vec<Lead>),
+    ) -> Result<(), StoreError> {
+        self.store().select_listing(filter, now, shelf_life, each)
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {

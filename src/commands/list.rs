@@ -29,40 +29,110 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         .to_filter(args.status.to_filter(), KindFilter::NewLead, ctx);
     filter.order = args.sort.order();
     let now = ctx.now();
-    let words = ctx.out.format == Format::Json;
     let source = ctx.source()?;
-    let shelf_life = ctx.config.freshness.shelf_life;
-    // A table or a record shows no customer, answers or message: JSON is the whole lead.
-    let (leads, order) = if words {
-        let leads = source.select(&filter, now, shelf_life)?;
-        let order = (0..leads.len()).collect();
-        (leads, order)
-    } else {
-        let leads = source.select_listing(&filter, now, shelf_life)?;
-        let order = filter.arrange(&leads, now, shelf_life);
-        (leads, order)
-    };
+    let (freshness, conditions) = (&ctx.config.freshness, &ctx.config.conditions);
     let layout = Layout {
-        urgent_window: Span(ctx.config.freshness.urgent),
+        urgent_window: Span(freshness.urgent),
         pending_only: filter.status == StatusFilter::Pending,
-        show_fit: !ctx.config.conditions.is_empty(),
+        show_fit: !conditions.is_empty(),
         show_account: ctx.shows_accounts(),
     };
-    let view = |l| {
-        LeadView::new(l, now, &ctx.config.freshness, &ctx.config.conditions, words)
-            .with_account(ctx.account_of(&l.id))
-    };
-    let list = LeadList::new(&leads, &order, view, layout);
-    if list.order.is_empty() && ctx.out.format != Format::Json {
-        ctx.out.note(&empty_message(ctx, &filter));
-        return Ok(Exit::Ok);
+    // A table or a record shows no customer, answers or message: JSON is the whole lead.
+    let words = ctx.out.format == Format::Json;
+    let view =
+        |l| LeadView::new(l, now, freshness, conditions, words).with_account(ctx.account_of(&l.id));
+    // The process ends right after each of these; freeing 10,000 leads one allocation at a time
+    // first would cost more than printing them did.
+    match ctx.out.format {
+        Format::Json => {
+            let leads = source.select(&filter, now, freshness.shelf_life)?;
+            let leads: Vec<&Lead> = leads.iter().collect();
+            let order: Vec<usize> = (0..leads.len()).collect();
+            let list = LeadList::new(&leads, &order, view, layout);
+            ctx.out.emit(&list)?;
+            std::mem::forget(list);
+            std::mem::forget(leads);
+        }
+        Format::Human => {
+            let mut batches = Vec::new();
+            source.select_listing(&filter, now, freshness.shelf_life, &mut |batch| {
+                batches.push(batch)
+            })?;
+            let leads: Vec<&Lead> = batches.iter().flatten().collect();
+            let order = filter.arrange(leads.iter().copied(), now, freshness.shelf_life);
+            if order.is_empty() {
+                ctx.out.note(&empty_message(ctx, &filter));
+                return Ok(Exit::Ok);
+            }
+            let list = LeadList::new(&leads, &order, view, layout);
+            ctx.out.emit(&list)?;
+            std::mem::forget(list);
+            std::mem::forget(batches);
+        }
+        Format::Plain => {
+            let (batches, records) = read_writing_records(ctx, &filter, &layout)?;
+            let order = filter.arrange(batches.iter().flatten(), now, freshness.shelf_life);
+            if order.is_empty() {
+                ctx.out.note(&empty_message(ctx, &filter));
+                return Ok(Exit::Ok);
+            }
+            ctx.out.emit_text(&records.in_order(&order))?;
+            std::mem::forget(records);
+            std::mem::forget(batches);
+        }
     }
-    ctx.out.emit(&list)?;
-    // The process ends right after this; freeing 10,000 leads one allocation at a time first
-    // would cost more than printing them did.
-    std::mem::forget(list);
-    std::mem::forget(leads);
     Ok(Exit::Ok)
+}
+
+/// The listing's leads, in the batches they were read in, and a record of each, in the same
+/// order. Each batch's records are written on a second thread while the next batch is read: one
+/// after the other, reading 10,000 rows and writing their records took 12 and 5 ms of `leads
+/// list`'s 21.
+fn read_writing_records(
+    ctx: &Ctx,
+    filter: &LeadFilter,
+    layout: &Layout,
+) -> Result<(Vec<Vec<Lead>>, Records), CliError> {
+    let now = ctx.now();
+    let (freshness, conditions) = (&ctx.config.freshness, &ctx.config.conditions);
+    let source = ctx.source()?;
+    std::thread::scope(|s| {
+        // A few batches in flight at most: should the writer fall behind, the reader waits
+        // rather than holding the whole listing twice.
+        let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<Lead>, Vec<Option<String>>)>(4);
+        let writer = s.spawn(move || {
+            let (mut read, mut records) = (Vec::new(), Records::default());
+            let mut made = String::new();
+            for (batch, accounts) in batches {
+                let mut parts = Vec::new();
+                let accounts = accounts.into_iter().chain(std::iter::repeat(None));
+                for (lead, account) in batch.iter().zip(accounts) {
+                    let view = LeadView::new(lead, now, freshness, conditions, false)
+                        .with_account(account);
+                    records.push(layout, &view, &mut made, &mut parts);
+                }
+                drop(parts);
+                read.push(batch);
+            }
+            (read, records)
+        });
+        // The accounts are looked up here: the store that knows them is this thread's.
+        let reading = source.select_listing(filter, now, freshness.shelf_life, &mut |batch| {
+            let accounts = if layout.show_account {
+                batch.iter().map(|l| ctx.account_of(&l.id)).collect()
+            } else {
+                Vec::new()
+            };
+            // Sending fails only when the writer has panicked, which its join passes on.
+            let _ = send.send((batch, accounts));
+        });
+        drop(send);
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        reading?;
+        Ok(written)
+    })
 }
 
 fn empty_message(ctx: &Ctx, filter: &LeadFilter) -> String {
@@ -118,7 +188,7 @@ pub struct Layout {
 impl<'a> LeadList<'a> {
     /// The leads at the positions `order` names, in that order, each seen through `view`.
     pub fn new(
-        leads: &'a [Lead],
+        leads: &[&'a Lead],
         order: &[usize],
         view: impl Fn(&'a Lead) -> LeadView<'a>,
         layout: Layout,
@@ -128,7 +198,7 @@ impl<'a> LeadList<'a> {
             place[i] = at;
         }
         let (mut views, mut list_order) = (Vec::with_capacity(order.len()), vec![0; order.len()]);
-        for (lead, &at) in leads.iter().zip(&place) {
+        for (&lead, &at) in leads.iter().zip(&place) {
             if at != usize::MAX {
                 list_order[at] = views.len();
                 views.push(view(lead));
@@ -171,35 +241,71 @@ impl<'a> Part<'a> {
     }
 }
 
-impl LeadList<'_> {
+impl Layout {
     /// The cells of `row` in column order, into `parts`, with the text of the ones made for the
-    /// row (place, money, times) written into `made`: both are cleared and reused, so a row of
-    /// 10,000 costs no allocation.
-    fn cells<'a>(&self, row: &'a LeadView, made: &mut String, parts: &mut Vec<Part<'a>>) {
-        let l = &row.lead;
+    /// row (place, money, times, account) written into `made`: both are cleared and reused, so a
+    /// row of 10,000 costs no allocation.
+    fn cells<'a>(&self, row: &LeadView<'a>, made: &mut String, parts: &mut Vec<Part<'a>>) {
+        let l = row.lead;
         parts.clear();
         made.clear();
         parts.push(Part::Held(&l.id));
-        if self.layout.show_account {
-            parts.push(Part::Held(row.account.as_deref().unwrap_or("—")));
-        }
-        parts.push(Part::Held(&l.service));
-        parts.push(Part::Held(&l.category));
-        let mut make = |write: &dyn Fn(&mut String)| {
+        let mut make = |parts: &mut Vec<Part<'a>>, write: &dyn Fn(&mut String)| {
             let start = made.len();
             write(made);
             parts.push(Part::Made(start..made.len()));
         };
-        make(&|out| l.push_place(out));
-        make(&|out| l.push_budget_text(out));
-        make(&|out| l.fee.push_to(out));
-        make(&|out| row.push_age(out));
-        make(&|out| row.push_freshness(out));
-        if self.layout.show_fit {
-            make(&|out| out.push_str(&row.fit.short()));
+        if self.show_account {
+            make(parts, &|out| {
+                out.push_str(row.account.as_deref().unwrap_or("—"))
+            });
+        }
+        parts.push(Part::Held(&l.service));
+        parts.push(Part::Held(&l.category));
+        make(parts, &|out| l.push_place(out));
+        make(parts, &|out| l.push_budget_text(out));
+        make(parts, &|out| l.fee.push_to(out));
+        make(parts, &|out| row.push_age(out));
+        make(parts, &|out| row.push_freshness(out));
+        if self.show_fit {
+            make(parts, &|out| out.push_str(&row.fit.short()));
         }
     }
+}
 
+/// Plain records, a line per lead, in the order they were written, to be put in a list's order.
+#[derive(Default)]
+struct Records {
+    text: String,
+    /// Where each record ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Records {
+    fn push<'a>(
+        &mut self,
+        layout: &Layout,
+        row: &LeadView<'a>,
+        made: &mut String,
+        parts: &mut Vec<Part<'a>>,
+    ) {
+        layout.cells(row, made, parts);
+        render::push_tsv_row(&mut self.text, parts.iter().map(|p| p.text(made)));
+        self.ends.push(self.text.len());
+    }
+
+    /// The records at the positions `order` names, in that order.
+    fn in_order(&self, order: &[usize]) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for &i in order {
+            let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+            out.push_str(&self.text[start..self.ends[i]]);
+        }
+        out
+    }
+}
+
+impl LeadList<'_> {
     fn footer(&self) -> String {
         let fees = format_sum(self.views.iter().map(|r| r.lead.fee));
         let n = self.views.len();
@@ -265,7 +371,7 @@ impl Report for LeadList<'_> {
         let (mut made, mut parts) = (String::new(), Vec::new());
         for row in self.rows() {
             let color = row.urgency.and_then(|u| style.cell_color(u));
-            self.cells(row, &mut made, &mut parts);
+            self.layout.cells(row, &mut made, &mut parts);
             let mut cells: Vec<Cell> = parts
                 .iter()
                 .map(|p| match p {
@@ -285,20 +391,12 @@ impl Report for LeadList<'_> {
         // The records are written in the order the leads lie in memory and then put in the
         // list's: written straight in the list's order, each one reached for a lead and its
         // text somewhere else in megabytes, and 10,000 took a seventh longer.
-        let mut records = String::with_capacity(self.views.len() * 128);
-        let mut ends = Vec::with_capacity(self.views.len());
+        let mut records = Records::default();
         let (mut made, mut parts) = (String::new(), Vec::new());
         for view in &self.views {
-            self.cells(view, &mut made, &mut parts);
-            render::push_tsv_row(&mut records, parts.iter().map(|p| p.text(&made)));
-            ends.push(records.len());
+            records.push(&self.layout, view, &mut made, &mut parts);
         }
-        let mut out = String::with_capacity(records.len());
-        for &i in &self.order {
-            let start = i.checked_sub(1).map_or(0, |before| ends[before]);
-            out.push_str(&records[start..ends[i]]);
-        }
-        out
+        records.in_order(&self.order)
     }
 }
 
@@ -328,7 +426,7 @@ mod tests {
             show_account: false,
         };
         let view = |l| LeadView::new(l, now, &freshness, &Default::default(), true);
-        let list = LeadList::new(&leads, &[2, 0], view, layout);
+        let list = LeadList::new(&leads.iter().collect::<Vec<_>>(), &[2, 0], view, layout);
         insta::assert_snapshot!(list.human(&Style::plain()), @r"
         ID    SERVICE             CATEGORY  LOCATION       BUDGET          FEE     AGE     EXPIRES IN
         ld_2  Deep home cleaning  cleaning  —              —               NT$180  4h 00m  2h 05m

@@ -177,15 +177,20 @@ impl LeadFilter {
     }
 
     /// [`order`](LeadFilter::order) as positions in `leads`, for a caller that can read the
-    /// leads where they are: moving 10,000 of them into order (hundreds of bytes each) was a
-    /// tenth of `leads list`.
-    pub fn arrange(&self, leads: &[Lead], now: DateTime<Utc>, shelf_life: TimeDelta) -> Vec<usize> {
+    /// leads where they are (in one slice or in the batches they were read in): moving 10,000
+    /// of them into order (hundreds of bytes each) was a tenth of `leads list`.
+    pub fn arrange<'a>(
+        &self,
+        leads: impl IntoIterator<Item = &'a Lead>,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Vec<usize> {
         let limit = self.limit.unwrap_or(usize::MAX);
         // The keys are sorted, each with its lead's place: sorting the leads themselves moved
         // each a dozen times over 10,000.
         if self.status == StatusFilter::Pending {
             let mut keys: Vec<_> = leads
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, l)| {
                     let first = match self.order {
@@ -201,7 +206,7 @@ impl LeadFilter {
             keys.iter().take(limit).map(|k| k.3).collect()
         } else {
             let mut keys: Vec<_> = leads
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, l)| (std::cmp::Reverse(l.created_at), l.id.as_str(), i))
                 .collect();

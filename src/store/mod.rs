@@ -201,15 +201,19 @@ pub trait LeadSource {
     /// [`select`](LeadSource::select) for a list's rows: each lead with what a row shows and
     /// the filter and working conditions judge by, its customer, answers, message and decision
     /// possibly left out (a source that cannot read less gives them whole). Reading and parsing
-    /// those was a third of `leads list`. In no promised order, and possibly past the limit: the
-    /// list reads them in place through [`LeadFilter::arrange`], which puts them in order.
+    /// those was a third of `leads list`. Handed to `each` in batches as they are read, so the
+    /// list can make the rows of one batch on the second core while the next is read; in no
+    /// promised order, and possibly past the limit: the list reads them in place through
+    /// [`LeadFilter::arrange`], which puts them in order.
     fn select_listing(
         &self,
         filter: &LeadFilter,
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-    ) -> Result<Vec<Lead>, StoreError> {
-        self.select(filter, now, shelf_life)
+        each: &mut dyn FnMut(Vec<Lead>),
+    ) -> Result<(), StoreError> {
+        each(self.select(filter, now, shelf_life)?);
+        Ok(())
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError>;

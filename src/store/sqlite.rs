@@ -1073,7 +1073,10 @@ mod tests {
         ];
         for filter in &filters {
             let whole = store.select(filter, now, shelf).unwrap();
-            let listed = store.select_listing(filter, now, shelf).unwrap();
+            let mut listed = Vec::new();
+            store
+                .select_listing(filter, now, shelf, &mut |batch| listed.extend(batch))
+                .unwrap();
             let listed = filter.order(listed, now, shelf);
             assert!(!whole.is_empty(), "{filter:?}");
             let without = |mut l: Lead| {

@@ -285,3 +285,42 @@ fn bad_numbers_are_told_in_words() {
     }
     assert_eq!(env.ids(&["--limit", "1"]).len(), 0);
 }
+
+/// The records of a long list are read and written in batches of hundreds, on two threads: they
+/// still come out one per lead, in the list's order, each with its own lead's fields.
+#[test]
+fn a_long_plain_list_is_in_the_same_order_as_its_json() {
+    let env = TestEnv::new();
+    env.run(&["demo", "--count", "1700", "--history", "600", "--no-show"])
+        .ok();
+    for args in [
+        &["list"][..],
+        &["list", "--sort", "score"],
+        &["list", "--status", "all", "--limit", "1100"],
+    ] {
+        let json: Value =
+            serde_json::from_str(&env.run(&[args, &["--json"]].concat()).ok()).unwrap();
+        let json: Vec<_> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["id"].as_str().unwrap().to_owned(),
+                    l["service"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let plain: Vec<_> = env
+            .run(args)
+            .ok()
+            .lines()
+            .map(|r| {
+                let cells: Vec<_> = r.split('\t').collect();
+                (cells[0].to_owned(), cells[1].to_owned())
+            })
+            .collect();
+        assert!(json.len() > 500, "{args:?}: {} leads", json.len());
+        assert_eq!(plain, json, "{args:?}");
+    }
+}

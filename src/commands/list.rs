@@ -1,15 +1,17 @@
 //! `leads list`: the triage view. Pending New Leads, most urgent first.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::filters::{FilterArgs, SortArg, StatusFlag};
 use crate::context::Ctx;
-use crate::domain::filter::{KindFilter, LeadFilter, StatusFilter};
+use crate::domain::filter::{KindFilter, LeadFilter, OrderKey, StatusFilter, sort_keys};
 use crate::domain::freshness::{Span, Urgency};
 use crate::domain::lead::Lead;
 use crate::domain::money::format_sum;
 use crate::error::{CliError, Exit};
-use crate::render::{self, Format, Report, Style, lead::LeadView};
+use crate::render::{self, Format, Report, Style, lead::LeadView, untrusted};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -70,29 +72,39 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             std::mem::forget(batches);
         }
         Format::Plain => {
-            let (batches, records) = read_writing_records(ctx, &filter, &layout)?;
-            let order = filter.arrange(batches.iter().flatten(), now, freshness.shelf_life);
+            let Written {
+                batches,
+                records,
+                mut keys,
+            } = read_writing_records(ctx, &filter, &layout)?;
+            // Sorted a batch at a time on the writing thread, the keys are merged here.
+            let leads: Vec<&Lead> = batches.iter().flatten().collect();
+            sort_keys(&mut keys, |i| &leads[i].id);
+            let order = filter.up_to_limit(&keys);
             if order.is_empty() {
                 ctx.out.note(&empty_message(ctx, &filter));
                 return Ok(Exit::Ok);
             }
-            ctx.out.emit_text(&records.in_order(&order))?;
+            render::write_stdout(&records.in_order(&order))?;
             std::mem::forget(records);
+            std::mem::forget(leads);
             std::mem::forget(batches);
         }
     }
     Ok(Exit::Ok)
 }
 
-/// The listing's leads, in the batches they were read in, and a record of each, in the same
-/// order. Each batch's records are written on a second thread while the next batch is read: one
-/// after the other, reading 10,000 rows and writing their records took 12 and 5 ms of `leads
-/// list`'s 21.
+/// The listing's leads, in the batches they were read in, a record of each and each one's
+/// [`OrderKey`], in the same order. Each batch's records are written, and its keys sorted, on a
+/// second thread while the next batch is read: one after the other, reading 10,000 rows,
+/// writing their records and sorting them took 12, 5 and 2 ms of `leads list`'s 21. Every lead
+/// read gets its record, those past a `--limit` too: which leads the limit keeps is known only
+/// once all are read, and the writing is off the reading's path.
 fn read_writing_records(
     ctx: &Ctx,
     filter: &LeadFilter,
     layout: &Layout,
-) -> Result<(Vec<Vec<Lead>>, Records), CliError> {
+) -> Result<Written, CliError> {
     let now = ctx.now();
     let (freshness, conditions) = (&ctx.config.freshness, &ctx.config.conditions);
     let source = ctx.source()?;
@@ -101,7 +113,7 @@ fn read_writing_records(
         // rather than holding the whole listing twice.
         let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<Lead>, Vec<Option<String>>)>(4);
         let writer = s.spawn(move || {
-            let (mut read, mut records) = (Vec::new(), Records::default());
+            let mut written = Written::default();
             let mut made = String::new();
             for (batch, accounts) in batches {
                 let mut parts = Vec::new();
@@ -109,12 +121,19 @@ fn read_writing_records(
                 for (lead, account) in batch.iter().zip(accounts) {
                     let view = LeadView::new(lead, now, freshness, conditions, false)
                         .with_account(account);
-                    records.push(layout, &view, &mut made, &mut parts);
+                    written.records.push(layout, &view, &mut made, &mut parts);
                 }
                 drop(parts);
-                read.push(batch);
+                let first = written.keys.len();
+                written
+                    .keys
+                    .extend(batch.iter().enumerate().map(|(i, lead)| {
+                        (filter.order_key(lead, now, freshness.shelf_life), first + i)
+                    }));
+                sort_keys(&mut written.keys[first..], |i| &batch[i - first].id);
+                written.batches.push(batch);
             }
-            (read, records)
+            written
         });
         // The accounts are looked up here: the store that knows them is this thread's.
         let reading = source.select_listing(filter, now, freshness.shelf_life, &mut |batch| {
@@ -133,6 +152,15 @@ fn read_writing_records(
         reading?;
         Ok(written)
     })
+}
+
+/// What [`read_writing_records`] gives: the leads, a record and a key for each, in read order.
+#[derive(Default)]
+struct Written {
+    batches: Vec<Vec<Lead>>,
+    records: Records,
+    /// Sorted a batch at a time: runs for [`sort_keys`] to merge.
+    keys: Vec<(OrderKey, usize)>,
 }
 
 fn empty_message(ctx: &Ctx, filter: &LeadFilter) -> String {
@@ -274,6 +302,9 @@ impl Layout {
 }
 
 /// Plain records, a line per lead, in the order they were written, to be put in a list's order.
+/// Each is made harmless to a terminal as it is written ([`untrusted::guard`], the last step of
+/// every view printed), so the records can be written out as they are: on the writing thread,
+/// a record at a time, rather than over the whole list once it is read.
 #[derive(Default)]
 struct Records {
     text: String,
@@ -290,7 +321,13 @@ impl Records {
         parts: &mut Vec<Part<'a>>,
     ) {
         layout.cells(row, made, parts);
+        let start = self.text.len();
         render::push_tsv_row(&mut self.text, parts.iter().map(|p| p.text(made)));
+        // A record carries no colour of its own.
+        if let Cow::Owned(safe) = untrusted::guard(&self.text[start..], false) {
+            self.text.truncate(start);
+            self.text.push_str(&safe);
+        }
         self.ends.push(self.text.len());
     }
 

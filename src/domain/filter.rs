@@ -1,6 +1,8 @@
 //! Which leads a command works on. One filter, shared by every command that selects leads, so
 //! `leads list --category moving` shows exactly what `leads reject --category moving` would decide.
 
+use std::cmp::Reverse;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::fit::{Conditions, FitLevel, fit_level, score_for};
@@ -102,6 +104,24 @@ pub enum Order {
     Score,
 }
 
+/// Where a lead goes in a list's order, ties aside: pending leads by score (with `--sort score`),
+/// then least time left; the others newest first. Leads of equal keys go by id
+/// ([`sort_keys`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OrderKey {
+    score: Reverse<u32>,
+    expiry: DateTime<Utc>,
+    created: Reverse<DateTime<Utc>>,
+}
+
+/// Sorts (key, position) pairs into a list's order, equal keys by the id `id_of` gives for a
+/// position, so the order is total and stable. A stable sort takes runs that are in order
+/// already as they are: keys sorted a batch at a time as the leads are read (`leads list`) are
+/// merged, not sorted again.
+pub fn sort_keys<'a>(keys: &mut [(OrderKey, usize)], id_of: impl Fn(usize) -> &'a str) {
+    keys.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| id_of(a.1).cmp(id_of(b.1))));
+}
+
 impl LeadFilter {
     pub fn matches(&self, lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> bool {
         let status = effective_status(lead, now, shelf_life);
@@ -185,34 +205,45 @@ impl LeadFilter {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Vec<usize> {
-        let limit = self.limit.unwrap_or(usize::MAX);
+        let leads: Vec<&Lead> = leads.into_iter().collect();
         // The keys are sorted, each with its lead's place: sorting the leads themselves moved
         // each a dozen times over 10,000.
+        let mut keys: Vec<_> = leads
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (self.order_key(l, now, shelf_life), i))
+            .collect();
+        sort_keys(&mut keys, |i| &leads[i].id);
+        self.up_to_limit(&keys)
+    }
+
+    /// Where `lead` goes in [`order`](LeadFilter::order), but for ties, which go by id.
+    pub fn order_key(&self, lead: &Lead, now: DateTime<Utc>, shelf_life: TimeDelta) -> OrderKey {
         if self.status == StatusFilter::Pending {
-            let mut keys: Vec<_> = leads
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let first = match self.order {
-                        Order::Score => std::cmp::Reverse(
-                            score_for(l, fit_level(l, &self.conditions), now, shelf_life).total,
-                        ),
-                        Order::TimeLeft => std::cmp::Reverse(0),
-                    };
-                    (first, expiry(l, shelf_life), l.id.as_str(), i)
-                })
-                .collect();
-            keys.sort_unstable();
-            keys.iter().take(limit).map(|k| k.3).collect()
+            let score = match self.order {
+                Order::Score => {
+                    score_for(lead, fit_level(lead, &self.conditions), now, shelf_life).total
+                }
+                Order::TimeLeft => 0,
+            };
+            OrderKey {
+                score: Reverse(score),
+                expiry: expiry(lead, shelf_life),
+                created: Reverse(DateTime::<Utc>::MIN_UTC),
+            }
         } else {
-            let mut keys: Vec<_> = leads
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| (std::cmp::Reverse(l.created_at), l.id.as_str(), i))
-                .collect();
-            keys.sort_unstable();
-            keys.iter().take(limit).map(|k| k.2).collect()
+            OrderKey {
+                score: Reverse(0),
+                expiry: DateTime::<Utc>::MIN_UTC,
+                created: Reverse(lead.created_at),
+            }
         }
+    }
+
+    /// The positions of keys put in order by [`sort_keys`], as many as the limit keeps.
+    pub fn up_to_limit(&self, keys: &[(OrderKey, usize)]) -> Vec<usize> {
+        let limit = self.limit.unwrap_or(usize::MAX);
+        keys.iter().take(limit).map(|&(_, i)| i).collect()
     }
 
     /// True when nothing but status and kind narrows the selection. A bulk decision on such a
@@ -376,6 +407,25 @@ mod tests {
                         .collect();
                     let expected = ids(expected);
                     assert_eq!(arranged, expected, "arrange {order:?} {limit:?} {status:?}");
+                    // As `leads list` sorts: a batch at a time as read, then merged.
+                    let mut keys = Vec::new();
+                    for (n, batch) in leads.chunks(37).enumerate() {
+                        let first = n * 37;
+                        keys.extend(
+                            batch
+                                .iter()
+                                .enumerate()
+                                .map(|(i, l)| (f.order_key(l, now(), SHELF), first + i)),
+                        );
+                        sort_keys(&mut keys[first..], |i| &batch[i - first].id);
+                    }
+                    sort_keys(&mut keys, |i| &leads[i].id);
+                    let merged: Vec<String> = f
+                        .up_to_limit(&keys)
+                        .into_iter()
+                        .map(|i| leads[i].id.clone())
+                        .collect();
+                    assert_eq!(merged, expected, "merged {order:?} {limit:?} {status:?}");
                     assert_eq!(
                         ids(f.order(leads.clone(), now(), SHELF)),
                         expected,

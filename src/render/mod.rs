@@ -85,13 +85,7 @@ impl Printer {
             Format::Human => report.human(&self.style),
             Format::Plain => report.plain(&self.style),
         };
-        self.emit_text(&text)
-    }
-
-    /// Text a report made for the person or for a pipe, made harmless to a terminal on the way
-    /// out: what [`emit`](Printer::emit) writes, for a command that made its plain text itself.
-    pub fn emit_text(&self, text: &str) -> Result<(), CliError> {
-        write_stdout(&untrusted::guard(text, self.style.color))
+        write_stdout(&untrusted::guard(&text, self.style.color))
     }
 
     /// A line for the person, on stderr: summaries and notices, which `-q` silences.

@@ -23,7 +23,7 @@ use crate::domain::rate::Tally;
 use crate::marketplaces::MarketSource;
 use crate::remote::RemoteSource;
 use crate::store::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, OutcomeChange,
+    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, Listed, OutcomeChange,
     QueueSummary, Recorded, ReportedRate, Scope, Store, StoreError,
 };
 
@@ -187,7 +187,7 @@ impl LeadSource for Accounts {
         filter: &LeadFilter,
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-        each: &mut dyn FnMut(Vec<Lead>),
+        each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
         self.store().select_listing(filter, now, shelf_life, each)
     }

@@ -1,6 +1,7 @@
 //! `leads list`: the triage view. Pending New Leads, most urgent first.
 
 use std::borrow::Cow;
+use std::sync::mpsc::TrySendError;
 
 use serde::Serialize;
 
@@ -12,6 +13,7 @@ use crate::domain::lead::Lead;
 use crate::domain::money::format_sum;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, lead::LeadView, untrusted};
+use crate::store::{Listed, StoreError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,10 +58,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
             std::mem::forget(leads);
         }
         Format::Human => {
-            let mut batches = Vec::new();
+            let mut listed = Vec::new();
             source.select_listing(&filter, now, freshness.shelf_life, &mut |batch| {
-                batches.push(batch)
+                listed.push(batch)
             })?;
+            let batches = listed
+                .into_iter()
+                .map(|batch| batch.leads(&filter, now, freshness.shelf_life))
+                .collect::<Result<Vec<_>, _>>()?;
             let leads: Vec<&Lead> = batches.iter().flatten().collect();
             let order = filter.arrange(leads.iter().copied(), now, freshness.shelf_life);
             if order.is_empty() {
@@ -95,11 +101,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 }
 
 /// The listing's leads, in the batches they were read in, a record of each and each one's
-/// [`OrderKey`], in the same order. Each batch's records are written, and its keys sorted, on a
-/// second thread while the next batch is read: one after the other, reading 10,000 rows,
-/// writing their records and sorting them took 12, 5 and 2 ms of `leads list`'s 21. Every lead
-/// read gets its record, those past a `--limit` too: which leads the limit keeps is known only
-/// once all are read, and the writing is off the reading's path.
+/// [`OrderKey`], in the same order. Each batch is decoded (by whichever thread is less busy),
+/// its records written and its keys sorted on a second thread while the next batch is read:
+/// one after the other, reading 10,000 rows, writing their records and sorting them took 12, 5
+/// and 2 ms of `leads list`'s 21, and a third of the reading was decoding. Every lead gets its record, those past a `--limit` too:
+/// which leads the limit keeps is known only once all are read, and the writing is off the
+/// reading's path.
 fn read_writing_records(
     ctx: &Ctx,
     filter: &LeadFilter,
@@ -107,15 +114,18 @@ fn read_writing_records(
 ) -> Result<Written, CliError> {
     let now = ctx.now();
     let (freshness, conditions) = (&ctx.config.freshness, &ctx.config.conditions);
+    let shelf_life = freshness.shelf_life;
     let source = ctx.source()?;
     std::thread::scope(|s| {
-        // A few batches in flight at most: should the writer fall behind, the reader waits
-        // rather than holding the whole listing twice.
-        let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<Lead>, Vec<Option<String>>)>(4);
-        let writer = s.spawn(move || {
+        // One batch waiting at most: when the writer is behind, the reader decodes the next
+        // batch itself before it waits (below), so the two threads share the decoding by how
+        // busy each is.
+        let (send, batches) = std::sync::mpsc::sync_channel::<(Listed, Vec<Option<String>>)>(1);
+        let writer = s.spawn(move || -> Result<Written, StoreError> {
             let mut written = Written::default();
             let mut made = String::new();
             for (batch, accounts) in batches {
+                let batch = batch.leads(filter, now, shelf_life)?;
                 let mut parts = Vec::new();
                 let accounts = accounts.into_iter().chain(std::iter::repeat(None));
                 for (lead, account) in batch.iter().zip(accounts) {
@@ -125,32 +135,56 @@ fn read_writing_records(
                 }
                 drop(parts);
                 let first = written.keys.len();
-                written
-                    .keys
-                    .extend(batch.iter().enumerate().map(|(i, lead)| {
-                        (filter.order_key(lead, now, freshness.shelf_life), first + i)
-                    }));
+                written.keys.extend(
+                    batch
+                        .iter()
+                        .enumerate()
+                        .map(|(i, lead)| (filter.order_key(lead, now, shelf_life), first + i)),
+                );
                 sort_keys(&mut written.keys[first..], |i| &batch[i - first].id);
                 written.batches.push(batch);
             }
-            written
+            Ok(written)
         });
-        // The accounts are looked up here: the store that knows them is this thread's.
-        let reading = source.select_listing(filter, now, freshness.shelf_life, &mut |batch| {
-            let accounts = if layout.show_account {
-                batch.iter().map(|l| ctx.account_of(&l.id)).collect()
+        let mut failed = None;
+        let mut decode_here = |batch: Listed| match batch.leads(filter, now, shelf_life) {
+            Ok(leads) => Some(leads),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        };
+        let reading = source.select_listing(filter, now, shelf_life, &mut |batch| {
+            let batch = if layout.show_account {
+                // The accounts are looked up on this thread, whose store knows them: the leads
+                // are decoded here first.
+                let Some(leads) = decode_here(batch) else {
+                    return;
+                };
+                let accounts = leads.iter().map(|l| ctx.account_of(&l.id)).collect();
+                (Listed::Leads(leads), accounts)
             } else {
-                Vec::new()
+                (batch, Vec::new())
             };
-            // Sending fails only when the writer has panicked, which its join passes on.
-            let _ = send.send((batch, accounts));
+            let (waiting, accounts) = match send.try_send(batch) {
+                Err(TrySendError::Full(waiting)) => waiting,
+                // Sending fails only when the writer has stopped: on a store error, which its
+                // result holds, or a panic, which its join passes on.
+                Ok(()) | Err(TrySendError::Disconnected(_)) => return,
+            };
+            if let Some(leads) = decode_here(waiting) {
+                let _ = send.send((Listed::Leads(leads), accounts));
+            }
         });
         drop(send);
         let written = writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         reading?;
-        Ok(written)
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        Ok(written?)
     })
 }
 

@@ -188,6 +188,29 @@ pub struct DecisionRecord {
     pub origin: String,
 }
 
+/// A batch of a listing, as a source hands it over ([`LeadSource::select_listing`]).
+pub enum Listed {
+    /// Leads the filter matched.
+    Leads(Vec<Lead>),
+    /// Rows read but not decoded yet, nor judged by the filter.
+    Rows(sqlite::ListingRows),
+}
+
+impl Listed {
+    /// The batch's leads that `filter` matches (the filter the listing was selected with).
+    pub fn leads(
+        self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        match self {
+            Listed::Leads(leads) => Ok(leads),
+            Listed::Rows(rows) => rows.leads(filter, now, shelf_life),
+        }
+    }
+}
+
 /// What triage needs from a lead source, local or remote.
 pub trait LeadSource {
     /// Leads matching `filter`, the pending ones most urgent first and the rest newest first.
@@ -201,18 +224,18 @@ pub trait LeadSource {
     /// [`select`](LeadSource::select) for a list's rows: each lead with what a row shows and
     /// the filter and working conditions judge by, its customer, answers, message and decision
     /// possibly left out (a source that cannot read less gives them whole). Reading and parsing
-    /// those was a third of `leads list`. Handed to `each` in batches as they are read, so the
-    /// list can make the rows of one batch on the second core while the next is read; in no
-    /// promised order, and possibly past the limit: the list reads them in place through
-    /// [`LeadFilter::arrange`], which puts them in order.
+    /// those was a third of `leads list`. Handed to `each` in batches as they are read, possibly
+    /// still to be decoded ([`Listed`]), so the list can decode and write one batch on the
+    /// second core while the next is read; in no promised order, and possibly past the limit:
+    /// the list puts them in order itself ([`LeadFilter::arrange`]).
     fn select_listing(
         &self,
         filter: &LeadFilter,
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-        each: &mut dyn FnMut(Vec<Lead>),
+        each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
-        each(self.select(filter, now, shelf_life)?);
+        each(Listed::Leads(self.select(filter, now, shelf_life)?));
         Ok(())
     }
 

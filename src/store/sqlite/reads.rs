@@ -10,19 +10,20 @@ impl LeadSource for Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
-        let mut leads = Vec::new();
-        self.select_columns(filter, now, shelf_life, false, &mut |all| leads = all)?;
+        let leads = self.select_whole(filter, now, shelf_life)?;
         Ok(filter.order(leads, now, shelf_life))
     }
 
+    /// Rows still to be decoded: the clock and shelf life are for [`Listed::leads`], which
+    /// judges them by the filter.
     fn select_listing(
         &self,
         filter: &LeadFilter,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-        each: &mut dyn FnMut(Vec<Lead>),
+        _now: DateTime<Utc>,
+        _shelf_life: TimeDelta,
+        each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
-        self.select_columns(filter, now, shelf_life, true, each)
+        self.select_listing_rows(filter, each)
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
@@ -364,88 +365,98 @@ impl LeadSource for Store {
 }
 
 impl Store {
-    /// `select`, reading each lead whole, handed to `each` at once, or (`listing`) only
-    /// [`LISTING_COLUMNS`], handed over in batches of [`LISTING_BATCH`].
-    fn select_columns(
-        &self,
-        filter: &LeadFilter,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
-        listing: bool,
-        each: &mut dyn FnMut(Vec<Lead>),
-    ) -> Result<(), StoreError> {
-        // The SQL only narrows by stored status (an index range); the domain filter decides
-        // what matches and in which order, so there is one definition of both. Sorting there
-        // moves pointers; an ORDER BY here made SQLite copy every record through its sorter.
-        // The leads come back in the store's order, for the caller to put in the filter's.
-        // A listing of one status says it with `=`: SQLite takes a partial index
-        // (leads_pending_listing) only for a WHERE that says its condition, and reads
-        // `IN ('pending')` as not saying it. Whole leads keep `IN`: that index does not hold them,
-        // and through it each lead's row cost more page reads than through
-        // leads_by_status_created (1,233 against 892 for 10,000).
-        let statuses = match filter.status.stored() {
-            [one] if listing => format!("= '{}'", one.as_str()),
+    /// The SQL condition for the stored statuses `filter` can match. A listing of one status says
+    /// it with `=`: SQLite takes a partial index (leads_pending_listing) only for a WHERE that
+    /// says its condition, and reads `IN ('pending')` as not saying it. Whole leads keep `IN`:
+    /// that index does not hold them, and through it each lead's row cost more page reads than
+    /// through leads_by_status_created (1,233 against 892 for 10,000).
+    fn status_condition(filter: &LeadFilter, listing: bool) -> String {
+        match filter.status.stored() {
+            [one] if listing => format!("l.status = '{}'", one.as_str()),
             many => format!(
-                "IN ({})",
+                "l.status IN ({})",
                 many.iter()
                     .map(|s| format!("'{}'", s.as_str()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-        };
+        }
+    }
+
+    /// `select`'s leads, whole, in the store's order. The SQL only narrows by stored status (an
+    /// index range); the domain filter decides what matches and in which order, so there is one
+    /// definition of both. Sorting there moves pointers; an ORDER BY here made SQLite copy every
+    /// record through its sorter.
+    fn select_whole(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
+    ) -> Result<Vec<Lead>, StoreError> {
+        let statuses = Self::status_condition(filter, false);
         // A pending lead has no decision (a decision and the status change commit together), so
-        // the queue skips the join: 10,000 index lookups for nothing. A listing has no use
-        // for decisions at all.
-        let (columns, from, read): (_, _, fn(&Row) -> rusqlite::Result<Lead>) = if listing {
-            (LISTING_COLUMNS, "leads l", listing_from_row)
-        } else if filter.status == StatusFilter::Pending {
-            (LEAD_COLUMNS, NO_DECISION, lead_from_row)
+        // the queue skips the join: 10,000 index lookups for nothing.
+        let from = if filter.status == StatusFilter::Pending {
+            NO_DECISION
         } else {
-            (LEAD_COLUMNS, WITH_DECISION, lead_from_row)
+            WITH_DECISION
         };
-        let sql = format!(
-            "SELECT {columns} FROM {from} WHERE l.status {statuses} AND {}",
-            self.in_scope("l.id")
-        );
-        let batch = if listing { LISTING_BATCH } else { usize::MAX };
+        let scope = self.in_scope("l.id");
         let mut candidates = Vec::new();
-        if listing {
-            candidates.reserve(LISTING_BATCH);
-        } else if filter.is_unrestricted() {
+        if filter.is_unrestricted() {
             // When every row read will match, room for them all from the start: grown by
             // doubling, the leads were copied and their pages touched twice over (10,000
             // leads, ~5 MB).
             let count: i64 = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT COUNT(*) FROM leads l WHERE l.status {statuses} AND {}",
-                    self.in_scope("l.id")
+                    "SELECT COUNT(*) FROM leads l WHERE {statuses} AND {scope}"
                 ))?
                 .query_row([], |r| r.get(0))?;
             candidates.reserve(usize::try_from(count).unwrap_or(0));
         }
+        let sql = format!("SELECT {LEAD_COLUMNS} FROM {from} WHERE {statuses} AND {scope}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let lead = read(row).map_err(read_error)?;
+            let lead = lead_from_row(row).map_err(read_error)?;
             if filter.matches(&lead, now, shelf_life) {
                 candidates.push(lead);
-                if candidates.len() == batch {
-                    each(std::mem::replace(
-                        &mut candidates,
-                        Vec::with_capacity(LISTING_BATCH),
-                    ));
-                }
             }
         }
-        if !candidates.is_empty() || !listing {
-            each(candidates);
+        Ok(candidates)
+    }
+
+    /// The rows of [`LISTING_COLUMNS`] a listing reads, copied out a batch of [`LISTING_BATCH`]
+    /// at a time for the caller to decode (no decisions: a listing has no use for them).
+    fn select_listing_rows(
+        &self,
+        filter: &LeadFilter,
+        each: &mut dyn FnMut(Listed),
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT {LISTING_COLUMNS} FROM leads l WHERE {} AND {}",
+            Self::status_condition(filter, true),
+            self.in_scope("l.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut batch = ListingRows::with_capacity(LISTING_BATCH);
+        while let Some(row) = rows.next()? {
+            batch.push(row)?;
+            if batch.len() == LISTING_BATCH {
+                let full = std::mem::replace(&mut batch, ListingRows::with_capacity(LISTING_BATCH));
+                each(Listed::Rows(full));
+            }
+        }
+        if batch.len() > 0 {
+            each(Listed::Rows(batch));
         }
         Ok(())
     }
 }
 
-/// Leads a listing hands over at a time: small enough that the last batch's rows take little
+/// Rows a listing hands over at a time: small enough that the last batch's rows take little
 /// time after the reading ends, large enough that handing them over costs nothing measurable
 /// (each wakes the thread making the rows, tens of microseconds here).
 const LISTING_BATCH: usize = 500;

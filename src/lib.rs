@@ -50,10 +50,11 @@
 //!
 //! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` → `LeadSource::select`
 //! (`select_listing` for a table or records: only the columns a row shows, the pending ones from
-//! one covering index, handed over in batches as they are read; SQL narrows by status and
+//! one covering index, handed over in batches of rows as they are read; SQL narrows by status and
 //! account, `domain::filter` decides, and `LeadFilter::arrange` gives the order as positions) →
-//! a `render::lead::LeadView` borrowing each lead (countdown at "now"; for plain records, made and
-//! written on a second thread, a batch behind the reading) → `Printer::emit` → stdout.
+//! a `render::lead::LeadView` borrowing each lead (countdown at "now") → `Printer::emit` →
+//! stdout. Piped, `commands::list` decodes, writes and sorts each batch on a second thread while
+//! the next is read, and merges the batches in order at the end.
 
 pub mod accounts;
 pub mod cli;

@@ -104,9 +104,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 /// [`OrderKey`], in the same order. Each batch is decoded (by whichever thread is less busy),
 /// its records written and its keys sorted on a second thread while the next batch is read:
 /// one after the other, reading 10,000 rows, writing their records and sorting them took 12, 5
-/// and 2 ms of `leads list`'s 21, and a third of the reading was decoding. Every lead gets its record, those past a `--limit` too:
-/// which leads the limit keeps is known only once all are read, and the writing is off the
-/// reading's path.
+/// and 2 ms of `leads list`'s 21, and a third of the reading was decoding. Every lead gets its
+/// record, those past a `--limit` too: which leads the limit keeps is known only once all are
+/// read, and the writing is off the reading's path.
 fn read_writing_records(
     ctx: &Ctx,
     filter: &LeadFilter,

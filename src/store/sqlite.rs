@@ -686,7 +686,15 @@ enum Cell {
     Other(rusqlite::types::Type),
 }
 
-const LISTING_COLUMN_COUNT: usize = 16;
+/// The columns of [`LISTING_COLUMNS`], counted from the list itself so the two cannot disagree.
+const LISTING_COLUMN_COUNT: usize = {
+    let (list, mut i, mut commas) = (LISTING_COLUMNS.as_bytes(), 0, 0);
+    while i < list.len() {
+        commas += (list[i] == b',') as usize;
+        i += 1;
+    }
+    commas + 1
+};
 
 impl ListingRows {
     fn with_capacity(rows: usize) -> ListingRows {

@@ -192,8 +192,8 @@ pub struct DecisionRecord {
 pub enum Listed {
     /// Leads the filter matched.
     Leads(Vec<Lead>),
-    /// Rows read but not decoded yet, nor judged by the filter.
-    Rows(sqlite::ListingRows),
+    /// Records read but not decoded yet, nor judged by the filter.
+    Records(sqlite::ListingRecords),
 }
 
 impl Listed {
@@ -206,7 +206,7 @@ impl Listed {
     ) -> Result<Vec<Lead>, StoreError> {
         match self {
             Listed::Leads(leads) => Ok(leads),
-            Listed::Rows(rows) => rows.leads(filter, now, shelf_life),
+            Listed::Records(records) => records.leads(filter, now, shelf_life),
         }
     }
 }

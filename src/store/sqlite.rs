@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_open_conversation_slots.sql"),
     include_str!("migrations/0010_pending_listing.sql"),
     include_str!("migrations/0011_plain_checks.sql"),
+    include_str!("migrations/0012_listing_record.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -519,8 +520,9 @@ pub(super) fn corrupt(what: String) -> rusqlite::Error {
 }
 
 /// What a row of a list shows and the filter and fit judge by: the first columns of
-/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either. The index leads_pending_listing
-/// (schema 10) holds each of them, so a list of pending leads reads no table row.
+/// [`LEAD_COLUMNS`], so [`lead_from_row`] reads either. A pending lead's `listing` (schema 12)
+/// holds the same values in this order, in one text the index leads_pending_listing keeps, so a
+/// list of pending leads reads one value an entry and no table row ([`ListingRecords`]).
 macro_rules! listing_columns {
     () => {
         "l.id, l.kind, l.status, l.service, l.category, l.created_at, l.expires_at, l.fee_amount,
@@ -633,8 +635,8 @@ fn listing_from_row(r: &impl Columns) -> rusqlite::Result<Lead> {
     })
 }
 
-/// The columns of a row of [`LISTING_COLUMNS`], read from SQLite's row itself or from the copy
-/// of it in [`ListingRows`].
+/// The columns of a row of [`LISTING_COLUMNS`], read from SQLite's row itself or from a lead's
+/// listing record ([`ListingRecords`]).
 trait Columns {
     fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<&str>>;
     fn int_or_null(&self, i: usize) -> rusqlite::Result<Option<i64>>;
@@ -666,24 +668,17 @@ fn wrong_type(i: usize, found: rusqlite::types::Type) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(i, name.to_owned(), found)
 }
 
-/// Rows of [`LISTING_COLUMNS`] as SQLite gave them, copied out undecoded: a batch of a listing
-/// ([`LeadSource::select_listing`]). Copying their bytes is all the thread reading them does;
-/// checking the text, making the strings and judging each lead by the filter was a third of
-/// that thread's work, and is done by [`ListingRows::leads`], on the thread the caller chooses.
-pub struct ListingRows {
-    /// [`LISTING_COLUMN_COUNT`] a row.
-    cells: Vec<Cell>,
-    /// The text of every text cell, one after another.
+/// Pending leads' rows of a list as SQLite gave them, copied out undecoded: a batch of a listing
+/// ([`LeadSource::select_listing`]). Each is the lead's `listing` (schema 12): the values of
+/// [`LISTING_COLUMNS`] in one text, each as its length in bytes, `:` and its text, or `~` for
+/// NULL. Copying them is all the thread reading them does; taking them apart, checking the text,
+/// making the strings and judging each lead by the filter is [`ListingRecords::leads`], on the
+/// thread the caller chooses.
+pub struct ListingRecords {
+    /// Every record, one after another.
     text: Vec<u8>,
-}
-
-/// A value of a row as SQLite typed it; text as where it lies in [`ListingRows::text`].
-#[derive(Clone, Copy)]
-enum Cell {
-    Null,
-    Integer(i64),
-    Text(usize, usize),
-    Other(rusqlite::types::Type),
+    /// Where each record ends in `text`.
+    ends: Vec<usize>,
 }
 
 /// The columns of [`LISTING_COLUMNS`], counted from the list itself so the two cannot disagree.
@@ -696,38 +691,31 @@ const LISTING_COLUMN_COUNT: usize = {
     commas + 1
 };
 
-impl ListingRows {
-    fn with_capacity(rows: usize) -> ListingRows {
-        ListingRows {
-            cells: Vec::with_capacity(rows * LISTING_COLUMN_COUNT),
-            // About 120 bytes of text a row.
-            text: Vec::with_capacity(rows * 128),
+impl ListingRecords {
+    fn with_capacity(records: usize) -> ListingRecords {
+        ListingRecords {
+            // About 170 bytes a record.
+            text: Vec::with_capacity(records * 192),
+            ends: Vec::with_capacity(records),
         }
     }
 
+    /// Copies the record in column 0 of `row`, its text checked later, once (in
+    /// [`RecordValues::parse`]).
     fn push(&mut self, row: &Row) -> rusqlite::Result<()> {
-        use rusqlite::types::ValueRef;
-        for i in 0..LISTING_COLUMN_COUNT {
-            let cell = match row.get_ref(i)? {
-                ValueRef::Null => Cell::Null,
-                ValueRef::Integer(n) => Cell::Integer(n),
-                ValueRef::Text(t) => {
-                    let start = self.text.len();
-                    self.text.extend_from_slice(t);
-                    Cell::Text(start, self.text.len())
-                }
-                other => Cell::Other(other.data_type()),
-            };
-            self.cells.push(cell);
+        match row.get_ref(0)? {
+            rusqlite::types::ValueRef::Text(record) => self.text.extend_from_slice(record),
+            other => return Err(corrupt(format!("listing of type {}", other.data_type()))),
         }
+        self.ends.push(self.text.len());
         Ok(())
     }
 
     fn len(&self) -> usize {
-        self.cells.len() / LISTING_COLUMN_COUNT
+        self.ends.len()
     }
 
-    /// The leads of these rows that `filter` matches, in the rows' order.
+    /// The leads of these records that `filter` matches, in the records' order.
     pub fn leads(
         self,
         filter: &LeadFilter,
@@ -735,12 +723,13 @@ impl ListingRows {
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
         let mut leads = Vec::with_capacity(self.len());
-        for cells in self.cells.chunks_exact(LISTING_COLUMN_COUNT) {
-            let row = CopiedRow {
-                cells,
-                text: &self.text,
-            };
-            let lead = listing_from_row(&row).map_err(read_error)?;
+        let mut start = 0;
+        for &end in &self.ends {
+            let record = &self.text[start..end];
+            start = end;
+            let lead = RecordValues::parse(record)
+                .and_then(|values| listing_from_row(&values))
+                .map_err(read_error)?;
             if filter.matches(&lead, now, shelf_life) {
                 leads.push(lead);
             }
@@ -749,31 +738,66 @@ impl ListingRows {
     }
 }
 
-/// A row of [`ListingRows`].
-struct CopiedRow<'a> {
-    cells: &'a [Cell],
-    text: &'a [u8],
+/// A record of [`ListingRecords`] taken apart: the text of each value, `None` for NULL. The
+/// table is STRICT, so each value's text is that of a value of its column's type.
+struct RecordValues<'a>([Option<&'a str>; LISTING_COLUMN_COUNT]);
+
+impl<'a> RecordValues<'a> {
+    fn parse(record: &'a [u8]) -> rusqlite::Result<RecordValues<'a>> {
+        let malformed = || {
+            let shown: String = String::from_utf8_lossy(record).chars().take(60).collect();
+            corrupt(format!("listing {shown:?}"))
+        };
+        // One check of the whole record: each value's length ends it on a character's boundary
+        // or `get` below refuses it.
+        let mut rest = std::str::from_utf8(record).map_err(|_| malformed())?;
+        let mut values = [None; LISTING_COLUMN_COUNT];
+        for value in &mut values {
+            if let Some(after) = rest.strip_prefix('~') {
+                rest = after;
+                continue;
+            }
+            let (len, after) = length_prefix(rest).ok_or_else(malformed)?;
+            *value = Some(after.get(..len).ok_or_else(malformed)?);
+            rest = &after[len..];
+        }
+        if !rest.is_empty() {
+            return Err(malformed());
+        }
+        Ok(RecordValues(values))
+    }
 }
 
-impl Columns for CopiedRow<'_> {
-    fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<&str>> {
-        match self.cells[i] {
-            Cell::Null => Ok(None),
-            Cell::Text(start, end) => std::str::from_utf8(&self.text[start..end])
-                .map(Some)
-                .map_err(|e| rusqlite::Error::Utf8Error(i, e)),
-            Cell::Integer(_) => Err(wrong_type(i, rusqlite::types::Type::Integer)),
-            Cell::Other(found) => Err(wrong_type(i, found)),
+/// The length before a record value's `:`, and what follows the `:`. By hand: `str::parse` of
+/// the sixteen lengths a record was a sixth of taking it apart.
+fn length_prefix(rest: &str) -> Option<(usize, &str)> {
+    let mut len = 0usize;
+    for (i, digit) in rest.bytes().enumerate() {
+        match digit {
+            b'0'..=b'9' => {
+                len = len
+                    .checked_mul(10)?
+                    .checked_add(usize::from(digit - b'0'))?
+            }
+            b':' if i > 0 => return Some((len, &rest[i + 1..])),
+            _ => return None,
         }
+    }
+    None
+}
+
+impl Columns for RecordValues<'_> {
+    fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<&str>> {
+        Ok(self.0[i])
     }
 
     fn int_or_null(&self, i: usize) -> rusqlite::Result<Option<i64>> {
-        match self.cells[i] {
-            Cell::Null => Ok(None),
-            Cell::Integer(n) => Ok(Some(n)),
-            Cell::Text(..) => Err(wrong_type(i, rusqlite::types::Type::Text)),
-            Cell::Other(found) => Err(wrong_type(i, found)),
-        }
+        self.0[i]
+            .map(|text| {
+                text.parse()
+                    .map_err(|_| wrong_type(i, rusqlite::types::Type::Text))
+            })
+            .transpose()
     }
 }
 
@@ -1170,7 +1194,7 @@ mod tests {
     /// only the customer, answers, message and decision left out, whatever the filter.
     #[test]
     fn a_listing_is_the_selection_without_what_a_row_does_not_show() {
-        let (_dir, store) = store();
+        let (dir, store) = store();
         let now = at("2026-11-23T09:00:00Z");
         let leads: Vec<Lead> = (0..40)
             .map(|i| {
@@ -1184,6 +1208,25 @@ mod tests {
                 if i % 5 == 1 {
                     l.budget = None;
                     l.location = None;
+                }
+                // Text that looks like the listing record's own lengths and NULLs (schema 12),
+                // and values of every width: empty, CJK, emoji.
+                if i % 3 == 2 {
+                    l.service = "3:~x 12:~ 清潔 🧹".into();
+                    l.schedule = Some("~".into());
+                    l.location = Some(Location {
+                        city: Some("台北市".into()),
+                        district: None,
+                        postcode: Some(String::new()),
+                    });
+                }
+                if i % 6 == 4 {
+                    l.kind = Kind::Promotion;
+                    l.schedule = None;
+                    l.fee = Money::new(0, l.fee.currency);
+                    if let Some(budget) = &mut l.budget {
+                        budget.min = None;
+                    }
                 }
                 if i % 7 == 3 {
                     l.status = Status::Accepted;
@@ -1216,32 +1259,50 @@ mod tests {
                 ..LeadFilter::default()
             },
         ];
-        for filter in &filters {
-            let whole = store.select(filter, now, shelf).unwrap();
-            let mut listed = Vec::new();
-            store
-                .select_listing(filter, now, shelf, &mut |batch| {
-                    listed.extend(batch.leads(filter, now, shelf).unwrap())
-                })
-                .unwrap();
-            let listed = filter.order(listed, now, shelf);
-            assert!(!whole.is_empty(), "{filter:?}");
-            let without = |mut l: Lead| {
-                l.customer = Customer::default();
-                l.answers.clear();
-                l.message = None;
-                l.decision = None;
-                l
-            };
-            assert_eq!(
-                listed,
-                whole.into_iter().map(without).collect::<Vec<_>>(),
-                "{filter:?}"
-            );
-        }
+        let check = |store: &Store| {
+            for filter in &filters {
+                let whole = store.select(filter, now, shelf).unwrap();
+                let mut listed = Vec::new();
+                store
+                    .select_listing(filter, now, shelf, &mut |batch| {
+                        listed.extend(batch.leads(filter, now, shelf).unwrap())
+                    })
+                    .unwrap();
+                let listed = filter.order(listed, now, shelf);
+                assert!(!whole.is_empty(), "{filter:?}");
+                let without = |mut l: Lead| {
+                    l.customer = Customer::default();
+                    l.answers.clear();
+                    l.message = None;
+                    l.decision = None;
+                    l
+                };
+                assert_eq!(
+                    listed,
+                    whole.into_iter().map(without).collect::<Vec<_>>(),
+                    "{filter:?}"
+                );
+            }
+        };
+        check(&store);
+        // The same leads in a store of schema 11 (schema 12 undone, schema 10's index put back),
+        // whose records schema 12 builds.
+        store
+            .conn
+            .execute_batch(
+                "DROP INDEX leads_pending_listing;
+                 ALTER TABLE leads DROP COLUMN listing;
+                 PRAGMA user_version = 11;",
+            )
+            .unwrap();
+        store.conn.execute_batch(MIGRATIONS[9]).unwrap();
+        drop(store);
+        check(&Store::open(dir.path()).unwrap());
     }
 
-    /// The pending queue is read from its covering index (schema 10), not row by row.
+    /// The pending queue is read from its index (schema 10, its records since schema 12), not
+    /// row by row: no table row is read (the query's only table column is `listing`, which the
+    /// table does not store).
     #[test]
     fn the_pending_listing_reads_only_its_index() {
         let (_dir, store) = store();
@@ -1250,7 +1311,7 @@ mod tests {
             Scope::Prefixes(vec!["pro360/".into(), "homey/".into()]),
         ] {
             let sql = format!(
-                "EXPLAIN QUERY PLAN SELECT {LISTING_COLUMNS} FROM leads l
+                "EXPLAIN QUERY PLAN SELECT l.listing FROM leads l
                  WHERE l.status = 'pending' AND {}",
                 scope.sql("l.id")
             );
@@ -1264,8 +1325,40 @@ mod tests {
                 .unwrap();
             assert!(
                 plan.iter()
-                    .all(|p| p.contains("USING COVERING INDEX leads_pending_listing")),
+                    .all(|p| p.contains("USING INDEX leads_pending_listing")),
                 "{plan:?}"
+            );
+        }
+    }
+
+    /// A record that is not what schema 12 makes is refused, whatever is wrong with it: never
+    /// read past, never cut inside a character.
+    #[test]
+    fn a_malformed_listing_record_is_an_error_not_a_panic() {
+        let good = "7:dm-00018:new_lead7:pending8:Cleaning8:cleaning13:1795247700000~5:250003:TWD\
+                    ~~~9:台北市~~~";
+        assert!(RecordValues::parse(good.as_bytes()).is_ok());
+        let bad: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"7:dm-0001".to_vec(),
+            good.as_bytes()[..good.len() - 1].to_vec(),
+            format!("{good}~").into(),
+            good.replacen("7:", "9:", 1).into(),
+            good.replacen("7:", "99999999999999999999999:", 1).into(),
+            good.replacen("7:", ":", 1).into(),
+            // A length that ends inside 北.
+            good.replace("9:台北市", "4:台北市").into(),
+            vec![b'3', b':', 0xff, 0xfe, 0xfd],
+        ];
+        for record in &bad {
+            let err = RecordValues::parse(record)
+                .and_then(|values| listing_from_row(&values))
+                .map(|_| ())
+                .unwrap_err();
+            assert!(
+                matches!(read_error(err), StoreError::Corrupt(_)),
+                "{}",
+                String::from_utf8_lossy(record)
             );
         }
     }

@@ -142,9 +142,18 @@ fn reads_work_in_a_read_only_data_dir() {
 fn an_outdated_read_only_store_says_it_needs_writing_once() {
     let env = demo();
     {
-        // Schema 11 only rewrites the text of three CHECKs, so a store marked 10 is one.
+        // Schema 12 undone (its column and the index that holds it, put back as schema 10 made
+        // it) and schema 11 only rewrites the text of three CHECKs: a store of schema 10.
         let conn = rusqlite::Connection::open(store(&env)).unwrap();
-        conn.pragma_update(None, "user_version", 10).unwrap();
+        conn.execute_batch(
+            "DROP INDEX leads_pending_listing;
+             ALTER TABLE leads DROP COLUMN listing;
+             CREATE INDEX leads_pending_listing ON leads (status, id, kind, service, category,
+                 created_at, expires_at, fee_amount, fee_currency, budget_min, budget_max,
+                 budget_currency, city, district, postcode, schedule) WHERE status = 'pending';
+             PRAGMA user_version = 10;",
+        )
+        .unwrap();
     }
     chmod(&store(&env), 0o444);
     chmod(&env.data_dir(), 0o777);

@@ -14,16 +14,14 @@ impl LeadSource for Store {
         Ok(filter.order(leads, now, shelf_life))
     }
 
-    /// Rows still to be decoded: the clock and shelf life are for [`Listed::leads`], which
-    /// judges them by the filter.
     fn select_listing(
         &self,
         filter: &LeadFilter,
-        _now: DateTime<Utc>,
-        _shelf_life: TimeDelta,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
         each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
-        self.select_listing_rows(filter, each)
+        self.select_listing_rows(filter, now, shelf_life, each)
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
@@ -365,22 +363,15 @@ impl LeadSource for Store {
 }
 
 impl Store {
-    /// The SQL condition for the stored statuses `filter` can match. A listing of one status says
-    /// it with `=`: SQLite takes a partial index (leads_pending_listing) only for a WHERE that
-    /// says its condition, and reads `IN ('pending')` as not saying it. Whole leads keep `IN`:
-    /// that index does not hold them, and through it each lead's row cost more page reads than
-    /// through leads_by_status_created (1,233 against 892 for 10,000).
-    fn status_condition(filter: &LeadFilter, listing: bool) -> String {
-        match filter.status.stored() {
-            [one] if listing => format!("l.status = '{}'", one.as_str()),
-            many => format!(
-                "l.status IN ({})",
-                many.iter()
-                    .map(|s| format!("'{}'", s.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
+    /// The SQL condition for the stored statuses `filter` can match.
+    fn status_condition(filter: &LeadFilter) -> String {
+        let statuses: Vec<_> = filter
+            .status
+            .stored()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        format!("l.status IN ({})", statuses.join(", "))
     }
 
     /// `select`'s leads, whole, in the store's order. The SQL only narrows by stored status (an
@@ -393,7 +384,7 @@ impl Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
-        let statuses = Self::status_condition(filter, false);
+        let statuses = Self::status_condition(filter);
         // A pending lead has no decision (a decision and the status change commit together), so
         // the queue skips the join: 10,000 index lookups for nothing.
         let from = if filter.status == StatusFilter::Pending {
@@ -427,30 +418,59 @@ impl Store {
         Ok(candidates)
     }
 
-    /// The rows of [`LISTING_COLUMNS`] a listing reads, copied out a batch of [`LISTING_BATCH`]
-    /// at a time for the caller to decode (no decisions: a listing has no use for them).
+    /// A listing's leads, a batch of [`LISTING_BATCH`] at a time as they are read (without their
+    /// decisions: a listing has no use for them). The pending leads alone, the queue a list shows
+    /// by default, are read as their listing records from leads_pending_listing and left for the
+    /// caller to decode ([`ListingRecords`]). Any other status reads the table's rows, which costs
+    /// far more than decoding them: they are decoded here.
     fn select_listing_rows(
         &self,
         filter: &LeadFilter,
+        now: DateTime<Utc>,
+        shelf_life: TimeDelta,
         each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
-        let sql = format!(
-            "SELECT {LISTING_COLUMNS} FROM leads l WHERE {} AND {}",
-            Self::status_condition(filter, true),
-            self.in_scope("l.id")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([])?;
-        let mut batch = ListingRows::with_capacity(LISTING_BATCH);
-        while let Some(row) = rows.next()? {
-            batch.push(row)?;
-            if batch.len() == LISTING_BATCH {
-                let full = std::mem::replace(&mut batch, ListingRows::with_capacity(LISTING_BATCH));
-                each(Listed::Rows(full));
+        let scope = self.in_scope("l.id");
+        if filter.status.stored() == [Status::Pending] {
+            // Said with `=`: SQLite takes a partial index only for a WHERE that says its
+            // condition, and reads `IN ('pending')` as not saying it.
+            let sql =
+                format!("SELECT l.listing FROM leads l WHERE l.status = 'pending' AND {scope}");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query([])?;
+            let mut batch = ListingRecords::with_capacity(LISTING_BATCH);
+            while let Some(row) = rows.next()? {
+                batch.push(row).map_err(read_error)?;
+                if batch.len() == LISTING_BATCH {
+                    let full =
+                        std::mem::replace(&mut batch, ListingRecords::with_capacity(LISTING_BATCH));
+                    each(Listed::Records(full));
+                }
             }
-        }
-        if batch.len() > 0 {
-            each(Listed::Rows(batch));
+            if batch.len() > 0 {
+                each(Listed::Records(batch));
+            }
+        } else {
+            let statuses = Self::status_condition(filter);
+            let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE {statuses} AND {scope}");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query([])?;
+            let mut batch = Vec::with_capacity(LISTING_BATCH);
+            while let Some(row) = rows.next()? {
+                let lead = listing_from_row(row).map_err(read_error)?;
+                if filter.matches(&lead, now, shelf_life) {
+                    batch.push(lead);
+                }
+                if batch.len() == LISTING_BATCH {
+                    each(Listed::Leads(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(LISTING_BATCH),
+                    )));
+                }
+            }
+            if !batch.is_empty() {
+                each(Listed::Leads(batch));
+            }
         }
         Ok(())
     }

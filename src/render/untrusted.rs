@@ -324,6 +324,18 @@ mod tests {
         }
     }
 
+    /// `leads list` writes plain records without [`guard`]: each field made one line is all the
+    /// guarding a record needs.
+    #[test]
+    fn a_plain_record_leaves_guard_nothing_to_change() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let mut record = String::new();
+            let fields = [format!("a{c}b"), c.to_string(), format!("{HOSTILE}{c}")];
+            crate::render::push_tsv_row(&mut record, &fields);
+            assert!(matches!(guard(&record, false), Cow::Borrowed(_)), "{c:?}");
+        }
+    }
+
     #[test]
     fn escapes_and_controls_become_visible_marks() {
         assert_eq!(line(HOSTILE), r"Clean\e]0;pwned\u{7}\e[2J\e[31mRED\u{9b}2J");

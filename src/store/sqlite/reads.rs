@@ -14,14 +14,16 @@ impl LeadSource for Store {
         Ok(filter.order(leads, now, shelf_life))
     }
 
+    /// Records still to be decoded: the clock and shelf life are for [`Listed::leads`], which
+    /// judges them by the filter.
     fn select_listing(
         &self,
         filter: &LeadFilter,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
+        _now: DateTime<Utc>,
+        _shelf_life: TimeDelta,
         each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
-        self.select_listing_rows(filter, now, shelf_life, each)
+        self.select_listing_rows(filter, each)
     }
 
     fn get(&self, id: &str) -> Result<Option<Lead>, StoreError> {
@@ -418,59 +420,42 @@ impl Store {
         Ok(candidates)
     }
 
-    /// A listing's leads, a batch of [`LISTING_BATCH`] at a time as they are read (without their
-    /// decisions: a listing has no use for them). The pending leads alone, the queue a list shows
-    /// by default, are read as their listing records from leads_pending_listing and left for the
-    /// caller to decode ([`ListingRecords`]). Any other status reads the table's rows, which costs
-    /// far more than decoding them: they are decoded here.
+    /// A listing's leads, a batch of [`LISTING_BATCH`] at a time, as their listing records
+    /// (schema 12) left for the caller to decode ([`ListingRecords`]); without their decisions,
+    /// which a listing has no use for. The pending leads, the queue a list shows by default, are
+    /// read from leads_pending_listing, which keeps their records. Any other status reads the
+    /// table's rows, whose columns are copied into records as they are read.
     fn select_listing_rows(
         &self,
         filter: &LeadFilter,
-        now: DateTime<Utc>,
-        shelf_life: TimeDelta,
         each: &mut dyn FnMut(Listed),
     ) -> Result<(), StoreError> {
         let scope = self.in_scope("l.id");
-        if filter.status.stored() == [Status::Pending] {
+        type Push = fn(&mut ListingRecords, &rusqlite::Row) -> rusqlite::Result<()>;
+        let (sql, push): (String, Push) = if filter.status.stored() == [Status::Pending] {
             // Said with `=`: SQLite takes a partial index only for a WHERE that says its
             // condition, and reads `IN ('pending')` as not saying it.
             let sql =
                 format!("SELECT l.listing FROM leads l WHERE l.status = 'pending' AND {scope}");
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query([])?;
-            let mut batch = ListingRecords::with_capacity(LISTING_BATCH);
-            while let Some(row) = rows.next()? {
-                batch.push(row).map_err(read_error)?;
-                if batch.len() == LISTING_BATCH {
-                    let full =
-                        std::mem::replace(&mut batch, ListingRecords::with_capacity(LISTING_BATCH));
-                    each(Listed::Records(full));
-                }
-            }
-            if batch.len() > 0 {
-                each(Listed::Records(batch));
-            }
+            (sql, ListingRecords::push)
         } else {
             let statuses = Self::status_condition(filter);
             let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE {statuses} AND {scope}");
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query([])?;
-            let mut batch = Vec::with_capacity(LISTING_BATCH);
-            while let Some(row) = rows.next()? {
-                let lead = listing_from_row(row).map_err(read_error)?;
-                if filter.matches(&lead, now, shelf_life) {
-                    batch.push(lead);
-                }
-                if batch.len() == LISTING_BATCH {
-                    each(Listed::Leads(std::mem::replace(
-                        &mut batch,
-                        Vec::with_capacity(LISTING_BATCH),
-                    )));
-                }
+            (sql, ListingRecords::push_columns)
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut batch = ListingRecords::with_capacity(LISTING_BATCH);
+        while let Some(row) = rows.next()? {
+            push(&mut batch, row).map_err(read_error)?;
+            if batch.len() == LISTING_BATCH {
+                let full =
+                    std::mem::replace(&mut batch, ListingRecords::with_capacity(LISTING_BATCH));
+                each(Listed::Records(full));
             }
-            if !batch.is_empty() {
-                each(Listed::Leads(batch));
-            }
+        }
+        if batch.len() > 0 {
+            each(Listed::Records(batch));
         }
         Ok(())
     }

@@ -187,13 +187,43 @@ pub fn count_verb(n: u64, one: &str, many: &str) -> String {
 }
 
 /// Appends one tab-separated record. A tab or line break inside a field would split the record,
-/// so each field is one line, as [`untrusted::line()`] shows it.
-pub fn push_tsv_row<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {
+/// so each field is one line, as [`untrusted::line()`] shows it, unless it is [`Field::Ours`].
+pub fn push_tsv_row<F: TsvField>(out: &mut String, fields: impl IntoIterator<Item = F>) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
-        out.push_str(&untrusted::line(field.as_ref()));
+        field.push_to(out);
     }
     out.push('\n');
+}
+
+/// A field of [`push_tsv_row`]: any text, as one line ([`untrusted::line()`]), or a [`Field`].
+pub trait TsvField {
+    fn push_to(&self, out: &mut String);
+}
+
+impl<S: AsRef<str>> TsvField for S {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(&untrusted::line(self.as_ref()));
+    }
+}
+
+/// A field that says whether it needs [`untrusted::line()`].
+pub enum Field<'a> {
+    /// Text that came from outside (a lead, the config).
+    Untrusted(&'a str),
+    /// Text made of numbers, currency symbols and this program's own words only (money,
+    /// countdowns), which holds nothing a terminal acts on nor a tab or line break: written as it
+    /// is, without the search for them.
+    Ours(&'a str),
+}
+
+impl TsvField for Field<'_> {
+    fn push_to(&self, out: &mut String) {
+        match self {
+            Field::Untrusted(text) => text.push_to(out),
+            Field::Ours(text) => out.push_str(text),
+        }
+    }
 }

@@ -48,13 +48,13 @@
 //!
 //! # Data flow of `leads list`
 //!
-//! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` → `LeadSource::select`
-//! (`select_listing` for a table or records: only the columns a row shows, the pending ones from
-//! one covering index, handed over in batches of rows as they are read; SQL narrows by status and
-//! account, `domain::filter` decides, and `LeadFilter::arrange` gives the order as positions) →
-//! a `render::lead::LeadView` borrowing each lead (countdown at "now") → `Printer::emit` →
-//! stdout. Piped, `commands::list` decodes, writes and sorts each batch on a second thread while
-//! the next is read, and merges the batches in order at the end.
+//! `cli::run` → `Ctx` (config + clock + printer) → `commands::list::run` →
+//! `LeadSource::select` (`select_listing` for a table or records: only the columns a row shows,
+//! a pending lead's as one value of one index, handed over in batches of records as they are
+//! read; SQL narrows by status and account, `domain::filter` decides, and `LeadFilter::arrange`
+//! gives the order as positions) → a `render::lead::LeadView` borrowing each lead (countdown at
+//! "now") → `Printer::emit` → stdout. Piped, `commands::list` decodes, writes and sorts each
+//! batch on a second thread while the next is read, and merges the batches in order at the end.
 
 pub mod accounts;
 pub mod cli;

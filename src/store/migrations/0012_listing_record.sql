@@ -11,23 +11,28 @@
 -- the columns before. The list reads one value an entry (12 million); taking the values apart is
 -- store::sqlite::ListingRecords', on whichever of the list's threads is free. The id stays a
 -- column of its own, for the account scopes' conditions on it.
+--
+-- A value's length in bytes is `length(CAST(x AS BLOB))` (an integer's text, as `||` writes it),
+-- not `octet_length(x)`: SQLite before 3.43 has no octet_length, and the sqlite3 shell of those
+-- versions (Debian 12's 3.40) crashes reading any row of a table whose generated column calls a
+-- function it does not know, which would leave a PRO unable to look into their own store.
 ALTER TABLE leads ADD COLUMN listing TEXT GENERATED ALWAYS AS (
-    coalesce(octet_length(id) || ':' || id, '~') ||
-    coalesce(octet_length(kind) || ':' || kind, '~') ||
-    coalesce(octet_length(status) || ':' || status, '~') ||
-    coalesce(octet_length(service) || ':' || service, '~') ||
-    coalesce(octet_length(category) || ':' || category, '~') ||
-    coalesce(octet_length(created_at) || ':' || created_at, '~') ||
-    coalesce(octet_length(expires_at) || ':' || expires_at, '~') ||
-    coalesce(octet_length(fee_amount) || ':' || fee_amount, '~') ||
-    coalesce(octet_length(fee_currency) || ':' || fee_currency, '~') ||
-    coalesce(octet_length(budget_min) || ':' || budget_min, '~') ||
-    coalesce(octet_length(budget_max) || ':' || budget_max, '~') ||
-    coalesce(octet_length(budget_currency) || ':' || budget_currency, '~') ||
-    coalesce(octet_length(city) || ':' || city, '~') ||
-    coalesce(octet_length(district) || ':' || district, '~') ||
-    coalesce(octet_length(postcode) || ':' || postcode, '~') ||
-    coalesce(octet_length(schedule) || ':' || schedule, '~')
+    coalesce(length(CAST(id AS BLOB)) || ':' || id, '~') ||
+    coalesce(length(CAST(kind AS BLOB)) || ':' || kind, '~') ||
+    coalesce(length(CAST(status AS BLOB)) || ':' || status, '~') ||
+    coalesce(length(CAST(service AS BLOB)) || ':' || service, '~') ||
+    coalesce(length(CAST(category AS BLOB)) || ':' || category, '~') ||
+    coalesce(length(CAST(created_at AS BLOB)) || ':' || created_at, '~') ||
+    coalesce(length(CAST(expires_at AS BLOB)) || ':' || expires_at, '~') ||
+    coalesce(length(CAST(fee_amount AS BLOB)) || ':' || fee_amount, '~') ||
+    coalesce(length(CAST(fee_currency AS BLOB)) || ':' || fee_currency, '~') ||
+    coalesce(length(CAST(budget_min AS BLOB)) || ':' || budget_min, '~') ||
+    coalesce(length(CAST(budget_max AS BLOB)) || ':' || budget_max, '~') ||
+    coalesce(length(CAST(budget_currency AS BLOB)) || ':' || budget_currency, '~') ||
+    coalesce(length(CAST(city AS BLOB)) || ':' || city, '~') ||
+    coalesce(length(CAST(district AS BLOB)) || ':' || district, '~') ||
+    coalesce(length(CAST(postcode AS BLOB)) || ':' || postcode, '~') ||
+    coalesce(length(CAST(schedule AS BLOB)) || ':' || schedule, '~')
 ) VIRTUAL;
 
 DROP INDEX leads_pending_listing;

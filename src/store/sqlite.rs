@@ -668,10 +668,11 @@ fn wrong_type(i: usize, found: rusqlite::types::Type) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(i, name.to_owned(), found)
 }
 
-/// Pending leads' rows of a list as SQLite gave them, copied out undecoded: a batch of a listing
-/// ([`LeadSource::select_listing`]). Each is the lead's `listing` (schema 12): the values of
-/// [`LISTING_COLUMNS`] in one text, each as its length in bytes, `:` and its text, or `~` for
-/// NULL. Copying them is all the thread reading them does; taking them apart, checking the text,
+/// A list's rows, copied out undecoded: a batch of a listing ([`LeadSource::select_listing`]).
+/// Each is a lead's `listing` (schema 12): the values of [`LISTING_COLUMNS`] in one text, each as
+/// its length in bytes, `:` and its text, or `~` for NULL; read from the index for a pending lead
+/// ([`Self::push`]), made from the table's columns for any other ([`Self::push_columns`]).
+/// Copying them is all the thread reading them does; taking them apart, checking the text,
 /// making the strings and judging each lead by the filter is [`ListingRecords::leads`], on the
 /// thread the caller chooses.
 pub struct ListingRecords {
@@ -778,9 +779,14 @@ struct RecordValues<'a>([Option<&'a str>; LISTING_COLUMN_COUNT]);
 
 impl<'a> RecordValues<'a> {
     fn parse(record: &'a [u8]) -> rusqlite::Result<RecordValues<'a>> {
+        // Which lead, when its id (the first value) can still be read, and the record's start.
         let malformed = || {
-            let shown: String = String::from_utf8_lossy(record).chars().take(60).collect();
-            corrupt(format!("listing {shown:?}"))
+            let text = String::from_utf8_lossy(record);
+            let shown: String = text.chars().take(60).collect();
+            match length_prefix(&text).and_then(|(len, after)| after.get(..len)) {
+                Some(id) => corrupt(format!("lead {id:?}, whose list record reads {shown:?}")),
+                None => corrupt(format!("a list record reading {shown:?}")),
+            }
         };
         // One check of the whole record: each value's length ends it on a character's boundary
         // or `get` below refuses it.
@@ -1413,7 +1419,7 @@ mod tests {
         .unwrap();
         // A row of the number in every column, then the value as SQLite writes it in a record.
         let sql = format!(
-            "SELECT {}, octet_length(n) || ':' || n FROM t",
+            "SELECT {}, length(CAST(n AS BLOB)) || ':' || n FROM t",
             ["n"; LISTING_COLUMN_COUNT].join(", ")
         );
         let mut stmt = conn.prepare(&sql).unwrap();
@@ -1459,6 +1465,11 @@ mod tests {
                 String::from_utf8_lossy(record)
             );
         }
+        // The error names the lead when its id can still be read: a store edited by hand.
+        let cut = RecordValues::parse(&good.as_bytes()[..good.len() - 1])
+            .err()
+            .unwrap();
+        assert!(read_error(cut).to_string().contains(r#"lead "dm-0001""#));
     }
 
     #[test]

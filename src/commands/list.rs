@@ -78,34 +78,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         }
         Format::Plain => {
             let Written {
-                batches,
                 records,
+                ids,
                 mut keys,
             } = read_writing_records(ctx, &filter, &layout)?;
             // Sorted a batch at a time on the writing thread, the keys are merged here.
-            let leads: Vec<&Lead> = batches.iter().flatten().collect();
-            sort_keys(&mut keys, |i| &leads[i].id);
+            sort_keys(&mut keys, |i| ids.get(i));
             let order = filter.up_to_limit(&keys);
             if order.is_empty() {
                 ctx.out.note(&empty_message(ctx, &filter));
                 return Ok(Exit::Ok);
             }
-            render::write_stdout(&records.in_order(&order))?;
-            std::mem::forget(records);
-            std::mem::forget(leads);
-            std::mem::forget(batches);
+            render::write_stdout_all(order.iter().map(|&i| records.get(i)))?;
         }
     }
     Ok(Exit::Ok)
 }
 
-/// The listing's leads, in the batches they were read in, a record of each and each one's
-/// [`OrderKey`], in the same order. Each batch is decoded (by whichever thread is less busy),
-/// its records written and its keys sorted on a second thread while the next batch is read:
-/// one after the other, reading 10,000 rows, writing their records and sorting them took 12, 5
-/// and 2 ms of `leads list`'s 21, and a third of the reading was decoding. Every lead gets its
-/// record, those past a `--limit` too: which leads the limit keeps is known only once all are
-/// read, and the writing is off the reading's path.
+/// A record of each of the listing's leads, its id and its [`OrderKey`], in the order they were
+/// read. A batch's leads are dropped once these are made, so the memory one batch took serves
+/// the next: kept to the end, 10,000 leads were 5 MB more for the kernel to map and clear.
+/// Each batch is decoded (by whichever thread is less busy), its records written and its keys
+/// sorted on a second thread while the next batch is read: one after the other, reading 10,000
+/// rows, writing their records and sorting them took 12, 5 and 2 ms of `leads list`'s 21, and a
+/// third of the reading was decoding. Every lead gets its record, those past a `--limit` too:
+/// which leads the limit keeps is known only once all are read, and the writing is off the
+/// reading's path.
 fn read_writing_records(
     ctx: &Ctx,
     filter: &LeadFilter,
@@ -126,22 +124,18 @@ fn read_writing_records(
             for (batch, accounts) in batches {
                 let batch = batch.leads(filter, now, shelf_life)?;
                 let mut parts = Vec::new();
+                let first = written.keys.len();
                 let accounts = accounts.into_iter().chain(std::iter::repeat(None));
                 for (lead, account) in batch.iter().zip(accounts) {
                     let view = LeadView::new(lead, now, freshness, conditions, false)
                         .with_account(account);
-                    written.records.push(layout, &view, &mut made, &mut parts);
+                    layout.push_record(&mut written.records, &view, &mut made, &mut parts);
+                    let key = filter.order_key(lead, now, shelf_life);
+                    written.keys.push((key, written.ids.len()));
+                    written.ids.push(&lead.id);
                 }
-                drop(parts);
-                let first = written.keys.len();
-                written.keys.extend(
-                    batch
-                        .iter()
-                        .enumerate()
-                        .map(|(i, lead)| (filter.order_key(lead, now, shelf_life), first + i)),
-                );
-                sort_keys(&mut written.keys[first..], |i| &batch[i - first].id);
-                written.batches.push(batch);
+                let Written { ids, keys, .. } = &mut written;
+                sort_keys(&mut keys[first..], |i| ids.get(i));
             }
             Ok(written)
         });
@@ -187,11 +181,12 @@ fn read_writing_records(
     })
 }
 
-/// What [`read_writing_records`] gives: the leads, a record and a key for each, in read order.
+/// What [`read_writing_records`] gives: a record, an id and a key for each lead, in read order.
 #[derive(Default)]
 struct Written {
-    batches: Vec<Vec<Lead>>,
-    records: Records,
+    records: Texts,
+    /// Which [`sort_keys`] breaks ties by.
+    ids: Texts,
     /// Sorted a batch at a time: runs for [`sort_keys`] to merge.
     keys: Vec<(OrderKey, usize)>,
 }
@@ -342,47 +337,55 @@ impl Layout {
     }
 }
 
-/// Plain records, a line per lead, in the order they were written, to be put in a list's order.
-/// Each is harmless to a terminal as it is written: every field of a record is one line as
-/// [`render::untrusted::line()`] shows it ([`render::push_tsv_row`]), or text of our own that
-/// holds nothing it would change ([`Part::Ours`]), which leaves nothing that
-/// [`render::untrusted::guard`], the last step of every other view printed, would change. So
-/// the records are written out as they are, with no pass over the whole list once it is read,
-/// nor a second one over each record (a tenth of the list's work).
+/// Texts one after another in one buffer, each found by its place: 10,000 ids or records cost
+/// two allocations, not 10,000.
 #[derive(Default)]
-struct Records {
+struct Texts {
     text: String,
-    /// Where each record ends in `text`.
+    /// Where each text ends in `text`.
     ends: Vec<usize>,
 }
 
-impl Records {
-    fn push<'a>(
-        &mut self,
-        layout: &Layout,
+impl Texts {
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[i]]
+    }
+}
+
+impl Layout {
+    /// Adds the plain record of `row` to `records`: a line a lead. Each is harmless to a
+    /// terminal as it is written: every field is one line as [`render::untrusted::line()`] shows
+    /// it ([`render::push_tsv_row`]), or text of our own that holds nothing it would change
+    /// ([`Part::Ours`]), which leaves nothing that [`render::untrusted::guard`], the last step of
+    /// every other view printed, would change. So the records are written out as they are, with
+    /// no pass over the whole list once it is read, nor a second one over each record (a tenth
+    /// of the list's work).
+    fn push_record<'a>(
+        &self,
+        records: &mut Texts,
         row: &LeadView<'a>,
         made: &mut String,
         parts: &mut Vec<Part<'a>>,
     ) {
-        layout.cells(row, made, parts);
+        self.cells(row, made, parts);
         render::push_tsv_row(
-            &mut self.text,
+            &mut records.text,
             parts.iter().map(|p| match p {
                 Part::Ours(r) => render::Field::Ours(&made[r.clone()]),
                 other => render::Field::Untrusted(other.text(made)),
             }),
         );
-        self.ends.push(self.text.len());
-    }
-
-    /// The records at the positions `order` names, in that order.
-    fn in_order(&self, order: &[usize]) -> String {
-        let mut out = String::with_capacity(self.text.len());
-        for &i in order {
-            let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
-            out.push_str(&self.text[start..self.ends[i]]);
-        }
-        out
+        records.ends.push(records.text.len());
     }
 }
 
@@ -472,12 +475,13 @@ impl Report for LeadList<'_> {
         // The records are written in the order the leads lie in memory and then put in the
         // list's: written straight in the list's order, each one reached for a lead and its
         // text somewhere else in megabytes, and 10,000 took a seventh longer.
-        let mut records = Records::default();
+        let mut records = Texts::default();
         let (mut made, mut parts) = (String::new(), Vec::new());
         for view in &self.views {
-            records.push(&self.layout, view, &mut made, &mut parts);
+            self.layout
+                .push_record(&mut records, view, &mut made, &mut parts);
         }
-        records.in_order(&self.order)
+        self.order.iter().map(|&i| records.get(i)).collect()
     }
 }
 

@@ -117,8 +117,20 @@ impl Printer {
 
 /// Writes to stdout; a reader that went away (`leads list | head -1`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), CliError> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_stdout_all([text])
+}
+
+/// Writes `texts` to stdout one after another, as [`write_stdout`] does one: for a long list
+/// of records, which is not copied into one more string first.
+pub fn write_stdout_all<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<(), CliError> {
+    // Stdout writes at each line break, even to a pipe: this buffer makes it a write for each
+    // 64 KB (a pipe's capacity) instead of one for each record.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let written = texts
+        .into_iter()
+        .try_for_each(|text| out.write_all(text.as_bytes()))
+        .and_then(|()| out.flush());
+    match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(

@@ -12,7 +12,7 @@ use crate::domain::lead::Lead;
 use crate::domain::money::format_sum;
 use crate::error::{CliError, Exit};
 use crate::render::{self, Format, Report, Style, lead::LeadView};
-use crate::store::{Listed, StoreError};
+use crate::store::{DecodedLeads, Listed, StoreError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -118,11 +118,22 @@ fn read_writing_records(
         // batch itself before it waits (below), so the two threads share the decoding by how
         // busy each is.
         let (send, batches) = std::sync::mpsc::sync_channel::<(Listed, Vec<Option<String>>)>(1);
+        // The leads the reader decoded go back to it once written, to decode another batch into.
+        let (give_back, spares) = std::sync::mpsc::channel::<DecodedLeads>();
         let writer = s.spawn(move || -> Result<Written, StoreError> {
             let mut written = Written::default();
             let mut made = String::new();
+            // The batches this thread decodes, each into the memory of the one before.
+            let mut mine = DecodedLeads::default();
             for (batch, accounts) in batches {
-                let batch = batch.leads(filter, now, shelf_life)?;
+                let theirs = match batch {
+                    Listed::Records(records) => {
+                        records.decode_into(filter, now, shelf_life, &mut mine)?;
+                        None
+                    }
+                    Listed::Leads(leads) => Some(leads),
+                };
+                let batch: &[Lead] = theirs.as_deref().unwrap_or(&mine);
                 let mut parts = Vec::new();
                 let first = written.keys.len();
                 let accounts = accounts.into_iter().chain(std::iter::repeat(None));
@@ -136,15 +147,22 @@ fn read_writing_records(
                 }
                 let Written { ids, keys, .. } = &mut written;
                 sort_keys(&mut keys[first..], |i| ids.get(i));
+                drop(parts);
+                if let Some(leads) = theirs {
+                    let _ = give_back.send(leads);
+                }
             }
             Ok(written)
         });
         let mut failed = None;
-        let mut decode_here = |batch: Listed| match batch.leads(filter, now, shelf_life) {
-            Ok(leads) => Some(leads),
-            Err(e) => {
-                failed = Some(e);
-                None
+        let mut decode_here = |batch: Listed| {
+            let reuse = spares.try_recv().unwrap_or_default();
+            match batch.decode(filter, now, shelf_life, reuse) {
+                Ok(leads) => Some(leads),
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
             }
         };
         let reading = source.select_listing(filter, now, shelf_life, &mut |batch| {

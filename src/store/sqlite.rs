@@ -26,8 +26,8 @@ pub use decisions::{Keyed, Queued};
 
 use super::conversations::{self, Origin, OutcomeChange};
 use super::{
-    Decided, DecisionRecord, DecisionRequest, HistoryQuery, LeadSource, Listed, QueueSummary,
-    Recorded, Scope,
+    Decided, DecisionRecord, DecisionRequest, DecodedLeads, HistoryQuery, LeadSource, Listed,
+    QueueSummary, Recorded, Scope,
 };
 use crate::domain::conversation::{Facts, JobOutcome, Log, Message, Timing, Waits};
 use crate::domain::decision::{Skip, check};
@@ -589,17 +589,54 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
 
 /// A lead of [`LISTING_COLUMNS`]: without its customer, answers, message and decision.
 fn listing_from_row(r: &impl Columns) -> rusqlite::Result<Lead> {
-    let kind = match r.text(1)? {
+    // Every field is written by `listing_into`: these values are never seen.
+    let mut lead = Lead {
+        id: String::new(),
+        kind: Kind::NewLead,
+        status: Status::Pending,
+        service: String::new(),
+        category: String::new(),
+        created_at: DateTime::UNIX_EPOCH,
+        expires_at: None,
+        fee: Money::new(0, currency_ref(r.text(8)?)?),
+        budget: None,
+        location: None,
+        schedule: None,
+        customer: Customer::default(),
+        answers: Vec::new(),
+        message: None,
+        decision: None,
+        messages: Vec::new(),
+        outcome: None,
+    };
+    listing_into(r, &mut lead)?;
+    Ok(lead)
+}
+
+/// Writes a row of [`LISTING_COLUMNS`] over `lead`, whose strings keep their memory for the
+/// row's ([`DecodedLeads`]); what a listing leaves out is emptied.
+fn listing_into(r: &impl Columns, lead: &mut Lead) -> rusqlite::Result<()> {
+    fn set(to: &mut String, from: &str) {
+        to.clear();
+        to.push_str(from);
+    }
+    fn set_or_null(to: &mut Option<String>, from: Option<&str>) {
+        match (to.as_mut(), from) {
+            (Some(to), Some(from)) => set(to, from),
+            (_, from) => *to = from.map(str::to_owned),
+        }
+    }
+    lead.kind = match r.text(1)? {
         "promotion" => Kind::Promotion,
         _ => Kind::NewLead,
     };
-    let status = match r.text(2)? {
+    lead.status = match r.text(2)? {
         "accepted" => Status::Accepted,
         "rejected" => Status::Rejected,
         "expired" => Status::Expired,
         _ => Status::Pending,
     };
-    let budget = match r.text_or_null(11)? {
+    lead.budget = match r.text_or_null(11)? {
         Some(code) => Some(Budget {
             min: r.int_or_null(9)?,
             max: r.int_or_null(10)?,
@@ -607,32 +644,33 @@ fn listing_from_row(r: &impl Columns) -> rusqlite::Result<Lead> {
         }),
         None => None,
     };
-    let owned = |i| Ok::<_, rusqlite::Error>(r.text_or_null(i)?.map(str::to_owned));
-    let location = Location {
-        city: owned(12)?,
-        district: owned(13)?,
-        postcode: owned(14)?,
-    };
-    let location = (location != Location::default()).then_some(location);
-    Ok(Lead {
-        id: r.text(0)?.to_owned(),
-        kind,
-        status,
-        service: r.text(3)?.to_owned(),
-        category: r.text(4)?.to_owned(),
-        created_at: from_millis(r.int(5)?)?,
-        expires_at: r.int_or_null(6)?.map(from_millis).transpose()?,
-        fee: Money::new(r.int(7)?, currency_ref(r.text(8)?)?),
-        budget,
-        location,
-        schedule: owned(15)?,
-        customer: Customer::default(),
-        answers: Vec::new(),
-        message: None,
-        decision: None,
-        messages: Vec::new(),
-        outcome: None,
-    })
+    let (city, district, postcode) = (
+        r.text_or_null(12)?,
+        r.text_or_null(13)?,
+        r.text_or_null(14)?,
+    );
+    if city.is_none() && district.is_none() && postcode.is_none() {
+        lead.location = None;
+    } else {
+        let location = lead.location.get_or_insert_with(Location::default);
+        set_or_null(&mut location.city, city);
+        set_or_null(&mut location.district, district);
+        set_or_null(&mut location.postcode, postcode);
+    }
+    set(&mut lead.id, r.text(0)?);
+    set(&mut lead.service, r.text(3)?);
+    set(&mut lead.category, r.text(4)?);
+    lead.created_at = from_millis(r.int(5)?)?;
+    lead.expires_at = r.int_or_null(6)?.map(from_millis).transpose()?;
+    lead.fee = Money::new(r.int(7)?, currency_ref(r.text(8)?)?);
+    set_or_null(&mut lead.schedule, r.text_or_null(15)?);
+    lead.customer = Customer::default();
+    lead.answers.clear();
+    lead.message = None;
+    lead.decision = None;
+    lead.messages.clear();
+    lead.outcome = None;
+    Ok(())
 }
 
 /// The columns of a row of [`LISTING_COLUMNS`], read from SQLite's row itself or from a lead's
@@ -750,26 +788,32 @@ impl ListingRecords {
         self.ends.len()
     }
 
-    /// The leads of these records that `filter` matches, in the records' order.
-    pub fn leads(
-        self,
+    /// The leads of these records that `filter` matches, in the records' order, into `into`
+    /// (written over what it held).
+    pub fn decode_into(
+        &self,
         filter: &LeadFilter,
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
-    ) -> Result<Vec<Lead>, StoreError> {
-        let mut leads = Vec::with_capacity(self.len());
+        into: &mut DecodedLeads,
+    ) -> Result<(), StoreError> {
+        into.len = 0;
         let mut start = 0;
         for &end in &self.ends {
             let record = &self.text[start..end];
             start = end;
-            let lead = RecordValues::parse(record)
-                .and_then(|values| listing_from_row(&values))
-                .map_err(read_error)?;
-            if filter.matches(&lead, now, shelf_life) {
-                leads.push(lead);
+            let values = RecordValues::parse(record).map_err(read_error)?;
+            let at = into.len;
+            match into.leads.get_mut(at) {
+                Some(spare) => listing_into(&values, spare),
+                None => listing_from_row(&values).map(|lead| into.leads.push(lead)),
+            }
+            .map_err(read_error)?;
+            if filter.matches(&into.leads[at], now, shelf_life) {
+                into.len += 1;
             }
         }
-        Ok(leads)
+        Ok(())
     }
 }
 
@@ -1315,14 +1359,25 @@ mod tests {
             },
         ];
         let check = |store: &Store| {
+            // Decoded into the memory of every batch before, of every filter before: other
+            // leads, with and without a place, a budget, a schedule.
+            let mut reused = DecodedLeads::default();
             for filter in &filters {
                 let whole = store.select(filter, now, shelf).unwrap();
-                let mut listed = Vec::new();
+                let (mut listed, mut listed_reusing) = (Vec::new(), Vec::new());
                 store
                     .select_listing(filter, now, shelf, &mut |batch| {
                         listed.extend(batch.leads(filter, now, shelf).unwrap())
                     })
                     .unwrap();
+                store
+                    .select_listing(filter, now, shelf, &mut |batch| {
+                        let into = std::mem::take(&mut reused);
+                        reused = batch.decode(filter, now, shelf, into).unwrap();
+                        listed_reusing.extend(reused.iter().cloned());
+                    })
+                    .unwrap();
+                assert_eq!(listed_reusing, listed, "{filter:?}");
                 let listed = filter.order(listed, now, shelf);
                 assert!(!whole.is_empty(), "{filter:?}");
                 let without = |mut l: Lead| {

@@ -798,6 +798,9 @@ impl ListingRecords {
         into: &mut DecodedLeads,
     ) -> Result<(), StoreError> {
         into.len = 0;
+        // Room for every record's lead at once, not by doubling: spare ones count.
+        into.leads
+            .reserve(self.len().saturating_sub(into.leads.len()));
         let mut start = 0;
         for &end in &self.ends {
             let record = &self.text[start..end];

@@ -96,14 +96,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
 }
 
 /// A record of each of the listing's leads, its id and its [`OrderKey`], in the order they were
-/// read. A batch's leads are dropped once these are made, so the memory one batch took serves
-/// the next: kept to the end, 10,000 leads were 5 MB more for the kernel to map and clear.
-/// Each batch is decoded (by whichever thread is less busy), its records written and its keys
-/// sorted on a second thread while the next batch is read: one after the other, reading 10,000
-/// rows, writing their records and sorting them took 12, 5 and 2 ms of `leads list`'s 21, and a
-/// third of the reading was decoding. Every lead gets its record, those past a `--limit` too:
-/// which leads the limit keeps is known only once all are read, and the writing is off the
-/// reading's path.
+/// read. A batch's leads are kept only until these are made, and the next batch is decoded into
+/// their memory ([`DecodedLeads`]): kept to the end, 10,000 leads were 5 MB more for the kernel
+/// to map and clear. Each batch is decoded (by whichever thread is less busy), its records
+/// written and its keys sorted on a second thread while the next batch is read: one after the
+/// other, reading 10,000 rows, writing their records and sorting them took 12, 5 and 2 ms of
+/// `leads list`'s 21, and a third of the reading was decoding. Every lead gets its record, those
+/// past a `--limit` too: which leads the limit keeps is known only once all are read, and the
+/// writing is off the reading's path.
 fn read_writing_records(
     ctx: &Ctx,
     filter: &LeadFilter,

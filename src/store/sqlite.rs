@@ -589,7 +589,8 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
 
 /// A lead of [`LISTING_COLUMNS`]: without its customer, answers, message and decision.
 fn listing_from_row(r: &impl Columns) -> rusqlite::Result<Lead> {
-    // Every field is written by `listing_into`: these values are never seen.
+    // Every field is written by `listing_into`: these values are never seen (the fee's
+    // currency is the lead's own only because a fee needs one).
     let mut lead = Lead {
         id: String::new(),
         kind: Kind::NewLead,

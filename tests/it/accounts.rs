@@ -215,6 +215,41 @@ fn three_accounts_make_one_inbox_with_an_account_column() {
     );
 }
 
+/// More leads than a batch of the list's reading (500): the reading thread looks up each
+/// batch's accounts and hands the leads over decoded, and the writing thread gives their memory
+/// back for the next batch. Every lead is listed once, with its account, in the JSON's order.
+#[test]
+fn a_long_list_of_several_accounts_names_each_leads_account() {
+    let t = Three::start();
+    t.run(&[
+        "demo",
+        "--no-show",
+        "--count",
+        "2600",
+        "--history",
+        "0",
+        "--force",
+    ])
+    .ok();
+    let rows = t.rows(&[]);
+    let listed = t.json(&["list", "--json"]);
+    let expected: Vec<(String, String)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let field = |name: &str| l[name].as_str().unwrap().to_string();
+            (field("id"), field("account"))
+        })
+        .collect();
+    assert!(expected.len() > 2600, "{}", expected.len());
+    assert_eq!(rows, expected);
+    assert!(
+        rows.iter()
+            .all(|(id, account)| id.starts_with(&format!("{account}/")))
+    );
+}
+
 #[test]
 fn a_single_source_config_shows_no_account() {
     let env = TestEnv::new();

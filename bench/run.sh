@@ -34,19 +34,19 @@ sync
 sleep 5
 
 # Reads run without a shell in between (-N), so the figures are the command's own.
-LEADS_DATA_DIR=$big hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/read.md" \
+LEADS_DATA_DIR=$big hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/read.md" --export-json "$work/read.json" \
   -n "leads list (10,000 pending, piped)" "$bin list" \
   -n "leads list --json" "$bin list --json" \
   -n "leads list --category moving --limit 20" "$bin list --category moving --limit 20" \
   -n "leads status" "$bin status"
 
-hyperfine --warmup 1 --min-runs 10 --export-markdown "$work/import.md" \
+hyperfine --warmup 1 --min-runs 10 --export-markdown "$work/import.md" --export-json "$work/import.json" \
   --prepare "rm -rf $work/fresh" \
   -n "leads import (10,000 leads, JSON, empty store)" "LEADS_DATA_DIR=$work/fresh $bin import $work/pending-10k.json"
 
 # A filtered bulk rejection of all 10,000 pending leads, on a fresh copy of the store each run.
 cp "$big/leads.db" "$work/template.db"
-hyperfine --runs 5 --export-markdown "$work/reject.md" \
+hyperfine --runs 5 --export-markdown "$work/reject.md" --export-json "$work/reject.json" \
   --prepare "rm -rf $work/bulk && mkdir $work/bulk && cp $work/template.db $work/bulk/leads.db" \
   -n "leads reject --older-than 1m (10,000 leads)" \
   "LEADS_DATA_DIR=$work/bulk $bin reject --older-than 1m --reason service --yes > /dev/null 2>&1"
@@ -65,9 +65,9 @@ sync
 sleep 5
 # One hyperfine per store, with the store in the environment: through `env` each run would also
 # time a second program starting (about 1 ms here), which is not the command's own.
-LEADS_DATA_DIR=$work/small hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/scale-small.md" \
+LEADS_DATA_DIR=$work/small hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/scale-small.md" --export-json "$work/scale-small.json" \
   -n "leads status (1,000 past leads)" "$bin status"
-LEADS_DATA_DIR=$work/huge hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/scale-huge.md" \
+LEADS_DATA_DIR=$work/huge hyperfine -N --warmup 5 --min-runs 40 --export-markdown "$work/scale-huge.md" --export-json "$work/scale-huge.json" \
   -n "leads status (1,000,000 past leads)" "$bin status" \
   -n "leads --help (process start)" "$bin --help"
 
@@ -84,7 +84,7 @@ for i in range(10000):
                       "entry": "20261123T000000Z", "project": rng.choice(["cleaning", "moving", "plumbing"])}))
 ' > "$work/tasks.json"
   task import "$work/tasks.json" >/dev/null 2>&1
-  LEADS_DATA_DIR=$big hyperfine -N --warmup 3 --min-runs 20 --export-markdown "$work/task.md" \
+  LEADS_DATA_DIR=$big hyperfine -N --warmup 3 --min-runs 20 --export-markdown "$work/task.md" --export-json "$work/task.json" \
     -n "task list (10,000 pending tasks)" "task list" \
     -n "leads list (10,000 pending leads)" "$bin list" \
     -n "task count" "task count" \
@@ -98,3 +98,17 @@ tail -n +3 "$work/scale-small.md"
 tail -n +3 "$work/scale-huge.md"
 echo "| \`leads import\` of 1,001,000 leads (740 MB NDJSON, empty store) | $huge_s s wall | peak RSS $((huge_kb / 1024)) MB | |"
 [ -f "$work/task.md" ] && tail -n +3 "$work/task.md"
+
+# Medians beside the means: on a shared VM a few runs take several times the others, and they
+# pull the mean of a 10 ms command up by milliseconds.
+echo
+echo "| command | median | mean |"
+echo "|:---|---:|---:|"
+python3 - "$work"/read.json "$work"/import.json "$work"/reject.json "$work"/scale-small.json \
+  "$work"/scale-huge.json $([ -f "$work/task.json" ] && echo "$work/task.json") <<'EOF'
+import json, sys
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        ms = lambda s: f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+        print(f"| `{r['command']}` | {ms(r['median'])} | {ms(r['mean'])} |")
+EOF

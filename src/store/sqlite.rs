@@ -560,14 +560,48 @@ fn currency_ref(code: &str) -> rusqlite::Result<Currency> {
 }
 
 fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
+    whole_lead(r).map_err(|e| match r.get_ref(0) {
+        Ok(rusqlite::types::ValueRef::Text(id)) => naming_lead(id, e),
+        _ => e,
+    })
+}
+
+/// `e`, raised reading a value of the lead `id`, as the store error it is, naming the lead and,
+/// when it is known, the column: a store edited by hand is mended lead by lead, and "invalid
+/// utf-8 sequence of 1 bytes from index 5" alone says where in none of them.
+fn naming_lead(id: &[u8], e: rusqlite::Error) -> rusqlite::Error {
+    let column = |i: usize| {
+        let name = LEAD_COLUMNS.split(',').nth(i)?.trim();
+        name.rsplit('.').next()
+    };
+    let what = match &e {
+        rusqlite::Error::FromSqlConversionFailure(i, _, inner) => {
+            match inner.downcast_ref::<StoreError>() {
+                Some(StoreError::Corrupt(what)) => what.clone(),
+                _ => match column(*i) {
+                    Some(name) => format!("{name}: {inner}"),
+                    None => inner.to_string(),
+                },
+            }
+        }
+        rusqlite::Error::InvalidColumnType(i, name, found) => {
+            format!("{} of type {found}", column(*i).unwrap_or(name))
+        }
+        _ => return e,
+    };
+    corrupt(format!("lead {:?}, {what}", String::from_utf8_lossy(id)))
+}
+
+fn whole_lead(r: &Row) -> rusqlite::Result<Lead> {
     let mut lead = listing_from_row(r)?;
     lead.customer = Customer {
         display_name: r.get(16)?,
         phone: r.get(17)?,
         email: r.get(18)?,
     };
-    lead.answers =
-        serde_json::from_str(r.get_ref(19)?.as_str()?).map_err(|_| corrupt("answers".into()))?;
+    let answers = r.get_ref(19)?.as_str().map_err(|e| in_column(19, e))?;
+    lead.answers = serde_json::from_str(answers)
+        .map_err(|_| corrupt("answers that do not read as JSON".into()))?;
     lead.message = r.get(20)?;
     lead.decision = match r.get::<_, Option<String>>(21)? {
         Some(action) => Some(Decision {
@@ -693,12 +727,22 @@ trait Columns {
 
 impl Columns for Row<'_> {
     fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<&str>> {
-        Ok(self.get_ref(i)?.as_str_or_null()?)
+        self.get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| in_column(i, e))
     }
 
     fn int_or_null(&self, i: usize) -> rusqlite::Result<Option<i64>> {
-        Ok(self.get_ref(i)?.as_i64_or_null()?)
+        self.get_ref(i)?
+            .as_i64_or_null()
+            .map_err(|e| in_column(i, e))
     }
+}
+
+/// A value of column `i` that is not what the column holds, said with its column (rusqlite's
+/// own conversion of `e` knows none).
+fn in_column(i: usize, e: rusqlite::types::FromSqlError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
 /// Column `i` of [`LISTING_COLUMNS`] holds a value of the wrong type.
@@ -812,7 +856,7 @@ impl ListingRecords {
                 Some(spare) => listing_into(&values, spare),
                 None => listing_from_row(&values).map(|lead| into.leads.push(lead)),
             }
-            .map_err(read_error)?;
+            .map_err(|e| read_error(naming_lead(values.0[0].unwrap_or("").as_bytes(), e)))?;
             if filter.matches(&into.leads[at], now, shelf_life) {
                 into.len += 1;
             }

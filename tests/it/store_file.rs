@@ -202,17 +202,40 @@ fn a_lead_the_store_cannot_read_stops_the_list_and_prints_nothing() {
             assert_eq!(run.code, 1, "{bad} {args:?}: {}", run.stderr);
             assert_eq!(run.stdout, "", "{bad} {args:?}");
             assert!(
-                run.stderr.contains("cannot read (currency \"ZZZ\")"),
+                run.stderr
+                    .contains(&format!("cannot read (lead \"{bad}\", currency \"ZZZ\")")),
                 "{bad} {args:?}: {}",
                 run.stderr
             );
         }
         let table = env.on_terminal(110, &["list"]);
         assert!(
-            table.contains("cannot read (currency \"ZZZ\")"),
+            table.contains(&format!("cannot read (lead \"{bad}\", currency \"ZZZ\")")),
             "{bad}: {table}"
         );
         set_currency(bad, "TWD");
     }
     assert_eq!(env.run(&["list"]).ok().lines().count(), 1200);
+
+    // Text that is not UTF-8, wherever the lead is read: by its list record, whole, or alone.
+    conn.execute(
+        "UPDATE leads SET service = CAST(X'436C65616EFF' AS TEXT) WHERE id = 'dm-0100'",
+        [],
+    )
+    .unwrap();
+    for (args, says) in [
+        (&["list"][..], r#"lead "dm-0100", whose list record reads"#),
+        (
+            &["list", "--json"],
+            r#"lead "dm-0100", service: invalid utf-8"#,
+        ),
+        (
+            &["show", "dm-0100"],
+            r#"lead "dm-0100", service: invalid utf-8"#,
+        ),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
 }

@@ -114,7 +114,8 @@ pub struct OrderKey {
     created: Reverse<DateTime<Utc>>,
     /// The id's first bytes, zeros after a shorter one. Whichever of two ids these put first
     /// comes first in full too, so only ids that begin alike are looked up to break a tie:
-    /// leads made the same minute made a third of a list's comparisons look up both ids.
+    /// leads made the same minute tie on time (10,000 demo leads hold 4,269 expiries), and each
+    /// tie looked up both ids.
     id_start: [u8; 8],
 }
 

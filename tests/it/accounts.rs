@@ -215,7 +215,7 @@ fn three_accounts_make_one_inbox_with_an_account_column() {
     );
 }
 
-/// More leads than a batch of the list's reading (500): the reading thread looks up each
+/// More leads than ten batches of the list's reading: the reading thread looks up each
 /// batch's accounts and hands the leads over decoded, and the writing thread gives their memory
 /// back for the next batch. Every lead is listed once, with its account, in the JSON's order.
 #[test]

@@ -176,7 +176,7 @@ fn an_outdated_read_only_store_says_it_needs_writing_once() {
 /// A lead whose row holds what no lead can (a store edited by hand) stops a list with the
 /// reason and prints none of it: piped, where the rows are decoded on a second thread while
 /// the next are read, or by the reading thread when the second is behind (first the lead is in
-/// the first batch of 500, which the second thread always decodes, then in the second), and as
+/// the first batch, which the second thread always decodes, then in a later one), and as
 /// a table or JSON.
 #[test]
 fn a_lead_the_store_cannot_read_stops_the_list_and_prints_nothing() {

@@ -358,8 +358,9 @@ impl Layout {
 }
 
 /// Texts one after another, each found by its place, in a buffer a batch: 10,000 ids or records
-/// cost twenty allocations, not 10,000, and no buffer is copied as it grows (a list's records
-/// in one string grown to 1.4 MB touched twice that, each page cleared by the kernel first).
+/// cost an allocation a batch, not one a text, and no buffer is copied as it grows (a list's
+/// records in one string grown to 1.4 MB touched twice that, each page cleared by the kernel
+/// first).
 #[derive(Default)]
 struct Texts {
     buffers: Vec<String>,

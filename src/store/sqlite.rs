@@ -881,8 +881,10 @@ impl<'a> RecordValues<'a> {
             }
         };
         // One check of the whole record: each value's length ends it on a character's boundary
-        // or `get` below refuses it.
-        let mut rest = std::str::from_utf8(record).map_err(|_| malformed())?;
+        // or `get` below refuses it. simdutf8's, not std's: std checks text other than ASCII a
+        // byte at a time, and a record's places are CJK (5.5% of the reading thread's
+        // instructions; 13.9 → 12.8 ms for a list of 10,000, medians of 300 interleaved runs).
+        let mut rest = simdutf8::basic::from_utf8(record).map_err(|_| malformed())?;
         let mut values = [None; LISTING_COLUMN_COUNT];
         for value in &mut values {
             if let Some(after) = rest.strip_prefix('~') {

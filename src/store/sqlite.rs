@@ -570,23 +570,17 @@ fn lead_from_row(r: &Row) -> rusqlite::Result<Lead> {
 /// when it is known, the column: a store edited by hand is mended lead by lead, and "invalid
 /// utf-8 sequence of 1 bytes from index 5" alone says where in none of them.
 fn naming_lead(id: &[u8], e: rusqlite::Error) -> rusqlite::Error {
-    let column = |i: usize| {
-        let name = LEAD_COLUMNS.split(',').nth(i)?.trim();
-        name.rsplit('.').next()
-    };
     let what = match &e {
         rusqlite::Error::FromSqlConversionFailure(i, _, inner) => {
             match inner.downcast_ref::<StoreError>() {
                 Some(StoreError::Corrupt(what)) => what.clone(),
-                _ => match column(*i) {
+                _ => match column_name(*i) {
                     Some(name) => format!("{name}: {inner}"),
                     None => inner.to_string(),
                 },
             }
         }
-        rusqlite::Error::InvalidColumnType(i, name, found) => {
-            format!("{} of type {found}", column(*i).unwrap_or(name))
-        }
+        rusqlite::Error::InvalidColumnType(_, name, found) => format!("{name} of type {found}"),
         _ => return e,
     };
     corrupt(format!("lead {:?}, {what}", String::from_utf8_lossy(id)))
@@ -747,8 +741,14 @@ fn in_column(i: usize, e: rusqlite::types::FromSqlError) -> rusqlite::Error {
 
 /// Column `i` of [`LISTING_COLUMNS`] holds a value of the wrong type.
 fn wrong_type(i: usize, found: rusqlite::types::Type) -> rusqlite::Error {
-    let name = LISTING_COLUMNS.split(',').nth(i).unwrap_or("?").trim();
+    let name = column_name(i).unwrap_or("?");
     rusqlite::Error::InvalidColumnType(i, name.to_owned(), found)
+}
+
+/// The name of column `i` of [`LEAD_COLUMNS`] (so of [`LISTING_COLUMNS`] too, its first ones),
+/// without its table: `service`.
+fn column_name(i: usize) -> Option<&'static str> {
+    LEAD_COLUMNS.split(',').nth(i)?.trim().rsplit('.').next()
 }
 
 /// A list's rows, copied out undecoded: a batch of a listing ([`LeadSource::select_listing`]).

@@ -217,7 +217,10 @@ impl Store {
             let conn = if read_only {
                 read_only_connection(conn, &path)?
             } else {
-                conn.pragma_update(None, "journal_mode", "WAL")?;
+                let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+                if mode == "wal" {
+                    remove_stale_journal(&path);
+                }
                 conn.pragma_update(None, "synchronous", "FULL")?;
                 conn
             };
@@ -447,6 +450,25 @@ pub fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// How much of the store reads map instead of copying (see [`Store::open`]).
 const MMAP_SIZE: i64 = 1 << 30;
+
+/// An import into an empty store first takes the store out of WAL mode, and SQLite writes that
+/// change under a rollback journal whose header stays zero until the journal is synced, before
+/// the store file is touched. Killed before then, the store is still in WAL mode beside a
+/// journal SQLite rightly ignores (nothing to roll back) and never deletes. While this
+/// connection holds the store in WAL mode no other can leave it, so no rollback journal is in
+/// use and one on disk is that one.
+fn remove_stale_journal(path: &Path) {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    match std::fs::remove_file(&journal) {
+        Ok(()) => log::info!("store: removed an unused journal left by a killed import"),
+        // Left, it is harmless: the next import into an empty store writes over it.
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            log::warn!("store: could not remove an unused journal: {e}")
+        }
+        Err(_) => {}
+    }
+}
 
 fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
     if is_damage(&source) {
@@ -1041,6 +1063,30 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// What an import into an empty store killed while it took the store out of WAL mode
+    /// leaves: the store still in WAL mode, and a journal whose header is still zero.
+    #[test]
+    fn a_journal_with_nothing_to_roll_back_is_removed_at_open() {
+        let (dir, store) = store();
+        store
+            .import(&[sample()], at("2026-11-23T09:00:00Z"))
+            .unwrap();
+        drop(store);
+        let journal = dir.path().join("leads.db-journal");
+        let mut unsynced = vec![0u8; 28];
+        unsynced.extend_from_slice(&[0x5a; 4096]);
+        std::fs::write(&journal, unsynced).unwrap();
+
+        let store = Store::open(dir.path()).unwrap();
+        assert!(!journal.exists(), "the journal was left");
+        assert_eq!(store.get("ld_1").unwrap(), Some(sample()));
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
     }
 
     #[test]

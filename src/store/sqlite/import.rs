@@ -82,16 +82,16 @@ const BULK_FROM: u64 = 1_000;
 
 /// Everything in leads and decisions that is derived from their rows: every index (not the
 /// primary keys, which SQLite makes itself, with no SQL) and the triggers that keep
-/// lead_counts, the response counts and conversation_state; and the triggers on
-/// conversation_state that keep the open conversations' counts, rebuilt whole at commit too.
+/// lead_counts, the response counts and conversation_state; and on conversation_state, rebuilt
+/// whole at commit too, its index and the triggers that keep the open conversations' counts.
 const DERIVED: &str = "SELECT type, name, sql FROM sqlite_master
     WHERE sql IS NOT NULL
       AND ((tbl_name IN ('leads', 'decisions')
             AND (type = 'index'
                  OR (type = 'trigger'
                      AND (name GLOB '*_counts_*' OR name GLOB 'conversation_state_*'))))
-           OR (tbl_name = 'conversation_state' AND type = 'trigger'
-               AND name GLOB 'open_conversation_slots_*'))";
+           OR (tbl_name = 'conversation_state'
+               AND (type = 'index' OR name GLOB 'open_conversation_slots_*')))";
 
 /// A record whose id an earlier record of the same import had: where that one was.
 #[derive(Clone, Debug, PartialEq, Eq)]

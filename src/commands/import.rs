@@ -160,9 +160,12 @@ fn import(
     // a million leads of JSON no longer waits for SQLite, nor SQLite for it. They go over in
     // batches: handed over one by one, waking the reader took the writer a tenth of its time.
     let (send, receive) = mpsc::sync_channel::<Vec<Parsed>>(IN_FLIGHT / BATCH);
+    // And back, written, for the reader to free: what a thread allocated, it frees fastest
+    // itself, and the reader has the time to spare.
+    let (done, written) = mpsc::channel::<Vec<Parsed>>();
     let mut count = 0u64;
     let outcome = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| read(source, args, &bytes, send));
+        let reader = scope.spawn(|| read(source, args, &bytes, send, written));
         // The local store is begun at the first good record, so an input that is wrong from its
         // start leaves no new store behind. A database is there already: reached first, so a
         // wrong URL or a refused login is said even for an empty file.
@@ -173,14 +176,15 @@ fn import(
             },
             None => None,
         };
-        let mut write = |parsed: Parsed| -> Result<(), Stop> {
+        let mut write = |parsed: &mut Parsed| -> Result<(), Stop> {
             let import = match &mut open {
                 Some(import) => import,
-                None => open.insert(Sink::Sqlite(account.store().begin_import(ctx.now())?)),
+                None => open.insert(Sink::Sqlite(Box::new(
+                    account.store().begin_import(ctx.now())?,
+                ))),
             };
-            let mut lead = parsed.lead;
-            put_in_account(&mut lead, prefix);
-            if let Err(SameId(first)) = import.add(&lead, &parsed.record)? {
+            put_in_account(&mut parsed.lead, prefix);
+            if let Err(SameId(first)) = import.add(&parsed.lead, &parsed.record)? {
                 return Err(Stop::Bad(format!(
                     "{}: the same id as {first}; a file may hold each lead only once",
                     parsed.at
@@ -194,7 +198,12 @@ fn import(
             Ok(())
         };
         // Stopping here drops `receive`, which stops the reader at its next record.
-        let written = receive.into_iter().flatten().try_for_each(&mut write);
+        let written = receive.into_iter().try_for_each(|mut batch| {
+            batch.iter_mut().try_for_each(&mut write)?;
+            // Once the reader is done it frees nothing more: the rest are freed here.
+            let _ = done.send(batch);
+            Ok(())
+        });
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(Stop::Bad("reading it failed unexpectedly".into())));
@@ -279,12 +288,17 @@ fn read(
     args: &Args,
     bytes: &AtomicU64,
     send: mpsc::SyncSender<Vec<Parsed>>,
+    written: mpsc::Receiver<Vec<Parsed>>,
 ) -> Result<(), Stop> {
     match source {
-        Source::Stdin => read_from(io::stdin().lock(), args, bytes, send),
-        Source::File(file) => {
-            read_from(BufReader::with_capacity(64 << 10, file), args, bytes, send)
-        }
+        Source::Stdin => read_from(io::stdin().lock(), args, bytes, send, written),
+        Source::File(file) => read_from(
+            BufReader::with_capacity(64 << 10, file),
+            args,
+            bytes,
+            send,
+            written,
+        ),
     }
 }
 
@@ -293,6 +307,7 @@ fn read_from(
     args: &Args,
     bytes: &AtomicU64,
     send: mpsc::SyncSender<Vec<Parsed>>,
+    written: mpsc::Receiver<Vec<Parsed>>,
 ) -> Result<(), Stop> {
     let read = Counted::new(skip_bom(input));
     let (format, read) = match args.format {
@@ -311,7 +326,15 @@ fn read_from(
         let record = record.to_string();
         batch.push(Parsed { record, at, lead });
         if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            // A batch written comes back to be emptied and filled again.
+            let next = match written.try_recv() {
+                Ok(mut old) => {
+                    old.clear();
+                    old
+                }
+                Err(_) => Vec::with_capacity(BATCH),
+            };
+            let full = std::mem::replace(&mut batch, next);
             send.send(full).map_err(|_| Stop::Abandoned)?;
         }
         Ok(())

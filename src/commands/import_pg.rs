@@ -79,9 +79,10 @@ pub fn copy_store(ctx: &Ctx, url: &str) -> Result<Exit, CliError> {
 }
 
 /// Where an import writes: the local store, or a database.
+/// Each boxed, as each is large: an SQLite import holds its prepared statements, a PostgreSQL
+/// one a runtime and a pool.
 pub enum Sink<'s> {
-    Sqlite(Import<'s>),
-    /// Boxed: the runtime and pool it carries are large beside an SQLite import.
+    Sqlite(Box<Import<'s>>),
     Postgres(Box<PgImport>),
 }
 

@@ -21,7 +21,7 @@ mod import;
 mod reads;
 mod speed;
 
-use decisions::record_charge;
+use decisions::{CHARGE, record_charge};
 pub use decisions::{Keyed, Queued};
 
 use super::conversations::{self, Origin, OutcomeChange};

@@ -51,7 +51,13 @@ impl Store {
             });
         }
         let charge = match req.action {
-            Action::Accept => Some((record_charge(tx, &lead.id, lead.fee, now)?, lead.fee)),
+            Action::Accept => {
+                let mut insert = tx.prepare_cached(CHARGE)?;
+                Some((
+                    record_charge(&mut insert, tx, &lead.id, lead.fee, now)?,
+                    lead.fee,
+                ))
+            }
             Action::Reject => None,
         };
         tx.prepare_cached(
@@ -421,20 +427,22 @@ fn charge_id(seq: i64) -> String {
 
 /// Adds `lead_id`'s charge to the ledger. A second charge for the same lead violates the
 /// ledger's UNIQUE and fails the transaction: the store itself refuses to charge twice.
+/// `insert` is [`CHARGE`], prepared on `conn`.
 pub(super) fn record_charge(
-    tx: &Transaction,
+    insert: &mut rusqlite::Statement,
+    conn: &Connection,
     lead_id: &str,
     fee: Money,
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
+    insert.execute(params![
         lead_id,
         fee.amount,
         fee.currency.code(),
         millis(at)
     ])?;
-    Ok(charge_id(tx.last_insert_rowid()))
+    Ok(charge_id(conn.last_insert_rowid()))
 }
+
+pub(super) const CHARGE: &str =
+    "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES (?1, ?2, ?3, ?4)";

@@ -161,7 +161,7 @@ fn import(
     // batches: handed over one by one, waking the reader took the writer a tenth of its time.
     let (send, receive) = mpsc::sync_channel::<Vec<Parsed>>(IN_FLIGHT / BATCH);
     // And back, written, for the reader to free: what a thread allocated, it frees fastest
-    // itself, and the reader has the time to spare.
+    // itself.
     let (done, written) = mpsc::channel::<Vec<Parsed>>();
     let mut count = 0u64;
     let outcome = std::thread::scope(|scope| {
@@ -197,13 +197,30 @@ fn import(
             }
             Ok(())
         };
-        // Stopping here drops `receive`, which stops the reader at its next record.
-        let written = receive.into_iter().try_for_each(|mut batch| {
-            batch.iter_mut().try_for_each(&mut write)?;
-            // Once the reader is done it frees nothing more: the rest are freed here.
-            let _ = done.send(batch);
-            Ok(())
-        });
+        let mut next = receive.recv().ok();
+        let written = loop {
+            let Some(mut batch) = next.take() else {
+                break Ok(());
+            };
+            if let Err(stop) = batch.iter_mut().try_for_each(&mut write) {
+                break Err(stop);
+            }
+            // Freed by whichever thread would wait otherwise: the reader when the next batch is
+            // here already (a million NDJSON leads), this one when it is not (a JSON array,
+            // slower to read).
+            next = match receive.try_recv() {
+                Ok(waiting) => {
+                    let _ = done.send(batch);
+                    Some(waiting)
+                }
+                Err(_) => {
+                    drop(batch);
+                    receive.recv().ok()
+                }
+            };
+        };
+        // A reader waiting to hand over more is told there is no one to take it.
+        drop(receive);
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(Stop::Bad("reading it failed unexpectedly".into())));

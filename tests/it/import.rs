@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::env::{TestEnv, decided, lead, path_str, with};
+use crate::env::{Run, TestEnv, decided, lead, path_str, with};
 
 const CSV_HEADER: &str = "id,service,category,created_at,fee_amount,fee_currency,city,district,budget_min,budget_max,customer_name,answers,extra_column";
 
@@ -271,6 +271,33 @@ fn a_bad_record_at_the_very_end_of_a_long_file_changes_nothing() {
         assert!(err.contains("nothing was imported"), "{name}: {err}");
         assert_eq!(env.snapshot_store(), before, "{name} changed the store");
     }
+}
+
+/// The writer finds a record at fault while the reader still has most of the file to hand over:
+/// the import stops there, without waiting on a reader that waits on it.
+#[test]
+fn a_bad_record_early_in_a_long_file_stops_the_import_there() {
+    let env = TestEnv::new();
+    env.import(&[lead("keep", 1)]);
+    let before = env.snapshot_store();
+    let mut ndjson: String = (0..2_000)
+        .map(|i| format!("{}\n", lead(&format!("x{i}"), 1)))
+        .collect();
+    ndjson.push_str(&format!("{}\n", lead("x3", 1)));
+    ndjson.extend((2_000..60_000).map(|i| format!("{}\n", lead(&format!("x{i}"), 1))));
+    let path = env.write("early.ndjson", &ndjson);
+    let out = env
+        .command()
+        .args(["import", path_str(&path)])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = Run::from(out).fails(5);
+    assert!(
+        err.contains("line 2001 (id \"x3\"): the same id as line 4"),
+        "{err}"
+    );
+    assert_eq!(env.snapshot_store(), before);
 }
 
 /// A big file shows how far the import is on a terminal (a real pty), and nothing of it when

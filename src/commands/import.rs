@@ -197,27 +197,21 @@ fn import(
             }
             Ok(())
         };
-        let mut next = receive.recv().ok();
+        let mut waiting = None;
         let written = loop {
-            let Some(mut batch) = next.take() else {
+            let Some(mut batch) = waiting.take().or_else(|| receive.recv().ok()) else {
                 break Ok(());
             };
             if let Err(stop) = batch.iter_mut().try_for_each(&mut write) {
                 break Err(stop);
             }
             // Freed by whichever thread would wait otherwise: the reader when the next batch is
-            // here already (a million NDJSON leads), this one when it is not (a JSON array,
-            // slower to read).
-            next = match receive.try_recv() {
-                Ok(waiting) => {
-                    let _ = done.send(batch);
-                    Some(waiting)
-                }
-                Err(_) => {
-                    drop(batch);
-                    receive.recv().ok()
-                }
-            };
+            // here already (a million NDJSON leads), this one, here, when it is not (a JSON
+            // array, slower to read).
+            waiting = receive.try_recv().ok();
+            if waiting.is_some() {
+                let _ = done.send(batch);
+            }
         };
         // A reader waiting to hand over more is told there is no one to take it.
         drop(receive);

@@ -188,8 +188,8 @@ impl Import<'_> {
             true => None,
             false => self.statements.stored(&lead.id)?,
         };
-        let st = &mut self.statements;
-        st.write(&self.tx, lead, known, self.now, &mut self.summary)?;
+        self.statements
+            .write(&self.tx, lead, known, self.now, &mut self.summary)?;
         self.written += 1;
         if self.written == self.bulk_from && self.dropped.is_none() {
             let derived: Vec<(String, String, String)> = self

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_pending_listing.sql"),
     include_str!("migrations/0011_plain_checks.sql"),
     include_str!("migrations/0012_listing_record.sql"),
+    include_str!("migrations/0013_fewer_lead_indexes.sql"),
 ];
 
 pub const FILE_NAME: &str = "leads.db";
@@ -1508,12 +1509,16 @@ mod tests {
             records(LISTING_COLUMNS, ListingRecords::push_columns),
             records("l.listing", ListingRecords::push)
         );
-        // The same leads in a store of schema 11 (schema 12 undone, schema 10's index put back),
-        // whose records schema 12 builds.
+        // The same leads in a store of schema 11 (schemas 13 and 12 undone, schema 10's index
+        // put back), whose records schema 12 builds.
         store
             .conn
             .execute_batch(
-                "DROP INDEX leads_pending_listing;
+                "DROP INDEX leads_by_status_created;
+                 CREATE INDEX leads_by_status ON leads (status, kind, created_at, expires_at);
+                 CREATE INDEX leads_by_arrival ON leads (kind, created_at);
+                 CREATE INDEX leads_by_status_created ON leads (status, created_at, id);
+                 DROP INDEX leads_pending_listing;
                  ALTER TABLE leads DROP COLUMN listing;
                  PRAGMA user_version = 11;",
             )

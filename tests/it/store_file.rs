@@ -142,11 +142,16 @@ fn reads_work_in_a_read_only_data_dir() {
 fn an_outdated_read_only_store_says_it_needs_writing_once() {
     let env = demo();
     {
-        // Schema 12 undone (its column and the index that holds it, put back as schema 10 made
-        // it) and schema 11 only rewrites the text of three CHECKs: a store of schema 10.
+        // Schema 13 undone (the indexes of leads by arrival put back), schema 12 undone (its
+        // column and the index that holds it, put back as schema 10 made it) and schema 11 only
+        // rewrites the text of three CHECKs: a store of schema 10.
         let conn = rusqlite::Connection::open(store(&env)).unwrap();
         conn.execute_batch(
-            "DROP INDEX leads_pending_listing;
+            "DROP INDEX leads_by_status_created;
+             CREATE INDEX leads_by_status ON leads (status, kind, created_at, expires_at);
+             CREATE INDEX leads_by_arrival ON leads (kind, created_at);
+             CREATE INDEX leads_by_status_created ON leads (status, created_at, id);
+             DROP INDEX leads_pending_listing;
              ALTER TABLE leads DROP COLUMN listing;
              CREATE INDEX leads_pending_listing ON leads (status, id, kind, service, category,
                  created_at, expires_at, fee_amount, fee_currency, budget_min, budget_max,

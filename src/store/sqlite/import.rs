@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Transaction, params};
 
-use super::{CHARGE, MMAP_SIZE, Store, StoreError, millis, record_charge};
+use super::{CHARGE, Columns, MMAP_SIZE, Store, StoreError, millis, record_charge};
 use crate::domain::lead::{Action, Kind, Lead, RejectReason};
 
 /// What an import did.
@@ -248,32 +248,42 @@ fn holds_no_leads(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// Builds lead_counts again from the leads, for an import that dropped the triggers that keep it:
-/// one walk over leads_by_status, where each kind and status is one run in arrival order, so
-/// nothing is sorted.
+/// one walk over leads_by_status_created, where each status is one run in arrival order, so
+/// nothing is sorted. An hour of a status is counted for each kind it holds at once (two kinds,
+/// interleaved by arrival), and written when the walk leaves it.
 fn recount_leads(tx: &Transaction) -> Result<(), StoreError> {
     tx.execute("DELETE FROM lead_counts", [])?;
     let mut insert =
         tx.prepare("INSERT INTO lead_counts (kind, status, hour, n) VALUES (?1, ?2, ?3, ?4)")?;
     let mut walk = tx.prepare(
-        "SELECT status, kind, created_at / 3600000 FROM leads INDEXED BY leads_by_status
-         ORDER BY status, kind, created_at",
+        "SELECT status, created_at / 3600000, kind FROM leads INDEXED BY leads_by_status_created
+         ORDER BY status, created_at",
     )?;
     let mut rows = walk.query([])?;
-    let mut run: Option<(String, String, i64, i64)> = None;
+    // The status and hour being counted, and how many of each kind it holds so far.
+    let mut hour: Option<(String, i64)> = None;
+    let mut kinds: Vec<(String, i64)> = Vec::new();
+    let mut flush = |hour: &(String, i64), kinds: &mut Vec<(String, i64)>| {
+        for (kind, n) in kinds.drain(..) {
+            insert.execute(params![kind, hour.0, hour.1, n])?;
+        }
+        Ok::<_, rusqlite::Error>(())
+    };
     while let Some(r) = rows.next()? {
-        let (status, kind, hour): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        match &mut run {
-            Some((s, k, h, n)) if *s == status && *k == kind && *h == hour => *n += 1,
-            _ => {
-                if let Some((s, k, h, n)) = run.take() {
-                    insert.execute(params![k, s, h, n])?;
-                }
-                run = Some((status, kind, hour, 1));
+        let (status, at, kind) = (r.text(0)?, r.int(1)?, r.text(2)?);
+        if hour.as_ref().is_none_or(|(s, h)| s != status || *h != at) {
+            if let Some(done) = &hour {
+                flush(done, &mut kinds)?;
             }
+            hour = Some((status.to_owned(), at));
+        }
+        match kinds.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind.to_owned(), 1)),
         }
     }
-    if let Some((s, k, h, n)) = run {
-        insert.execute(params![k, s, h, n])?;
+    if let Some(done) = &hour {
+        flush(done, &mut kinds)?;
     }
     Ok(())
 }
@@ -503,7 +513,11 @@ mod tests {
             .map(|i| {
                 let mut lead = sample();
                 lead.id = format!("x{i:02}");
-                lead.created_at += chrono::TimeDelta::hours(i);
+                // Two or three an hour, of both kinds: each hour's count is of one kind.
+                lead.created_at += chrono::TimeDelta::minutes(25 * i);
+                if i % 4 == 1 {
+                    lead.kind = Kind::Promotion;
+                }
                 if i % 3 > 0 {
                     lead.status = Status::Accepted;
                     lead.decision = Some(Decision {

@@ -1559,6 +1559,40 @@ mod tests {
         }
     }
 
+    /// A page of leads is read in its order from an index, never sorted: a sort costs what the
+    /// whole store holds, for every page.
+    #[test]
+    fn a_page_of_leads_is_read_in_order_whatever_the_status() {
+        use crate::domain::filter::StatusFilter;
+        let (_dir, store) = store();
+        for status in [
+            StatusFilter::Pending,
+            StatusFilter::Accepted,
+            StatusFilter::Rejected,
+            StatusFilter::Expired,
+            StatusFilter::All,
+        ] {
+            let sql = format!("EXPLAIN QUERY PLAN {}", decisions::page_sql(status));
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map([i64::MIN.to_string(), String::new()], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let index = match status.stored().len() {
+                1 => "leads_by_status_created",
+                _ => "leads_by_created",
+            };
+            assert!(
+                plan[0].contains(&format!("INDEX {index}"))
+                    && !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+                "{status:?}: {plan:?}"
+            );
+        }
+    }
+
     /// Numbers as SQLite writes them in a record, at the widest an i64 and a length can be.
     #[test]
     fn a_number_is_written_in_decimal_at_any_width() {

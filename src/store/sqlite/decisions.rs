@@ -139,19 +139,7 @@ impl Store {
         limit: usize,
         mut matches: impl FnMut(&Lead) -> bool,
     ) -> Result<Vec<Lead>, StoreError> {
-        // Narrowed by stored status in SQL (leads_by_status_created), as `select` does, so a page
-        // of pending leads does not walk past every decided one first.
-        let statuses = status
-            .stored()
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-             WHERE l.status IN ({statuses}) AND (l.created_at, l.id) > (?1, ?2)
-             ORDER BY l.created_at, l.id"
-        );
+        let sql = page_sql(status);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let (at, id) = after.map_or((i64::MIN, String::new()), |(t, id)| (millis(t), id));
         let mut rows = stmt.query(params![at, id])?;
@@ -446,3 +434,28 @@ pub(super) fn record_charge(
 
 pub(super) const CHARGE: &str =
     "INSERT INTO charges (lead_id, amount, currency, created_at) VALUES (?1, ?2, ?3, ?4)";
+
+/// The leads of `status`'s stored statuses after a (created_at, id) position, in that order. One
+/// stored status is read through leads_by_status_created, so a page of pending leads does not
+/// walk past every decided one first. Several are read in arrival order from leads_by_created,
+/// each lead's status checked (`+` keeps SQLite off the status index): SQLite read each status's
+/// range through that index and sorted them all, for every page (5.8 s for a page of all leads
+/// at a million).
+pub(super) fn page_sql(status: StatusFilter) -> String {
+    let stored = status.stored();
+    let statuses = stored
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let column = if stored.len() == 1 {
+        "l.status"
+    } else {
+        "+l.status"
+    };
+    format!(
+        "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
+         WHERE {column} IN ({statuses}) AND (l.created_at, l.id) > (?1, ?2)
+         ORDER BY l.created_at, l.id"
+    )
+}

@@ -1,8 +1,6 @@
 //! Which leads a command works on. One filter, shared by every command that selects leads, so
 //! `leads list --category moving` shows exactly what `leads reject --category moving` would decide.
 
-use std::cmp::Reverse;
-
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::fit::{Conditions, FitLevel, fit_level, score_for};
@@ -106,25 +104,33 @@ pub enum Order {
 
 /// Where a lead goes in a list's order, ties aside: pending leads by score (with `--sort score`),
 /// then least time left; the others newest first. Leads of equal keys go by id
-/// ([`sort_keys`]).
+/// ([`sort_keys`]). Integers only, compared one instruction each: a list of 10,000 compares
+/// keys 130,000 times, and keys of dates compared field by field were a tenth of its work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OrderKey {
-    score: Reverse<u32>,
-    expiry: DateTime<Utc>,
-    created: Reverse<DateTime<Utc>>,
-    /// The id's first bytes, zeros after a shorter one. Whichever of two ids these put first
-    /// comes first in full too, so only ids that begin alike are looked up to break a tie:
-    /// leads made the same minute tie on time (10,000 demo leads hold 4,269 expiries), and each
-    /// tie looked up both ids.
-    id_start: [u8; 8],
+    /// A pending lead's score, highest first (as `u32::MAX - score`); zero for the others.
+    score: u32,
+    /// A pending lead's expiry, earliest first; the others' arrival, latest first: to the
+    /// millisecond (what the store keeps), as an unsigned number in the same order.
+    time: u64,
+    /// The id's first 8 bytes, big-endian, zeros after a shorter id. Whichever of two ids these
+    /// put first comes first in full too, so only ids that begin alike are looked up to break a
+    /// tie: leads made the same minute tie on time (10,000 demo leads hold 4,269 expiries), and
+    /// each tie looked up both ids.
+    id_start: u64,
 }
 
-/// The first 8 bytes of `id`, zeros after an id that is shorter.
-fn id_start(id: &str) -> [u8; 8] {
+/// The first 8 bytes of `id` as a number in the ids' order, zeros after an id that is shorter.
+fn id_start(id: &str) -> u64 {
     let mut start = [0; 8];
     let n = id.len().min(8);
     start[..n].copy_from_slice(&id.as_bytes()[..n]);
-    start
+    u64::from_be_bytes(start)
+}
+
+/// `t` in milliseconds, as an unsigned number in the same order.
+fn ordered_millis(t: DateTime<Utc>) -> u64 {
+    (t.timestamp_millis() as u64) ^ (1 << 63)
 }
 
 /// Sorts (key, position) pairs into a list's order, equal keys by the id `id_of` gives for a
@@ -240,16 +246,14 @@ impl LeadFilter {
                 Order::TimeLeft => 0,
             };
             OrderKey {
-                score: Reverse(score),
-                expiry: expiry(lead, shelf_life),
-                created: Reverse(DateTime::<Utc>::MIN_UTC),
+                score: u32::MAX - score,
+                time: ordered_millis(expiry(lead, shelf_life)),
                 id_start: id_start(&lead.id),
             }
         } else {
             OrderKey {
-                score: Reverse(0),
-                expiry: DateTime::<Utc>::MIN_UTC,
-                created: Reverse(lead.created_at),
+                score: 0,
+                time: !ordered_millis(lead.created_at),
                 id_start: id_start(&lead.id),
             }
         }

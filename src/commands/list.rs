@@ -40,10 +40,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Exit, CliError> {
         show_fit: !conditions.is_empty(),
         show_account: ctx.shows_accounts(),
     };
-    // A table or a record shows no customer, answers or message: JSON is the whole lead.
-    let words = ctx.out.format == Format::Json;
+    // A table or a record shows no customer, answers, message or score: JSON is the whole lead.
+    let whole = ctx.out.format == Format::Json;
     let view =
-        |l| LeadView::new(l, now, freshness, conditions, words).with_account(ctx.account_of(&l.id));
+        |l| LeadView::new(l, now, freshness, conditions, whole).with_account(ctx.account_of(&l.id));
     // The process ends right after each of these; freeing 10,000 leads one allocation at a time
     // first would cost more than printing them did.
     match ctx.out.format {

@@ -241,12 +241,15 @@ impl Report for LeadCard<'_> {
                 line(format!("  {l}"));
             }
         }
-        if v.effective_status == Status::Pending && l.kind == Kind::NewLead {
+        if let Some(score) = &v.score
+            && v.effective_status == Status::Pending
+            && l.kind == Kind::NewLead
+        {
             line(String::new());
             line(format!(
                 "{} {}",
                 style.bold("Score"),
-                v.score.explain(&v.fit, self.shelf_life.0)
+                score.explain(&v.fit, self.shelf_life.0)
             ));
         }
         if !l.answers.is_empty() {

@@ -28,33 +28,35 @@ pub struct LeadView<'a> {
     pub urgency: Option<Urgency>,
     /// What it meets and misses of the working conditions.
     pub fit: Fit,
-    /// The triage score (`leads list --sort score`).
-    pub score: Score,
+    /// The triage score (`leads list --sort score`), in a whole view (cards and JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
     /// The account it came through, when the config names several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
 impl<'a> LeadView<'a> {
-    /// `fit_in_words`: whether each fit check carries its reason in words (cards and JSON do; a
-    /// table of 10,000 leads only needs which conditions are missed).
+    /// `whole`: a view for cards and JSON, with each fit check's reason in words and the
+    /// score. A table of 10,000 leads only needs which conditions are missed, and shows no
+    /// score (a list sorted by score computes its own, for its order).
     pub fn new(
         lead: &'a Lead,
         now: DateTime<Utc>,
         freshness: &Freshness,
         conditions: &Conditions,
-        fit_in_words: bool,
+        whole: bool,
     ) -> LeadView<'a> {
         let status = effective_status(lead, now, freshness.shelf_life);
         let expires = expiry(lead, freshness.shelf_life);
         let left = expires - now;
-        let fit = if fit_in_words {
+        let fit = if whole {
             fit(lead, conditions)
         } else {
             fit_brief(lead, conditions)
         };
         LeadView {
-            score: score(lead, &fit, now, freshness.shelf_life),
+            score: whole.then(|| score(lead, &fit, now, freshness.shelf_life)),
             fit,
             effective_status: status,
             effective_expires_at: expires,

@@ -439,8 +439,8 @@ pub(super) const CHARGE: &str =
 /// stored status is read through leads_by_status_created, so a page of pending leads does not
 /// walk past every decided one first. Several are read in arrival order from leads_by_created,
 /// each lead's status checked (`+` keeps SQLite off the status index): SQLite read each status's
-/// range through that index and sorted them all, for every page (5.8 s for a page of all leads
-/// at a million).
+/// range through that index and sorted them all, for every page (4–6 s a page of all leads at
+/// a million).
 pub(super) fn page_sql(status: StatusFilter) -> String {
     let stored = status.stored();
     let statuses = stored

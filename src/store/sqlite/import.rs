@@ -260,29 +260,32 @@ fn recount_leads(tx: &Transaction) -> Result<(), StoreError> {
          ORDER BY status, created_at",
     )?;
     let mut rows = walk.query([])?;
-    // The status and hour being counted, and how many of each kind it holds so far.
-    let mut hour: Option<(String, i64)> = None;
+    // The status and hour being counted, and how many leads of each kind it holds so far.
+    let mut counting: Option<(String, i64)> = None;
     let mut kinds: Vec<(String, i64)> = Vec::new();
-    let mut flush = |hour: &(String, i64), kinds: &mut Vec<(String, i64)>| {
+    let mut flush = |(status, hour): &(String, i64), kinds: &mut Vec<(String, i64)>| {
         for (kind, n) in kinds.drain(..) {
-            insert.execute(params![kind, hour.0, hour.1, n])?;
+            insert.execute(params![kind, status, hour, n])?;
         }
         Ok::<_, rusqlite::Error>(())
     };
     while let Some(r) = rows.next()? {
-        let (status, at, kind) = (r.text(0)?, r.int(1)?, r.text(2)?);
-        if hour.as_ref().is_none_or(|(s, h)| s != status || *h != at) {
-            if let Some(done) = &hour {
+        let (status, hour, kind) = (r.text(0)?, r.int(1)?, r.text(2)?);
+        if counting
+            .as_ref()
+            .is_none_or(|(s, h)| s != status || *h != hour)
+        {
+            if let Some(done) = &counting {
                 flush(done, &mut kinds)?;
             }
-            hour = Some((status.to_owned(), at));
+            counting = Some((status.to_owned(), hour));
         }
         match kinds.iter_mut().find(|(k, _)| k == kind) {
             Some((_, n)) => *n += 1,
             None => kinds.push((kind.to_owned(), 1)),
         }
     }
-    if let Some(done) = &hour {
+    if let Some(done) = &counting {
         flush(done, &mut kinds)?;
     }
     Ok(())

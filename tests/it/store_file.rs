@@ -244,3 +244,26 @@ fn a_lead_the_store_cannot_read_stops_the_list_and_prints_nothing() {
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
     }
 }
+
+/// Once a command ends, the store's file alone holds every commit: a copy of leads.db without
+/// its WAL reads the decision just made. A command that only reads leaves the WAL (empty) and
+/// its index for the next one, instead of deleting both for it to make again.
+#[test]
+fn once_a_command_ends_the_store_file_alone_holds_every_commit() {
+    let env = demo();
+    let wal = env.data_dir().join("leads.db-wal");
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).ok();
+    env.run(&["list"]).ok();
+    assert_eq!(wal_len(), Some(0), "a read leaves the WAL as it found it");
+    env.run(&["reject", "dm-0002", "--reason", "area"]).ok();
+    assert!(wal_len().is_none_or(|len| len == 0), "{:?}", wal_len());
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(store(&env), copy.path().join("leads.db")).unwrap();
+    let conn = rusqlite::Connection::open(copy.path().join("leads.db")).unwrap();
+    let status: String = conn
+        .query_row("SELECT status FROM leads WHERE id = 'dm-0002'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "rejected");
+}

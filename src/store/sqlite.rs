@@ -186,6 +186,16 @@ impl Drop for Store {
     }
 }
 
+/// The SQL condition that `column` holds one of the stored statuses `status` can match.
+fn stored_status_in(column: &str, status: StatusFilter) -> String {
+    let statuses: Vec<_> = status
+        .stored()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("{column} IN ({})", statuses.join(", "))
+}
+
 /// Whether the store at `path` has a WAL with anything in it: commits not yet copied into the
 /// store's file, or already copied but not yet overwritten.
 fn wal_holds_frames(path: &Path) -> bool {

@@ -442,20 +442,14 @@ pub(super) const CHARGE: &str =
 /// range through that index and sorted them all, for every page (4–6 s a page of all leads at
 /// a million).
 pub(super) fn page_sql(status: StatusFilter) -> String {
-    let stored = status.stored();
-    let statuses = stored
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let column = if stored.len() == 1 {
-        "l.status"
-    } else {
-        "+l.status"
+    let column = match status.stored().len() {
+        1 => "l.status",
+        _ => "+l.status",
     };
+    let statuses = stored_status_in(column, status);
     format!(
         "SELECT {LEAD_COLUMNS} FROM {WITH_DECISION}
-         WHERE {column} IN ({statuses}) AND (l.created_at, l.id) > (?1, ?2)
+         WHERE {statuses} AND (l.created_at, l.id) > (?1, ?2)
          ORDER BY l.created_at, l.id"
     )
 }

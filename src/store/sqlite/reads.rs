@@ -365,17 +365,6 @@ impl LeadSource for Store {
 }
 
 impl Store {
-    /// The SQL condition for the stored statuses `filter` can match.
-    fn status_condition(filter: &LeadFilter) -> String {
-        let statuses: Vec<_> = filter
-            .status
-            .stored()
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        format!("l.status IN ({})", statuses.join(", "))
-    }
-
     /// `select`'s leads, whole, in the store's order. The SQL only narrows by stored status (an
     /// index range); the domain filter decides what matches and in which order, so there is one
     /// definition of both. Sorting there moves pointers; an ORDER BY here made SQLite copy every
@@ -386,7 +375,7 @@ impl Store {
         now: DateTime<Utc>,
         shelf_life: TimeDelta,
     ) -> Result<Vec<Lead>, StoreError> {
-        let statuses = Self::status_condition(filter);
+        let statuses = stored_status_in("l.status", filter.status);
         // A pending lead has no decision (a decision and the status change commit together), so
         // the queue skips the join: 10,000 index lookups for nothing.
         let from = if filter.status == StatusFilter::Pending {
@@ -439,7 +428,7 @@ impl Store {
                 format!("SELECT l.listing FROM leads l WHERE l.status = 'pending' AND {scope}");
             (sql, ListingRecords::push)
         } else {
-            let statuses = Self::status_condition(filter);
+            let statuses = stored_status_in("l.status", filter.status);
             let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE {statuses} AND {scope}");
             (sql, ListingRecords::push_columns)
         };

@@ -142,8 +142,8 @@ fn reads_work_in_a_read_only_data_dir() {
 fn an_outdated_read_only_store_says_it_needs_writing_once() {
     let env = demo();
     {
-        // Schema 13 undone (the indexes of leads by arrival put back), schema 12 undone (its
-        // column and the index that holds it, put back as schema 10 made it) and schema 11 only
+        // Schemas 14 and 13 undone (the indexes of leads by arrival put back), schema 12 undone
+        // (its column and the index that holds it, put back as schema 10 made it) and schema 11 only
         // rewrites the text of three CHECKs: a store of schema 10.
         let conn = rusqlite::Connection::open(store(&env)).unwrap();
         conn.execute_batch(
@@ -196,7 +196,17 @@ fn a_lead_the_store_cannot_read_stops_the_list_and_prints_nothing() {
         )
         .unwrap()
     };
-    for bad in ["dm-0100", "dm-0900"] {
+    // The 101st and the 901st lead in the order the list reads them: its index's.
+    let read_order: Vec<String> = conn
+        .prepare("SELECT id FROM leads INDEXED BY leads_pending_listing WHERE status = 'pending'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(read_order.len(), 1200);
+    for bad in [&read_order[100], &read_order[900]] {
+        let bad = bad.as_str();
         assert_eq!(set_currency(bad, "ZZZ"), 1);
         for args in [
             &["list"][..],

@@ -422,11 +422,7 @@ impl Store {
         let scope = self.in_scope("l.id");
         type Push = fn(&mut ListingRecords, &rusqlite::Row) -> rusqlite::Result<()>;
         let (sql, push): (String, Push) = if filter.status.stored() == [Status::Pending] {
-            // Said with `=`: SQLite takes a partial index only for a WHERE that says its
-            // condition, and reads `IN ('pending')` as not saying it.
-            let sql =
-                format!("SELECT l.listing FROM leads l WHERE l.status = 'pending' AND {scope}");
-            (sql, ListingRecords::push)
+            (pending_listing_sql(&scope), ListingRecords::push)
         } else {
             let statuses = stored_status_in("l.status", filter.status);
             let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE {statuses} AND {scope}");
@@ -448,6 +444,18 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The pending leads in `scope`, as their listing records, read from leads_pending_listing in
+/// its order (schema 14): by expiry, leads with one first, then those without by arrival, ties
+/// by id. That is the list's own order but for where the two kinds interleave, so the list's sort
+/// merges two runs instead of sorting 10,000 keys. Said with `=`: SQLite takes a partial index
+/// only for a WHERE that says its condition, and reads `IN ('pending')` as not saying it.
+pub(super) fn pending_listing_sql(scope: &str) -> String {
+    format!(
+        "SELECT l.listing FROM leads l WHERE l.status = 'pending' AND {scope}
+         ORDER BY l.expires_at IS NULL, coalesce(l.expires_at, l.created_at), l.id"
+    )
 }
 
 /// Rows a listing hands over at a time: small enough that the last batch's rows take little

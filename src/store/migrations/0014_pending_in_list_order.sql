@@ -2,7 +2,7 @@
 --
 -- A list of pending leads is ordered by expiry, soonest first, ties by id; schema 12's index
 -- kept them by id, so each list sorted all of them, a batch at a time on one thread and the
--- batches merged on the other (10,000 leads: ~9 million instructions, 3 of them after the
+-- batches merged on the other (10,000 leads: ~6 million instructions, 3 of them after the
 -- reading ends, while the list waits). A lead's expiry is its `expires_at`, or its arrival plus
 -- the configured shelf life when the platform gave none: the shelf life is the PRO's setting, not
 -- the store's, but either way the order within each kind of lead is fixed. Leads with an expiry

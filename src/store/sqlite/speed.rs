@@ -66,7 +66,7 @@ fn cut(since: i64, now: i64) -> Cut {
     // The whole days among those hours; the hours left over on either side, each side as its
     // hours or, when it has more than half a day of them, as its whole day with the hours outside
     // the window taken off: a day's cell holds what its hours' cells hold, and reading at most
-    // twelve hours a side, not up to 23, is a third fewer rows for a 30-day window.
+    // twelve hours a side, not up to 23, is a quarter fewer rows for a 30-day window.
     let first_day = (first_hour + 23) / 24;
     let last_day = (last_hour + 1) / 24 - 1;
     if first_day <= last_day {

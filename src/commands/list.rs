@@ -580,6 +580,39 @@ mod tests {
     use crate::config::Freshness;
     use crate::domain::lead::tests::sample;
 
+    /// The writer leaves the reader's core when it may run elsewhere, and is never left with no
+    /// core at all: a thread allowed only the reader's keeps it. Each case on a thread of its
+    /// own, whose mask it may change.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_writer_leaves_the_readers_core_only_for_another() {
+        use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
+        use nix::unistd::Pid;
+        let mask = || sched_getaffinity(Pid::from_raw(0)).unwrap();
+        let allowed: Vec<usize> = (0..CpuSet::count())
+            .filter(|&c| mask().is_set(c).unwrap())
+            .collect();
+        let reader = allowed[0];
+        std::thread::spawn(move || {
+            let mut only = CpuSet::new();
+            only.set(reader).unwrap();
+            sched_setaffinity(Pid::from_raw(0), &only).unwrap();
+            keep_off_core(Some(reader));
+            assert!(mask().is_set(reader).unwrap(), "left with no core");
+        })
+        .join()
+        .unwrap();
+        if allowed.len() > 1 {
+            std::thread::spawn(move || {
+                keep_off_core(Some(reader));
+                assert!(!mask().is_set(reader).unwrap());
+                assert!(allowed[1..].iter().all(|&c| mask().is_set(c).unwrap()));
+            })
+            .join()
+            .unwrap();
+        }
+    }
+
     /// The cells a plain record writes without [`render::untrusted::line()`] ([`Part::Ours`])
     /// hold nothing it or [`render::untrusted::guard`] would change, in every currency, for
     /// every kind of budget and amount, and for every countdown and age.

@@ -211,29 +211,27 @@ fn current_core() -> Option<usize> {
     return None;
 }
 
-/// Keeps the calling thread off `core` (the reading thread's), when it may run on another. A
-/// thread woken by another may be run on the waker's core, and this machine's kernel does it
-/// whenever it can (it packs a guest's threads onto as few of its cores as it can): the writing
-/// thread, woken for each batch, waited for the reading thread's core while the other core
-/// stood idle, the two threads taking turns on one (`perf sched timehist`). Kept off it, the
-/// writer waits on a core of its own: 13.62 → 12.76 ms for a list of 10,000 (medians of 300
-/// interleaved runs). Keeping the reading thread on its core as well made it wait behind
-/// whatever else ran there (14.3 ms).
+/// Keeps the calling thread off `core` (the reading thread's), when it may run on another.
+/// Linux may run a woken thread on its waker's core, and a guest that packs its threads onto as
+/// few cores as it can (the build machine's, `kernel.sched_vcpu_pack`) does it at every wakeup:
+/// the writing thread, woken for each batch, waited for the reading thread's core while the
+/// other stood idle, the two taking turns on one (`perf sched timehist`). Kept off it, the
+/// writer runs beside the reader: 13.62 → 12.76 ms for a list of 10,000 (medians of 300
+/// interleaved runs). Only the writer moves: the reader kept on its core as well waited behind
+/// whatever else ran there (14.29 against 12.36 ms).
 fn keep_off_core(core: Option<usize>) {
     #[cfg(target_os = "linux")]
     if let Some(core) = core {
         use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
         use nix::unistd::Pid;
         let this_thread = Pid::from_raw(0);
-        let Ok(mut allowed) = sched_getaffinity(this_thread) else {
+        let Ok(mut others) = sched_getaffinity(this_thread) else {
             return;
         };
-        let others = (0..CpuSet::count())
-            .filter(|&c| c != core && allowed.is_set(c).unwrap_or(false))
-            .count();
-        if others > 0 && allowed.unset(core).is_ok() {
+        let any_left = |set: &CpuSet| (0..CpuSet::count()).any(|c| set.is_set(c) == Ok(true));
+        if others.unset(core).is_ok() && any_left(&others) {
             // Only ever a hint: where the writer runs changes nothing it writes.
-            let _ = sched_setaffinity(this_thread, &allowed);
+            let _ = sched_setaffinity(this_thread, &others);
         }
     }
     #[cfg(not(target_os = "linux"))]

@@ -142,9 +142,9 @@ fn reads_work_in_a_read_only_data_dir() {
 fn an_outdated_read_only_store_says_it_needs_writing_once() {
     let env = demo();
     {
-        // Schemas 14 and 13 undone (the indexes of leads by arrival put back), schema 12 undone
-        // (its column and the index that holds it, put back as schema 10 made it) and schema 11 only
-        // rewrites the text of three CHECKs: a store of schema 10.
+        // Schema 13 undone (the indexes of leads by arrival put back), schemas 14 and 12 undone
+        // (the listing column and the index that holds it, put back as schema 10 made it), and
+        // schema 11 only rewrites the text of three CHECKs: a store of schema 10.
         let conn = rusqlite::Connection::open(store(&env)).unwrap();
         conn.execute_batch(
             "DROP INDEX leads_by_status_created;
